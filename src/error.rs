@@ -48,6 +48,6 @@ mod tests {
         // 'ç' is two bytes: offset 5 is the 'd', the second character.
         assert_eq!(Position::locate(text, 5), Position { offset: 5, line: 2, column: 2 });
         assert_eq!(Position::locate(text, 99).line, 3);
-        assert_eq!(Position::locate(text, 4).column, 2, "inside a character rounds down");
+        assert_eq!(Position::locate(text, 4).column, 1, "inside a character rounds down");
     }
 }
