@@ -43,11 +43,36 @@ mod tests {
     #[test]
     fn locate_counts_lines_and_characters() {
         let text = "ab\nçd\nef";
-        assert_eq!(Position::locate(text, 0), Position { offset: 0, line: 1, column: 1 });
-        assert_eq!(Position::locate(text, 3), Position { offset: 3, line: 2, column: 1 });
+        assert_eq!(
+            Position::locate(text, 0),
+            Position {
+                offset: 0,
+                line: 1,
+                column: 1
+            }
+        );
+        assert_eq!(
+            Position::locate(text, 3),
+            Position {
+                offset: 3,
+                line: 2,
+                column: 1
+            }
+        );
         // 'ç' is two bytes: offset 5 is the 'd', the second character.
-        assert_eq!(Position::locate(text, 5), Position { offset: 5, line: 2, column: 2 });
+        assert_eq!(
+            Position::locate(text, 5),
+            Position {
+                offset: 5,
+                line: 2,
+                column: 2
+            }
+        );
         assert_eq!(Position::locate(text, 99).line, 3);
-        assert_eq!(Position::locate(text, 4).column, 1, "inside a character rounds down");
+        assert_eq!(
+            Position::locate(text, 4).column,
+            1,
+            "inside a character rounds down"
+        );
     }
 }

@@ -8,5 +8,21 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod error;
+mod filter;
+mod format;
+pub mod handler;
+mod level;
+mod logger;
+mod record;
+mod registry;
 
 pub use error::Position;
+pub use filter::{Filter, NameFilter};
+pub use format::{FormatError, Formatter, Style};
+pub use handler::{Handler, SharedHandler, SharedHandlerBuilder};
+pub use level::{add_level_name, Level, UnknownLevel};
+pub use logger::{get_logger, Logger};
+#[doc(hidden)]
+pub use record::__function_name;
+pub use record::{Location, Record};
+pub use registry::{disable, shutdown};

@@ -1,0 +1,299 @@
+//! Handlers: where records go. The [`Handler`] trait is the part a handler
+//! writes itself (emit, flush, close); [`SharedHandler`] wraps one with the
+//! parts Python's `Handler` base class has (name, level, formatter,
+//! filters, lock, error reporting) and is what loggers hold.
+
+use crate::filter::Filter;
+use crate::format::Formatter;
+use crate::level::Level;
+use crate::record::Record;
+use std::cell::RefCell;
+use std::fmt;
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The part of a handler that writes: Python's `emit`, `flush` and `close`.
+/// Implement it for your own destinations and wrap it in a
+/// [`SharedHandler`].
+///
+/// ```
+/// use loglisten::{Handler, Record};
+/// #[derive(Debug, Default)]
+/// struct Lines(Vec<String>);
+/// impl Handler for Lines {
+///     fn emit(&mut self, _record: &Record, text: &str) -> std::io::Result<()> {
+///         self.0.push(text.to_string());
+///         Ok(())
+///     }
+/// }
+/// ```
+pub trait Handler: Send + fmt::Debug {
+    /// Writes one record; `text` is the record formatted by the handler's
+    /// formatter, without a terminator. An error is counted and reported,
+    /// never returned to the logging caller.
+    fn emit(&mut self, record: &Record, text: &str) -> io::Result<()>;
+
+    /// Pushes buffered output to its destination.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Flushes and releases the destination. Called once, when the handler
+    /// is replaced by a new configuration or at [`shutdown`](crate::shutdown).
+    fn close(&mut self) -> io::Result<()> {
+        self.flush()
+    }
+
+    /// Whether `emit` uses `text`; a handler that only keeps records (the
+    /// memory handler) returns `false` and the record is not formatted.
+    fn wants_text(&self) -> bool {
+        true
+    }
+}
+
+/// A handler with its level, formatter and filters, shared by the loggers
+/// that use it. Cloning shares the same handler.
+///
+/// ```
+/// use loglisten::{Level, SharedHandler, handler::NullHandler};
+/// let h = SharedHandler::builder(NullHandler).level(Level::ERROR).name("quiet").build();
+/// assert_eq!(h.level(), Level::ERROR);
+/// assert_eq!(h.name(), Some("quiet"));
+/// ```
+#[derive(Clone)]
+pub struct SharedHandler(Arc<Cell>);
+
+struct Cell {
+    name: Option<String>,
+    level: AtomicI32,
+    formatter: Formatter,
+    filters: Vec<Arc<dyn Filter>>,
+    wants_text: bool,
+    inner: Mutex<Box<dyn Handler>>,
+    errors: AtomicU64,
+}
+
+/// Builds a [`SharedHandler`]; see [`SharedHandler::builder`].
+#[derive(Debug)]
+pub struct SharedHandlerBuilder {
+    name: Option<String>,
+    level: Level,
+    formatter: Formatter,
+    filters: Vec<Arc<dyn Filter>>,
+    inner: Box<dyn Handler>,
+}
+
+impl SharedHandlerBuilder {
+    /// The handler's name (dictConfig's key).
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
+        self
+    }
+
+    /// Records below this level are skipped (default NOTSET: none are).
+    pub fn level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// The formatter (default `%(message)s`).
+    pub fn formatter(mut self, formatter: Formatter) -> Self {
+        self.formatter = formatter;
+        self
+    }
+
+    /// Adds a filter.
+    pub fn filter(mut self, filter: Arc<dyn Filter>) -> Self {
+        self.filters.push(filter);
+        self
+    }
+
+    /// The shared handler.
+    pub fn build(self) -> SharedHandler {
+        SharedHandler(Arc::new(Cell {
+            name: self.name,
+            level: AtomicI32::new(self.level.0),
+            formatter: self.formatter,
+            filters: self.filters,
+            wants_text: self.inner.wants_text(),
+            inner: Mutex::new(self.inner),
+            errors: AtomicU64::new(0),
+        }))
+    }
+}
+
+thread_local! {
+    // Reused per thread so formatting allocates nothing in the steady state.
+    static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    // Handlers this thread is inside of, so a handler that logs to itself
+    // skips itself instead of deadlocking on its own lock.
+    static INSIDE: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+impl SharedHandler {
+    /// Starts building a shared handler around `handler`.
+    pub fn builder(handler: impl Handler + 'static) -> SharedHandlerBuilder {
+        SharedHandlerBuilder {
+            name: None,
+            level: Level::NOTSET,
+            formatter: Formatter::default(),
+            filters: Vec::new(),
+            inner: Box::new(handler),
+        }
+    }
+
+    /// A shared handler with default level, formatter and no filters.
+    pub fn new(handler: impl Handler + 'static) -> SharedHandler {
+        SharedHandler::builder(handler).build()
+    }
+
+    /// The handler's name, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    /// The handler's level.
+    pub fn level(&self) -> Level {
+        Level(self.0.level.load(Ordering::Relaxed))
+    }
+
+    /// Sets the level (what an incremental configuration changes).
+    pub fn set_level(&self, level: Level) {
+        self.0.level.store(level.0, Ordering::Relaxed);
+    }
+
+    /// The formatter.
+    pub fn formatter(&self) -> &Formatter {
+        &self.0.formatter
+    }
+
+    /// The filters.
+    pub fn filters(&self) -> &[Arc<dyn Filter>] {
+        &self.0.filters
+    }
+
+    /// How many records failed to be written (I/O errors or panics).
+    pub fn error_count(&self) -> u64 {
+        self.0.errors.load(Ordering::Relaxed)
+    }
+
+    /// Whether two values share one handler.
+    pub fn same(&self, other: &SharedHandler) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const u8 as usize
+    }
+
+    /// Python's `Handler.handle`: filters, then formats outside the lock
+    /// and emits under it. Never panics, never returns an error.
+    pub fn handle(&self, record: &Record) {
+        if !self.0.filters.iter().all(|f| f.filter(record)) {
+            return;
+        }
+        let id = self.id();
+        let reentered = INSIDE.with(|inside| {
+            let mut inside = inside.borrow_mut();
+            let found = inside.contains(&id);
+            if !found {
+                inside.push(id);
+            }
+            found
+        });
+        if reentered {
+            return;
+        }
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.format_and_emit(record)));
+        INSIDE.with(|inside| inside.borrow_mut().retain(|&i| i != id));
+        let error = match outcome {
+            Ok(Ok(())) => return,
+            Ok(Err(error)) => error,
+            Err(_) => io::Error::other("the handler panicked"),
+        };
+        self.report(record, &error);
+    }
+
+    fn format_and_emit(&self, record: &Record) -> io::Result<()> {
+        if !self.0.wants_text {
+            return self.lock().emit(record, "");
+        }
+        TEXT.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut text) => {
+                text.clear();
+                self.0.formatter.format(record, &mut text);
+                self.lock().emit(record, &text)
+            }
+            // A Display impl that logs re-enters here: use a fresh buffer.
+            Err(_) => {
+                let text = self.0.formatter.format_to_string(record);
+                self.lock().emit(record, &text)
+            }
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn Handler>> {
+        // A panic inside emit poisons the lock; the handler itself is still
+        // usable, so take it back rather than fail every later record.
+        self.0.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts a failed write and, the first time for this handler, reports
+    /// it on stderr the way Python's `Handler.handleError` does.
+    fn report(&self, record: &Record, error: &io::Error) {
+        if self.0.errors.fetch_add(1, Ordering::Relaxed) == 0 {
+            let name = self.name().unwrap_or("(unnamed)");
+            eprintln!(
+                "--- Logging error ---\nhandler {name}: {error}\nMessage: {:?}\n\
+                 (further errors of this handler are counted, not printed)",
+                record.message()
+            );
+        }
+    }
+
+    /// Flushes the handler; errors are counted like write errors.
+    pub fn flush(&self) {
+        if catch_unwind(AssertUnwindSafe(|| self.lock().flush())).map_or(true, |r| r.is_err()) {
+            self.0.errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Flushes and closes the handler; errors are counted like write errors.
+    pub fn close(&self) {
+        if catch_unwind(AssertUnwindSafe(|| self.lock().close())).map_or(true, |r| r.is_err()) {
+            self.0.errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl fmt::Debug for SharedHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedHandler")
+            .field("name", &self.0.name)
+            .field("level", &self.level())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Python's `NullHandler`: takes records and does nothing, so a library's
+/// logger has a handler without producing output.
+///
+/// ```
+/// use loglisten::{handler::NullHandler, Handler, Level, Record};
+/// let r = Record::new("lib", Level::ERROR, "x");
+/// assert!(NullHandler.emit(&r, "x").is_ok());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NullHandler;
+
+impl Handler for NullHandler {
+    fn emit(&mut self, _record: &Record, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn wants_text(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,264 @@
+//! Logger handles and the logging macros.
+
+use crate::filter::Filter;
+use crate::handler::SharedHandler;
+use crate::level::Level;
+use crate::record::{Location, Record};
+use crate::registry::{self, LoggerNode, LoggerSettings};
+use std::error::Error;
+use std::fmt;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// A handle to a named logger, like Python's `logging.getLogger(name)`:
+/// cheap to clone, `Send + Sync`, and valid across reconfigurations.
+///
+/// ```
+/// use loglisten::{get_logger, Level};
+/// let log = get_logger("app.db");
+/// log.set_level(Level::DEBUG);
+/// assert!(log.is_enabled_for(Level::DEBUG));
+/// loglisten::debug!(log, "pool has {} connections", 4);
+/// ```
+#[derive(Clone)]
+pub struct Logger {
+    node: Arc<LoggerNode>,
+}
+
+/// The logger named `name` (dotted for hierarchy); `""` and `"root"` give
+/// the root logger. Repeated calls return handles to the same logger.
+///
+/// ```
+/// assert_eq!(loglisten::get_logger("").name(), "root");
+/// assert_eq!(loglisten::get_logger("a.b").parent().unwrap().name(), "root");
+/// ```
+pub fn get_logger(name: &str) -> Logger {
+    Logger {
+        node: registry::handle(name),
+    }
+}
+
+impl Logger {
+    /// The logger's name (`root` for the root logger).
+    pub fn name(&self) -> &str {
+        &self.node.name
+    }
+
+    /// Whether a record at `level` would be handled: one atomic load and a
+    /// compare (Python's `isEnabledFor`, including `disable` and `disabled`).
+    #[inline]
+    pub fn is_enabled_for(&self, level: Level) -> bool {
+        level.0 >= self.node.threshold.load(Ordering::Relaxed)
+    }
+
+    /// Logs a message at `level`.
+    pub fn log(&self, level: Level, message: &str) {
+        if self.is_enabled_for(level) {
+            self.log_record(&Record::new(self.name(), level, message));
+        }
+    }
+
+    /// Logs formatted arguments at `level` (what the macros call).
+    pub fn log_args(&self, level: Level, args: fmt::Arguments<'_>) {
+        if self.is_enabled_for(level) {
+            self.log_record(&Record::from_args(self.name(), level, args));
+        }
+    }
+
+    /// Hands a prepared record to this logger's handlers, Python's
+    /// `Logger.handle` (the level was checked by the caller).
+    pub fn log_record(&self, record: &Record) {
+        registry::dispatch(self.node.id, record);
+    }
+
+    #[doc(hidden)]
+    pub fn __log(
+        &self,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        location: &'static Location,
+        error: Option<&(dyn Error + 'static)>,
+    ) {
+        let record = Record::from_args(self.name(), level, args).with_location(location);
+        match error {
+            Some(error) => self.log_record(&record.with_error(error)),
+            None => self.log_record(&record),
+        }
+    }
+
+    fn read<R>(&self, f: impl FnOnce(&LoggerSettings) -> R) -> R {
+        f(registry::current().settings(self.node.id))
+    }
+
+    fn edit(&self, f: impl FnOnce(&mut LoggerSettings)) {
+        let id = self.node.id;
+        registry::reconfigure(|draft| f(draft.settings(id)));
+    }
+
+    /// The logger's own level (NOTSET defers to the parent).
+    pub fn level(&self) -> Level {
+        self.read(|s| s.level)
+    }
+
+    /// Sets the logger's own level.
+    pub fn set_level(&self, level: Level) {
+        self.edit(|s| s.level = level);
+    }
+
+    /// The level that applies: the first non-NOTSET level up the tree.
+    pub fn effective_level(&self) -> Level {
+        registry::current().effective_level(self.node.id)
+    }
+
+    /// Whether records go on to the parent's handlers.
+    pub fn propagate(&self) -> bool {
+        self.read(|s| s.propagate)
+    }
+
+    /// Sets `propagate`.
+    pub fn set_propagate(&self, propagate: bool) {
+        self.edit(|s| s.propagate = propagate);
+    }
+
+    /// Whether the logger is disabled (it then handles nothing).
+    pub fn disabled(&self) -> bool {
+        self.read(|s| s.disabled)
+    }
+
+    /// Sets `disabled`.
+    pub fn set_disabled(&self, disabled: bool) {
+        self.edit(|s| s.disabled = disabled);
+    }
+
+    /// The logger's own handlers.
+    pub fn handlers(&self) -> Vec<SharedHandler> {
+        self.read(|s| s.handlers.clone())
+    }
+
+    /// Adds a handler (no effect if it is already there, as in Python).
+    pub fn add_handler(&self, handler: SharedHandler) {
+        self.edit(|s| {
+            if !s.handlers.iter().any(|h| h.same(&handler)) {
+                s.handlers.push(handler);
+            }
+        });
+    }
+
+    /// Removes a handler without closing it, as Python does.
+    pub fn remove_handler(&self, handler: &SharedHandler) {
+        self.edit(|s| s.handlers.retain(|h| !h.same(handler)));
+    }
+
+    /// The logger's own filters.
+    pub fn filters(&self) -> Vec<Arc<dyn Filter>> {
+        self.read(|s| s.filters.clone())
+    }
+
+    /// Adds a filter.
+    pub fn add_filter(&self, filter: Arc<dyn Filter>) {
+        self.edit(|s| s.filters.push(filter));
+    }
+
+    /// The parent logger; `None` for the root.
+    pub fn parent(&self) -> Option<Logger> {
+        let snapshot = registry::current();
+        snapshot.parent_name(self.node.id).map(get_logger)
+    }
+}
+
+impl fmt::Debug for Logger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Python's repr: <Logger app.db (DEBUG)>
+        write!(f, "<Logger {} ({})>", self.name(), self.effective_level())
+    }
+}
+
+/// Logs at a level, with `format!`-style arguments; the level check comes
+/// first, so a disabled call formats nothing. `error = e,` before the
+/// format attaches an error value whose text (and `source()` chain) the
+/// formatter appends.
+///
+/// ```
+/// use loglisten::{get_logger, log, Level};
+/// let log = get_logger("doc.log");
+/// log!(log, Level(25), "custom level {}", 25);
+/// let e = std::io::Error::other("disk full");
+/// log!(log, Level::ERROR, error = &e, "write failed");
+/// ```
+#[macro_export]
+macro_rules! log {
+    ($logger:expr, $level:expr, error = $error:expr, $($arg:tt)+) => {
+        $crate::__log_at!($logger, $level, ::core::option::Option::Some($error as &(dyn ::std::error::Error + 'static)), $($arg)+)
+    };
+    ($logger:expr, $level:expr, $($arg:tt)+) => {
+        $crate::__log_at!($logger, $level, ::core::option::Option::None, $($arg)+)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __log_at {
+    ($logger:expr, $level:expr, $error:expr, $($arg:tt)+) => {{
+        let logger: &$crate::Logger = &$logger;
+        let level: $crate::Level = $level;
+        if logger.is_enabled_for(level) {
+            fn __loglisten_fn() -> &'static str {
+                fn __loglisten_here() {}
+                $crate::__function_name(::std::any::type_name_of_val(&__loglisten_here))
+            }
+            static LOCATION: $crate::Location =
+                $crate::Location::new(module_path!(), file!(), line!(), Some(__loglisten_fn));
+            logger.__log(level, format_args!($($arg)+), &LOCATION, $error);
+        }
+    }};
+}
+
+/// Logs at DEBUG; see [`log!`].
+///
+/// ```
+/// loglisten::debug!(loglisten::get_logger("doc"), "x = {}", 1);
+/// ```
+#[macro_export]
+macro_rules! debug {
+    ($logger:expr, $($arg:tt)+) => { $crate::log!($logger, $crate::Level::DEBUG, $($arg)+) };
+}
+
+/// Logs at INFO; see [`log!`].
+///
+/// ```
+/// loglisten::info!(loglisten::get_logger("doc"), "ready");
+/// ```
+#[macro_export]
+macro_rules! info {
+    ($logger:expr, $($arg:tt)+) => { $crate::log!($logger, $crate::Level::INFO, $($arg)+) };
+}
+
+/// Logs at WARNING; see [`log!`].
+///
+/// ```
+/// loglisten::warning!(loglisten::get_logger("doc"), "disk at {}%", 91);
+/// ```
+#[macro_export]
+macro_rules! warning {
+    ($logger:expr, $($arg:tt)+) => { $crate::log!($logger, $crate::Level::WARNING, $($arg)+) };
+}
+
+/// Logs at ERROR; see [`log!`].
+///
+/// ```
+/// loglisten::error!(loglisten::get_logger("doc"), "failed");
+/// ```
+#[macro_export]
+macro_rules! error {
+    ($logger:expr, $($arg:tt)+) => { $crate::log!($logger, $crate::Level::ERROR, $($arg)+) };
+}
+
+/// Logs at CRITICAL; see [`log!`].
+///
+/// ```
+/// loglisten::critical!(loglisten::get_logger("doc"), "down");
+/// ```
+#[macro_export]
+macro_rules! critical {
+    ($logger:expr, $($arg:tt)+) => { $crate::log!($logger, $crate::Level::CRITICAL, $($arg)+) };
+}

@@ -1,0 +1,437 @@
+//! Records: the plain data of one logging call, as Python's `LogRecord`.
+
+use crate::level::Level;
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::error::Error;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Where a logging call is in the source; the macros make one `static` per
+/// call site, so capturing it costs nothing at run time.
+///
+/// ```
+/// static HERE: loglisten::Location =
+///     loglisten::Location::new("app::db", "src/db.rs", 7, None);
+/// assert_eq!((HERE.file(), HERE.line()), ("src/db.rs", 7));
+/// assert_eq!(HERE.function(), "<unknown>");
+/// ```
+#[derive(Debug)]
+pub struct Location {
+    module_path: &'static str,
+    file: &'static str,
+    line: u32,
+    // Derived only when a format asks for funcName (type names are not const).
+    function: Option<fn() -> &'static str>,
+}
+
+impl Location {
+    /// A location; `function` returns the enclosing function's name when
+    /// called (the macros pass one, built with [`std::any::type_name_of_val`]).
+    pub const fn new(
+        module_path: &'static str,
+        file: &'static str,
+        line: u32,
+        function: Option<fn() -> &'static str>,
+    ) -> Location {
+        Location {
+            module_path,
+            file,
+            line,
+            function,
+        }
+    }
+
+    /// The Rust module path, e.g. `app::db`.
+    pub fn module_path(&self) -> &'static str {
+        self.module_path
+    }
+
+    /// The source file as `file!()` gives it.
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// The 1-based line.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// The enclosing function's name, or `<unknown>`.
+    pub fn function(&self) -> &'static str {
+        self.function.map_or("<unknown>", |f| f())
+    }
+}
+
+/// Turns `type_name_of_val` of a marker fn declared in the caller (its path
+/// ends `::{function}::__loglisten_fn::__loglisten_here`) into the caller's
+/// name, skipping closure segments. Used by the macros.
+#[doc(hidden)]
+pub fn __function_name(marker_path: &'static str) -> &'static str {
+    let path = marker_path
+        .strip_suffix("::__loglisten_fn::__loglisten_here")
+        .unwrap_or(marker_path);
+    path.rsplit("::")
+        .find(|segment| !segment.starts_with('{'))
+        .unwrap_or(path)
+}
+
+/// One logging call: logger name, level, message and the context Python's
+/// `LogRecord` carries. The message is formatted at most once, on first
+/// use, so a record that no handler takes never formats its arguments.
+///
+/// ```
+/// use loglisten::{Level, Record};
+/// let record = Record::new("app.auth", Level::INFO, "hello ada");
+/// assert_eq!(record.message(), "hello ada");
+/// assert_eq!(record.level_name(), "INFO");
+/// assert_eq!(record.module(), "Unknown module");
+/// let user = "bob";
+/// Record::from_args("app", Level::INFO, format_args!("hi {user}"))
+///     .with_created(std::time::UNIX_EPOCH); // used within one expression
+/// ```
+pub struct Record<'a> {
+    name: Cow<'a, str>,
+    level: Level,
+    text: &'a str,
+    args: Option<fmt::Arguments<'a>>,
+    message: OnceCell<String>,
+    created: Duration,
+    location: Option<&'static Location>,
+    error: Option<&'a (dyn Error + 'static)>,
+    error_text: Option<String>,
+    thread: Arc<ThreadInfo>,
+}
+
+#[derive(Debug)]
+struct ThreadInfo {
+    id: u64,
+    name: String,
+}
+
+thread_local! {
+    static THREAD: Arc<ThreadInfo> = Arc::new(current_thread_info());
+}
+
+fn current_thread_info() -> ThreadInfo {
+    let thread = std::thread::current();
+    // ThreadId has no stable integer accessor; its Debug is `ThreadId(N)`.
+    let debug = format!("{:?}", thread.id());
+    let id = debug
+        .trim_start_matches("ThreadId(")
+        .trim_end_matches(')')
+        .parse()
+        .unwrap_or(0);
+    let name = match thread.name() {
+        // CPython calls the main thread MainThread; keep outputs identical.
+        Some("main") => "MainThread".to_string(),
+        Some(name) => name.to_string(),
+        None => format!("Thread-{id}"),
+    };
+    ThreadInfo { id, name }
+}
+
+/// The time `relativeCreated` counts from: the first use of the runtime,
+/// as CPython counts from the import of `logging`.
+pub(crate) fn start_time() -> Duration {
+    static START: OnceLock<Duration> = OnceLock::new();
+    *START.get_or_init(now)
+}
+
+fn now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+}
+
+impl<'a> Record<'a> {
+    /// A record with a ready message, made now, on the current thread,
+    /// with no location or error.
+    pub fn new(name: &'a str, level: Level, message: &'a str) -> Record<'a> {
+        Record::make(name, level, message, None)
+    }
+
+    /// A record whose message is formatted from `args` on first use (what
+    /// the macros make). `format_args!` values live for one expression, so
+    /// build and use such a record in one go.
+    pub fn from_args(name: &'a str, level: Level, args: fmt::Arguments<'a>) -> Record<'a> {
+        Record::make(name, level, "", Some(args))
+    }
+
+    fn make(
+        name: &'a str,
+        level: Level,
+        text: &'a str,
+        args: Option<fmt::Arguments<'a>>,
+    ) -> Record<'a> {
+        start_time();
+        Record {
+            name: Cow::Borrowed(name),
+            level,
+            text,
+            args,
+            message: OnceCell::new(),
+            created: now(),
+            location: None,
+            error: None,
+            error_text: None,
+            thread: THREAD.with(Arc::clone),
+        }
+    }
+
+    /// Sets the source location (the macros do this).
+    pub fn with_location(mut self, location: &'static Location) -> Record<'a> {
+        self.location = Some(location);
+        self
+    }
+
+    /// Attaches an error; formatters append it and its `source()` chain.
+    pub fn with_error(mut self, error: &'a (dyn Error + 'static)) -> Record<'a> {
+        self.error = Some(error);
+        self
+    }
+
+    /// Sets the creation time (for tests and replayed records).
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// let r = loglisten::Record::new("x", loglisten::Level::INFO, "m")
+    ///     .with_created(UNIX_EPOCH + Duration::from_millis(1_500));
+    /// assert_eq!(r.created(), 1.5);
+    /// assert_eq!(r.msecs(), 500.0);
+    /// ```
+    pub fn with_created(mut self, created: SystemTime) -> Record<'a> {
+        self.created = created.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+        self
+    }
+
+    /// The logger's name (`root` for the root logger).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The level.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The level's name, as Python's `levelname`.
+    pub fn level_name(&self) -> Cow<'static, str> {
+        self.level.name()
+    }
+
+    /// The message, formatted from the arguments on first call.
+    pub fn message(&self) -> &str {
+        if let Some(message) = self.message.get() {
+            return message;
+        }
+        match self.args {
+            None => self.text,
+            Some(args) => self.message.get_or_init(|| args.to_string()),
+        }
+    }
+
+    /// Seconds since the Unix epoch, as Python's `created`.
+    pub fn created(&self) -> f64 {
+        self.created.as_secs_f64()
+    }
+
+    /// The creation time as a duration since the Unix epoch.
+    pub fn created_since_epoch(&self) -> Duration {
+        self.created
+    }
+
+    /// Milliseconds within the second, as Python 3.11's `msecs` (whole).
+    pub fn msecs(&self) -> f64 {
+        f64::from(self.created.subsec_millis())
+    }
+
+    /// Milliseconds since the runtime started, as Python's `relativeCreated`.
+    pub fn relative_created(&self) -> f64 {
+        (self.created.as_secs_f64() - start_time().as_secs_f64()) * 1000.0
+    }
+
+    /// The logging thread's id.
+    pub fn thread(&self) -> u64 {
+        self.thread.id
+    }
+
+    /// The logging thread's name (`MainThread` for the main thread).
+    pub fn thread_name(&self) -> &str {
+        &self.thread.name
+    }
+
+    /// The process id.
+    pub fn process(&self) -> u32 {
+        std::process::id()
+    }
+
+    /// The source location, when logged through a macro.
+    pub fn location(&self) -> Option<&'static Location> {
+        self.location
+    }
+
+    /// Python's `pathname`: the source file, or `(unknown file)`.
+    pub fn pathname(&self) -> &'static str {
+        self.location.map_or("(unknown file)", |l| l.file)
+    }
+
+    /// Python's `filename`: the last component of the path.
+    pub fn filename(&self) -> &'static str {
+        let path = self.pathname();
+        path.rsplit(['/', '\\']).next().unwrap_or(path)
+    }
+
+    /// Python's `module`: the file name without its extension, or
+    /// `Unknown module`.
+    pub fn module(&self) -> &'static str {
+        if self.location.is_none() {
+            return "Unknown module";
+        }
+        let file = self.filename();
+        file.rsplit_once('.').map_or(file, |(stem, _)| stem)
+    }
+
+    /// Python's `lineno` (0 when unknown).
+    pub fn lineno(&self) -> u32 {
+        self.location.map_or(0, |l| l.line)
+    }
+
+    /// Python's `funcName`, or `(unknown function)`.
+    pub fn func_name(&self) -> &'static str {
+        self.location
+            .map_or("(unknown function)", Location::function)
+    }
+
+    /// The attached error, if any (none on a record replayed by a buffer).
+    pub fn error(&self) -> Option<&(dyn Error + 'static)> {
+        self.error
+    }
+
+    /// The attached error and its `source()` chain as text, one per line:
+    /// `Error: <error>` then `Caused by: <source>` for each cause, the way a
+    /// Python formatter appends an exception's text.
+    pub fn error_text(&self) -> Option<Cow<'_, str>> {
+        if let Some(text) = &self.error_text {
+            return Some(Cow::Borrowed(text));
+        }
+        let error = self.error?;
+        let mut text = format!("Error: {error}");
+        let mut cause = error.source();
+        while let Some(source) = cause {
+            text.push_str("\nCaused by: ");
+            text.push_str(&source.to_string());
+            cause = source.source();
+        }
+        Some(Cow::Owned(text))
+    }
+
+    /// An owned copy with the message and error text rendered, for handlers
+    /// that keep records (the memory handler).
+    pub fn detach(&self) -> Record<'static> {
+        let message = OnceCell::new();
+        let _ = message.set(self.message().to_string());
+        Record {
+            name: Cow::Owned(self.name.to_string()),
+            level: self.level,
+            text: "",
+            args: None,
+            message,
+            created: self.created,
+            location: self.location,
+            error: None,
+            error_text: self.error_text().map(Cow::into_owned),
+            thread: Arc::clone(&self.thread),
+        }
+    }
+}
+
+impl fmt::Debug for Record<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Python's LogRecord repr: name, level, path, line, message.
+        write!(
+            f,
+            "<LogRecord: {}, {}, {}, {}, \"{}\">",
+            self.name,
+            self.level.0,
+            self.pathname(),
+            self.lineno(),
+            self.message()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+    impl fmt::Display for Outer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("could not load config")
+        }
+    }
+    impl Error for Outer {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    static HERE: Location = Location::new("app::db", "src/db/pool.rs", 42, None);
+
+    #[test]
+    fn location_fields_follow_python() {
+        let r = Record::new("app", Level::INFO, "x").with_location(&HERE);
+        assert_eq!(r.pathname(), "src/db/pool.rs");
+        assert_eq!(r.filename(), "pool.rs");
+        assert_eq!(r.module(), "pool");
+        assert_eq!(r.lineno(), 42);
+        assert_eq!(r.func_name(), "<unknown>");
+        let bare = Record::new("app", Level::INFO, "x");
+        assert_eq!(bare.pathname(), "(unknown file)");
+        assert_eq!(bare.filename(), "(unknown file)");
+        assert_eq!(bare.lineno(), 0);
+        assert_eq!(bare.func_name(), "(unknown function)");
+    }
+
+    #[test]
+    fn error_chain_is_rendered_and_survives_detach() {
+        let error = Outer(std::io::Error::other("disk full"));
+        let r = Record::new("app", Level::ERROR, "7").with_error(&error);
+        let expected = "Error: could not load config\nCaused by: disk full";
+        assert_eq!(r.error_text().as_deref(), Some(expected));
+        let owned = r.detach();
+        assert_eq!(owned.message(), "7");
+        assert_eq!(owned.error_text().as_deref(), Some(expected));
+        assert!(owned.error().is_none());
+        assert_eq!(owned.thread(), r.thread());
+    }
+
+    #[test]
+    fn function_name_is_cut_from_the_marker_path() {
+        let path = "app::db::connect::__loglisten_fn::__loglisten_here";
+        assert_eq!(__function_name(path), "connect");
+        let closure = "app::run::{{closure}}::__loglisten_fn::__loglisten_here";
+        assert_eq!(__function_name(closure), "run");
+    }
+
+    #[test]
+    fn thread_names_match_python_for_main_and_unnamed_threads() {
+        let named = std::thread::Builder::new()
+            .name("worker".into())
+            .spawn(|| Record::new("a", Level::INFO, "").thread_name().to_string())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(named, "worker");
+        let unnamed = std::thread::spawn(|| {
+            let r = Record::new("a", Level::INFO, "");
+            (r.thread(), r.thread_name().to_string())
+        })
+        .join()
+        .unwrap();
+        assert_eq!(unnamed.1, format!("Thread-{}", unnamed.0));
+    }
+}
