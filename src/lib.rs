@@ -8,5 +8,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod error;
+mod sha256;
+pub mod verify;
 
 pub use error::Position;
