@@ -10,5 +10,6 @@
 mod error;
 mod sha256;
 pub mod verify;
+mod wire;
 
 pub use error::Position;
