@@ -15,6 +15,9 @@ mod level;
 mod logger;
 mod record;
 mod registry;
+mod sha256;
+pub mod verify;
+mod wire;
 
 pub use error::Position;
 pub use filter::{Filter, NameFilter};
