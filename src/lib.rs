@@ -9,4 +9,6 @@
 
 mod error;
 
+pub mod ini;
+
 pub use error::Position;
