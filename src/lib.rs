@@ -19,6 +19,8 @@ mod sha256;
 pub mod verify;
 mod wire;
 
+pub mod ini;
+
 pub use error::Position;
 pub use filter::{Filter, NameFilter};
 pub use format::{FormatError, Formatter, Style};

@@ -1,0 +1,106 @@
+//! configparser's `BasicInterpolation.before_get`: `%%` and `%(name)s`.
+
+use super::{Error, Ini, Table};
+
+/// configparser's `MAX_INTERPOLATION_DEPTH`.
+const MAX_DEPTH: usize = 10;
+
+/// What one expansion needs to look names up and to word its errors.
+struct Expansion<'a> {
+    ini: &'a Ini,
+    own: Option<&'a Table>,
+    section: &'a str,
+    /// The option being read (lower-cased) and its raw value: every error,
+    /// however deep, names these, like Python.
+    option: &'a str,
+    raw: &'a str,
+    budget: usize,
+}
+
+/// Expands `raw`, the value of `option` in `section` (`own` is that
+/// section's table, `None` for DEFAULT).
+pub(super) fn expand(
+    ini: &Ini,
+    own: Option<&Table>,
+    section: &str,
+    option: &str,
+    raw: &str,
+) -> Result<String, Error> {
+    let mut expansion = Expansion {
+        ini,
+        own,
+        section,
+        option,
+        raw,
+        budget: ini.max_expansion,
+    };
+    let mut out = String::new();
+    expansion.some(&mut out, raw, 1)?;
+    Ok(out)
+}
+
+impl Expansion<'_> {
+    /// Counts `n` bytes of work against the budget.
+    fn spend(&mut self, n: usize) -> Result<(), Error> {
+        match self.budget.checked_sub(n) {
+            Some(left) => {
+                self.budget = left;
+                Ok(())
+            }
+            None => Err(Error::too_large(
+                self.option,
+                self.section,
+                self.ini.max_expansion,
+            )),
+        }
+    }
+
+    fn some(&mut self, out: &mut String, mut rest: &str, depth: usize) -> Result<(), Error> {
+        if depth > MAX_DEPTH {
+            return Err(Error::too_deep(
+                self.option,
+                self.section,
+                self.raw,
+                MAX_DEPTH,
+            ));
+        }
+        while !rest.is_empty() {
+            let Some(p) = rest.find('%') else {
+                self.spend(rest.len())?;
+                out.push_str(rest);
+                return Ok(());
+            };
+            self.spend(p)?;
+            out.push_str(&rest[..p]);
+            rest = &rest[p..];
+            if rest[1..].starts_with('%') {
+                self.spend(1)?;
+                out.push('%');
+                rest = &rest[2..];
+            } else if let Some(after) = rest[1..].strip_prefix('(') {
+                // `%\(([^)]+)\)s`: the name runs to the first ')'.
+                let close = after
+                    .find(')')
+                    .filter(|&j| j > 0 && after[j + 1..].starts_with('s'));
+                let Some(close) = close else {
+                    return Err(Error::bad_reference(rest));
+                };
+                let name = after[..close].to_lowercase();
+                self.spend(close + 4)?;
+                rest = &after[close + 2..];
+                let value = self.ini.lookup(self.own, &name).ok_or_else(|| {
+                    Error::missing_option(self.option, self.section, self.raw, &name)
+                })?;
+                if value.contains('%') {
+                    self.some(out, value, depth + 1)?;
+                } else {
+                    self.spend(value.len())?;
+                    out.push_str(value);
+                }
+            } else {
+                return Err(Error::bad_percent(rest));
+            }
+        }
+        Ok(())
+    }
+}

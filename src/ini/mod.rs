@@ -1,0 +1,276 @@
+//! INI configuration text with the semantics of Python 3.11's
+//! `configparser.ConfigParser()` under its default options, as
+//! `logging.config.fileConfig` uses it.
+//!
+//! - `[section]` headers; names are case-sensitive and everything between
+//!   the first `[` and the last `]` of the line (`[a] x` is section `a`).
+//!   `[DEFAULT]` holds options every section inherits.
+//! - `key = value` or `key: value`: the first `=` or `:` splits; option
+//!   names are lower-cased, names and values stripped of whitespace.
+//! - Whole-line comments start with `#` or `;` (after any indentation).
+//!   There are no inline comments: `a = 1 # x` has the value `1 # x`.
+//! - A value continues on following lines indented deeper than its key;
+//!   blank lines inside are kept, trailing ones dropped.
+//! - Errors as configparser raises them: a missing section header or a
+//!   repeated section or option stops at once; other bad lines are all
+//!   collected and reported together at the end.
+//! - [`Ini::get`] expands `%(name)s` (looked up in the section, then in
+//!   DEFAULT) and `%%`; [`Ini::get_raw`] does not.
+//!
+//! Deliberate differences from Python: a leading UTF-8 byte order mark is
+//! skipped (3.11 keeps it and reports a missing section header), and one
+//! expansion is bounded by [`Options::max_expansion`].
+//!
+//! ```
+//! use loglisten::ini::{parse, Options};
+//!
+//! let text = "[DEFAULT]\nlevel = INFO\n\n[logger_root]\nhandlers = console\nformat = %(level)s: %%s\n";
+//! let ini = parse(text, &Options::default()).unwrap();
+//! assert_eq!(ini.sections(), ["logger_root"]);
+//! assert_eq!(ini.options("logger_root").unwrap(), ["handlers", "format", "level"]);
+//! assert_eq!(ini.get("logger_root", "format").unwrap(), "INFO: %s");
+//! assert_eq!(ini.get_raw("logger_root", "FORMAT").unwrap(), "%(level)s: %%s");
+//! ```
+
+mod error;
+mod interpolate;
+pub(crate) mod pystr;
+mod read;
+
+use std::collections::HashMap;
+
+pub use error::{Error, ErrorKind};
+
+/// The name of the section every other section inherits from.
+const DEFAULT_SECTION: &str = "DEFAULT";
+
+/// How to read the text: the one set of knobs for [`parse`].
+///
+/// ```
+/// use loglisten::ini::{parse, Options};
+///
+/// let options = Options {
+///     defaults: vec![("LogDir".into(), "/var/log".into())],
+///     ..Options::default()
+/// };
+/// let ini = parse("[h]\nfile = %(logdir)s/app.log\n", &options).unwrap();
+/// assert_eq!(ini.get("h", "file").unwrap(), "/var/log/app.log");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// fileConfig's `defaults`: merged into DEFAULT before the text is read
+    /// (names lower-cased; the text's `[DEFAULT]` overrides them). Two names
+    /// equal once lower-cased are a [`ErrorKind::DuplicateOption`].
+    pub defaults: Vec<(String, String)>,
+    /// The source name quoted in messages; `<string>` like `read_string`.
+    pub source: String,
+    /// Bound on the work of one interpolated [`Ini::get`]: bytes produced
+    /// plus bytes of `%(name)s` references followed. Beyond it the lookup
+    /// fails with [`ErrorKind::InterpolationTooLarge`] instead of exhausting
+    /// memory (nested references can grow exponentially). Default 16 MiB.
+    pub max_expansion: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            defaults: Vec::new(),
+            source: "<string>".to_string(),
+            max_expansion: 16 << 20,
+        }
+    }
+}
+
+/// Parses INI text the way `ConfigParser(defaults).read_string(text)` does.
+///
+/// ```
+/// use loglisten::ini::{parse, Options};
+///
+/// let ini = parse("[a]\nkey: one\n  two\n", &Options::default()).unwrap();
+/// assert_eq!(ini.get("a", "key").unwrap(), "one\ntwo");
+/// let err = parse("[a]\nno delimiter\n", &Options::default()).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "Source contains parsing errors: '<string>' [line  2]: 'no delimiter\\n'"
+/// );
+/// ```
+pub fn parse(text: &str, options: &Options) -> Result<Ini, Error> {
+    read::read(text, options)
+}
+
+/// Options in insertion order, with an index by name.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Table {
+    entries: Vec<(String, String)>,
+    index: HashMap<String, usize>,
+}
+
+impl Table {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.index.get(name).map(|&i| self.entries[i].1.as_str())
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    /// Sets `name`, keeping its place if it exists (like a Python dict), and
+    /// returns its position.
+    fn set(&mut self, name: String, value: String) -> usize {
+        if let Some(&i) = self.index.get(&name) {
+            self.entries[i].1 = value;
+            return i;
+        }
+        let i = self.entries.len();
+        self.index.insert(name.clone(), i);
+        self.entries.push((name, value));
+        i
+    }
+
+    fn value_mut(&mut self, i: usize) -> &mut String {
+        &mut self.entries[i].1
+    }
+}
+
+/// A parsed configuration: sections in file order, each an ordered set of
+/// options, plus the DEFAULT options every section inherits.
+///
+/// ```
+/// let ini = loglisten::ini::parse("[b]\n[a]\n", &Default::default()).unwrap();
+/// assert_eq!(ini.sections(), ["b", "a"]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Ini {
+    defaults: Table,
+    sections: Vec<(String, Table)>,
+    section_index: HashMap<String, usize>,
+    max_expansion: usize,
+}
+
+impl Ini {
+    /// Section names in the order they first appear, without DEFAULT.
+    ///
+    /// ```
+    /// let ini = loglisten::ini::parse("[DEFAULT]\n[x]\n", &Default::default()).unwrap();
+    /// assert_eq!(ini.sections(), ["x"]);
+    /// ```
+    pub fn sections(&self) -> Vec<&str> {
+        self.sections
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
+    /// Whether the section exists; false for DEFAULT, like Python.
+    ///
+    /// ```
+    /// let ini = loglisten::ini::parse("[x]\n", &Default::default()).unwrap();
+    /// assert!(ini.has_section("x") && !ini.has_section("X") && !ini.has_section("DEFAULT"));
+    /// ```
+    pub fn has_section(&self, section: &str) -> bool {
+        self.section_index.contains_key(section)
+    }
+
+    /// Whether `option` (any case) is set in `section` or in DEFAULT. An
+    /// empty name or DEFAULT asks DEFAULT alone; an unknown section gives
+    /// false.
+    ///
+    /// ```
+    /// let ini = loglisten::ini::parse("[DEFAULT]\nd = 1\n[x]\na = 2\n", &Default::default()).unwrap();
+    /// assert!(ini.has_option("x", "A") && ini.has_option("x", "d"));
+    /// assert!(!ini.has_option("DEFAULT", "a") && !ini.has_option("y", "d"));
+    /// ```
+    pub fn has_option(&self, section: &str, option: &str) -> bool {
+        let option = option.to_lowercase();
+        if section.is_empty() || section == DEFAULT_SECTION {
+            return self.defaults.contains(&option);
+        }
+        match self.section_index.get(section) {
+            Some(&i) => self.sections[i].1.contains(&option) || self.defaults.contains(&option),
+            None => false,
+        }
+    }
+
+    /// Option names of `section`: its own in order, then DEFAULT's that it
+    /// does not override. DEFAULT itself is not a section here
+    /// ([`ErrorKind::NoSection`]), like Python; see [`Ini::defaults`].
+    ///
+    /// ```
+    /// let ini = loglisten::ini::parse("[DEFAULT]\nb = 1\nz = 2\n[x]\na = 3\nz = 4\n", &Default::default()).unwrap();
+    /// assert_eq!(ini.options("x").unwrap(), ["a", "z", "b"]);
+    /// assert_eq!(ini.options("DEFAULT").unwrap_err().to_string(), "No section: 'DEFAULT'");
+    /// ```
+    pub fn options(&self, section: &str) -> Result<Vec<&str>, Error> {
+        let table = match self.section_index.get(section) {
+            Some(&i) => &self.sections[i].1,
+            None => return Err(Error::no_section(section)),
+        };
+        let own = table.entries.iter().map(|(name, _)| name.as_str());
+        let inherited = self.defaults.entries.iter().map(|(name, _)| name.as_str());
+        Ok(own
+            .chain(inherited.filter(|name| !table.contains(name)))
+            .collect())
+    }
+
+    /// DEFAULT's options and raw values, in order.
+    ///
+    /// ```
+    /// let ini = loglisten::ini::parse("[DEFAULT]\nA = %(b)s\n", &Default::default()).unwrap();
+    /// assert_eq!(ini.defaults(), [("a", "%(b)s")]);
+    /// ```
+    pub fn defaults(&self) -> Vec<(&str, &str)> {
+        let entries = self.defaults.entries.iter();
+        entries
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect()
+    }
+
+    /// The value of `option` (any case) in `section`, falling back to
+    /// DEFAULT, with `%(name)s` and `%%` expanded: Python's
+    /// `get(section, option)`. `section` may be DEFAULT.
+    ///
+    /// ```
+    /// let ini = loglisten::ini::parse("[s]\na = x\nb = %(A)s-%%\n", &Default::default()).unwrap();
+    /// assert_eq!(ini.get("s", "B").unwrap(), "x-%");
+    /// assert_eq!(ini.get("s", "c").unwrap_err().to_string(), "No option 'c' in section: 's'");
+    /// ```
+    pub fn get(&self, section: &str, option: &str) -> Result<String, Error> {
+        let option = option.to_lowercase();
+        let own = self.table(section)?;
+        let raw = self
+            .lookup(own, &option)
+            .ok_or_else(|| Error::no_option(&option, section))?;
+        interpolate::expand(self, own, section, &option, raw)
+    }
+
+    /// The value as written, without expansion: Python's
+    /// `get(section, option, raw=True)`.
+    ///
+    /// ```
+    /// let ini = loglisten::ini::parse("[s]\nfmt = %(message)s\n", &Default::default()).unwrap();
+    /// assert_eq!(ini.get_raw("s", "fmt").unwrap(), "%(message)s");
+    /// assert!(ini.get_raw("s", "datefmt").is_err());
+    /// ```
+    pub fn get_raw(&self, section: &str, option: &str) -> Result<&str, Error> {
+        let option = option.to_lowercase();
+        let own = self.table(section)?;
+        self.lookup(own, &option)
+            .ok_or_else(|| Error::no_option(&option, section))
+    }
+
+    /// The section's own table; `None` for DEFAULT, which has none besides
+    /// the defaults.
+    fn table(&self, section: &str) -> Result<Option<&Table>, Error> {
+        match self.section_index.get(section) {
+            Some(&i) => Ok(Some(&self.sections[i].1)),
+            None if section == DEFAULT_SECTION => Ok(None),
+            None => Err(Error::no_section(section)),
+        }
+    }
+
+    /// `name` (already lower-cased) in `own`, then in DEFAULT.
+    fn lookup<'a>(&'a self, own: Option<&'a Table>, name: &str) -> Option<&'a str> {
+        own.and_then(|t| t.get(name))
+            .or_else(|| self.defaults.get(name))
+    }
+}
