@@ -8,5 +8,6 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod error;
+pub mod json;
 
 pub use error::Position;
