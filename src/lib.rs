@@ -20,6 +20,7 @@ pub mod verify;
 mod wire;
 
 pub mod ini;
+pub mod json;
 
 pub use error::Position;
 pub use filter::{Filter, NameFilter};

@@ -128,6 +128,36 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
+    /// A tree holding only a root at WARNING, not installed anywhere.
+    #[cfg(test)]
+    pub(crate) fn detached() -> Draft {
+        let root = Node {
+            name: Arc::from("root"),
+            parent: None,
+            settings: LoggerSettings {
+                level: Level::WARNING,
+                ..LoggerSettings::default()
+            },
+            threshold: 0,
+        };
+        Draft {
+            nodes: vec![root],
+            by_name: HashMap::new(),
+            disable: Level::NOTSET,
+            new_handles: 0,
+        }
+    }
+
+    /// The parent's name of every logger but the root, in creation order.
+    #[cfg(test)]
+    pub(crate) fn parents(&self) -> Vec<(String, String)> {
+        let parent = |n: &Node| self.nodes[n.parent.unwrap_or(ROOT)].name.to_string();
+        self.nodes[1..]
+            .iter()
+            .map(|n| (n.name.to_string(), parent(n)))
+            .collect()
+    }
+
     /// The id of logger `name`, creating it (with CPython's re-parenting
     /// of existing descendants) if needed. `""` and `"root"` are the root.
     pub fn id(&mut self, name: &str) -> usize {
@@ -450,6 +480,10 @@ pub fn shutdown() {
         handler.close();
     }
 }
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod tree_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,467 @@
+//! The parser: one loop over the bytes with an explicit stack of open
+//! containers, so nesting costs heap, never call stack.
+
+use super::{Array, Map, Number, Value};
+use crate::error::Position;
+use std::fmt;
+
+/// Why a JSON text was rejected, and where.
+///
+/// `Display` is one line, `<what> at line L column C` (the column counts
+/// characters).
+///
+/// ```
+/// let err = loglisten::json::parse("{\"a\": 1,\n  }").unwrap_err();
+/// assert_eq!(err.to_string(), "trailing comma at line 1 column 9");
+/// assert_eq!(err.position().line, 1);
+/// assert_eq!(err.position().offset, 8);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    message: &'static str,
+    position: Position,
+}
+
+impl Error {
+    /// Where the error was found.
+    ///
+    /// ```
+    /// let err = loglisten::json::parse("[1]\n x").unwrap_err();
+    /// assert_eq!((err.position().line, err.position().column), (2, 2));
+    /// ```
+    pub fn position(&self) -> Position {
+        self.position
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.message, self.position)
+    }
+}
+
+impl std::error::Error for Error {}
+
+const EOF_VALUE: &str = "EOF while parsing a value";
+const EOF_ARRAY: &str = "EOF while parsing an array";
+const EOF_OBJECT: &str = "EOF while parsing an object";
+const EOF_STRING: &str = "EOF while parsing a string";
+const EXPECTED_VALUE: &str = "expected value";
+const EXPECTED_ARRAY_SEP: &str = "expected ',' or ']'";
+const EXPECTED_OBJECT_SEP: &str = "expected ',' or '}'";
+const EXPECTED_COLON: &str = "expected ':'";
+const KEY_NOT_STRING: &str = "key must be a string";
+const TRAILING_COMMA: &str = "trailing comma";
+const TRAILING_CHARACTERS: &str = "trailing characters";
+const CONTROL_CHARACTER: &str = "control character in string";
+const INVALID_ESCAPE: &str = "invalid escape";
+const INVALID_UNICODE_ESCAPE: &str = "invalid unicode escape";
+const INVALID_LITERAL: &str = "invalid literal";
+const INVALID_NUMBER: &str = "invalid number";
+const NUMBER_OUT_OF_RANGE: &str = "number out of range";
+const RECURSION_LIMIT: &str = "recursion limit exceeded";
+const BYTE_ORDER_MARK: &str = "unexpected byte order mark";
+
+/// An open container: the array's items so far, or the object's members so
+/// far and the key whose value is being parsed.
+enum Frame {
+    Array(Vec<Value>),
+    Object(Map, String),
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+pub(crate) fn parse_text(text: &str, max_depth: usize) -> Result<Value, Error> {
+    Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    }
+    .document(max_depth)
+}
+
+/// What follows an array item or object member.
+enum After {
+    /// `,` then (for objects) the next key: parse the next value.
+    Next,
+    /// The container's closing bracket.
+    Close,
+}
+
+impl Parser<'_> {
+    /// Builds an error; only here is the line and column computed.
+    #[cold]
+    fn fail(&self, message: &'static str, offset: usize) -> Error {
+        Error {
+            message,
+            position: Position::locate(self.text, offset),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn document(&mut self, max_depth: usize) -> Result<Value, Error> {
+        let mut stack: Vec<Frame> = Vec::new();
+        'value: loop {
+            self.skip_ws();
+            let mut value = match self.peek() {
+                None => return Err(self.fail(EOF_VALUE, self.pos)),
+                Some(b'"') => Value::String(self.string()?),
+                Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+                Some(b'n') => self.literal(b"null", Value::Null)?,
+                Some(b't') => self.literal(b"true", Value::Bool(true))?,
+                Some(b'f') => self.literal(b"false", Value::Bool(false))?,
+                Some(open @ (b'[' | b'{')) => {
+                    if stack.len() >= max_depth {
+                        return Err(self.fail(RECURSION_LIMIT, self.pos));
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                    if open == b'[' {
+                        if self.peek() == Some(b']') {
+                            self.pos += 1;
+                            Value::Array(Array::new())
+                        } else {
+                            stack.push(Frame::Array(Vec::new()));
+                            continue 'value;
+                        }
+                    } else {
+                        match self.peek() {
+                            Some(b'}') => {
+                                self.pos += 1;
+                                Value::Object(Map::new())
+                            }
+                            Some(b'"') => {
+                                let key = self.key()?;
+                                stack.push(Frame::Object(Map::new(), key));
+                                continue 'value;
+                            }
+                            None => return Err(self.fail(EOF_OBJECT, self.pos)),
+                            Some(_) => return Err(self.fail(KEY_NOT_STRING, self.pos)),
+                        }
+                    }
+                }
+                Some(_) => {
+                    let message = if self.bytes[self.pos..].starts_with("\u{feff}".as_bytes()) {
+                        BYTE_ORDER_MARK
+                    } else {
+                        EXPECTED_VALUE
+                    };
+                    return Err(self.fail(message, self.pos));
+                }
+            };
+            // Hand the finished value to its container; each closing bracket
+            // finishes another value, until one needs a next value parsed.
+            loop {
+                let after = match stack.last_mut() {
+                    None => {
+                        self.skip_ws();
+                        if self.pos < self.bytes.len() {
+                            return Err(self.fail(TRAILING_CHARACTERS, self.pos));
+                        }
+                        return Ok(value);
+                    }
+                    Some(Frame::Array(items)) => {
+                        items.push(value);
+                        self.after_item(b']', EXPECTED_ARRAY_SEP, EOF_ARRAY)?
+                    }
+                    Some(Frame::Object(members, key)) => {
+                        members.insert(std::mem::take(key), value);
+                        let after = self.after_item(b'}', EXPECTED_OBJECT_SEP, EOF_OBJECT)?;
+                        if let After::Next = after {
+                            match self.peek() {
+                                Some(b'"') => *key = self.key()?,
+                                None => return Err(self.fail(EOF_OBJECT, self.pos)),
+                                Some(_) => return Err(self.fail(KEY_NOT_STRING, self.pos)),
+                            }
+                        }
+                        after
+                    }
+                };
+                match after {
+                    After::Next => continue 'value,
+                    After::Close => {
+                        value = match stack.pop() {
+                            Some(Frame::Array(items)) => Value::Array(Array::from(items)),
+                            Some(Frame::Object(members, _)) => Value::Object(members),
+                            None => Value::Null, // unreachable: the stack was not empty
+                        };
+                    }
+                }
+            }
+        }
+    }
+
+    /// After an item: `,` (not followed by the closing bracket) or the
+    /// closing bracket. On `Next`, whitespace after the comma is skipped.
+    fn after_item(
+        &mut self,
+        close: u8,
+        expected: &'static str,
+        eof: &'static str,
+    ) -> Result<After, Error> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(close) {
+                    return Err(self.fail(TRAILING_COMMA, comma));
+                }
+                Ok(After::Next)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(After::Close)
+            }
+            None => Err(self.fail(eof, self.pos)),
+            Some(_) => Err(self.fail(expected, self.pos)),
+        }
+    }
+
+    /// An object key and the `:` after it.
+    fn key(&mut self) -> Result<String, Error> {
+        let key = self.string()?;
+        self.skip_ws();
+        match self.peek() {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(key)
+            }
+            None => Err(self.fail(EOF_OBJECT, self.pos)),
+            Some(_) => Err(self.fail(EXPECTED_COLON, self.pos)),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value) -> Result<Value, Error> {
+        let rest = &self.bytes[self.pos..];
+        if rest.starts_with(word) {
+            self.pos += word.len();
+            Ok(value)
+        } else if word.starts_with(rest) {
+            Err(self.fail(EOF_VALUE, self.bytes.len()))
+        } else {
+            Err(self.fail(INVALID_LITERAL, self.pos))
+        }
+    }
+
+    fn number(&mut self) -> Result<Number, Error> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let mut magnitude: u64 = 0;
+        let mut overflow = false;
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(self.fail(INVALID_NUMBER, self.pos));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                while let Some(&d @ b'0'..=b'9') = self.bytes.get(self.pos) {
+                    match magnitude
+                        .checked_mul(10)
+                        .and_then(|m| m.checked_add(u64::from(d - b'0')))
+                    {
+                        Some(m) => magnitude = m,
+                        None => overflow = true,
+                    }
+                    self.pos += 1;
+                }
+            }
+            _ => return Err(self.fail(INVALID_NUMBER, self.pos)),
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.digits()?;
+            float = true;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.digits()?;
+            float = true;
+        }
+        let literal = &self.text[start..self.pos];
+        if float {
+            match literal.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(Number::float(x)),
+                _ => Err(self.fail(NUMBER_OUT_OF_RANGE, start)),
+            }
+        } else if overflow {
+            Ok(Number::big(literal))
+        } else {
+            Ok(Number::int(negative, magnitude).unwrap_or_else(|| Number::big(literal)))
+        }
+    }
+
+    /// One or more digits (of a fraction or exponent).
+    fn digits(&mut self) -> Result<(), Error> {
+        let first = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        if self.pos == first {
+            return Err(self.fail(INVALID_NUMBER, self.pos));
+        }
+        Ok(())
+    }
+
+    /// A string literal starting at the `"`.
+    fn string(&mut self) -> Result<String, Error> {
+        let start = self.pos + 1;
+        let end = find_special(self.bytes, start);
+        if self.bytes.get(end) == Some(&b'"') {
+            // The common case: no escapes, one copy.
+            self.pos = end + 1;
+            return Ok(self.text[start..end].to_owned());
+        }
+        let mut out = String::with_capacity(end - start + 16);
+        out.push_str(&self.text[start..end]);
+        let mut i = end;
+        loop {
+            match self.bytes.get(i) {
+                None => return Err(self.fail(EOF_STRING, self.bytes.len())),
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => i = self.escape(i, &mut out)?,
+                Some(_) => return Err(self.fail(CONTROL_CHARACTER, i)),
+            }
+            let run_end = find_special(self.bytes, i);
+            out.push_str(&self.text[i..run_end]);
+            i = run_end;
+        }
+    }
+
+    /// Decodes the escape at `i` (a backslash) into `out`; returns the
+    /// position after it.
+    fn escape(&self, i: usize, out: &mut String) -> Result<usize, Error> {
+        let ch = match self.bytes.get(i + 1) {
+            None => return Err(self.fail(EOF_STRING, self.bytes.len())),
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let (ch, next) = self.unicode_escape(i)?;
+                out.push(ch);
+                return Ok(next);
+            }
+            Some(_) => return Err(self.fail(INVALID_ESCAPE, i)),
+        };
+        out.push(ch);
+        Ok(i + 2)
+    }
+
+    /// `\uXXXX` at `i`, joined with a following low surrogate escape if it is
+    /// a high surrogate. A surrogate without its partner becomes U+FFFD.
+    fn unicode_escape(&self, i: usize) -> Result<(char, usize), Error> {
+        let unit = match self.hex4(i + 2) {
+            Some(unit) => unit,
+            None => return Err(self.bad_hex(i)),
+        };
+        if (0xD800..0xDC00).contains(&unit) && self.bytes.get(i + 6..i + 8) == Some(b"\\u") {
+            if let Some(low @ 0xDC00..=0xDFFF) = self.hex4(i + 8) {
+                let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                return Ok((char::from_u32(code).unwrap_or('\u{fffd}'), i + 12));
+            }
+        }
+        Ok((char::from_u32(unit).unwrap_or('\u{fffd}'), i + 6))
+    }
+
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let digits = self.bytes.get(at..at + 4)?;
+        let mut n = 0;
+        for &d in digits {
+            n = n * 16 + char::from(d).to_digit(16)?;
+        }
+        Some(n)
+    }
+
+    /// The error for the `\u` escape at `i` whose four hex digits are not all
+    /// there: a text that ends early, or a character that is not hex.
+    #[cold]
+    fn bad_hex(&self, i: usize) -> Error {
+        let present = self.bytes.get(i + 2..).unwrap_or_default();
+        let present = &present[..present.len().min(4)];
+        if present.len() < 4 && present.iter().all(u8::is_ascii_hexdigit) {
+            self.fail(EOF_STRING, self.bytes.len())
+        } else {
+            self.fail(INVALID_UNICODE_ESCAPE, i)
+        }
+    }
+}
+
+/// The position of the first `"`, `\` or control byte at or after `i`, or the
+/// end. Eight bytes at a time while none is found: every such byte is ASCII,
+/// so the runs in between can be copied whole.
+fn find_special(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(chunk);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        // A byte is zero (or below 0x20) exactly when these set its high bit
+        // somewhere in the word (the classic "has zero byte" test).
+        let found = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        if found & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_special;
+
+    #[test]
+    fn find_special_matches_a_plain_scan() {
+        let text = "abcdefghijklmnop\"qrs\\tuv\u{1}wxyzé\u{7f}ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let bytes = text.as_bytes();
+        for start in 0..bytes.len() {
+            let expected = (start..bytes.len())
+                .find(|&i| bytes[i] == b'"' || bytes[i] == b'\\' || bytes[i] < 0x20)
+                .unwrap_or(bytes.len());
+            assert_eq!(find_special(bytes, start), expected, "from {start}");
+        }
+    }
+}
