@@ -9,4 +9,6 @@
 
 mod error;
 
+pub mod pyliteral;
+
 pub use error::Position;
