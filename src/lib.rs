@@ -22,6 +22,8 @@ mod wire;
 pub mod ini;
 pub mod json;
 
+pub mod pyliteral;
+
 pub use error::Position;
 pub use filter::{Filter, NameFilter};
 pub use format::{FormatError, Formatter, Style};

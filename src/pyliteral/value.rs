@@ -1,0 +1,241 @@
+//! The parsed value and its Python `repr`.
+
+use std::fmt;
+
+/// A value parsed from a fileConfig `args=` or `kwargs=` expression.
+///
+/// Integers are `i64`: every integer a logging configuration needs (sizes,
+/// ports, levels, facilities) fits, and a literal or result outside that
+/// range is reported as an error rather than silently widened.
+///
+/// `Display` prints the value the way Python's `repr` does, except that the
+/// two stream markers print as the expressions `sys.stdout` / `sys.stderr`.
+///
+/// ```
+/// use loglisten::pyliteral::{parse, PyValue};
+/// let v = parse("('app.log', 'a', 10*1024*1024, 5)").unwrap();
+/// assert_eq!(v, PyValue::Tuple(vec![
+///     PyValue::Str("app.log".into()),
+///     PyValue::Str("a".into()),
+///     PyValue::Int(10485760),
+///     PyValue::Int(5),
+/// ]));
+/// assert_eq!(v.to_string(), "('app.log', 'a', 10485760, 5)");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum PyValue {
+    /// `None`.
+    None,
+    /// `True` or `False`.
+    Bool(bool),
+    /// An integer that fits in 64 bits.
+    Int(i64),
+    /// A float (literals only; float arithmetic is rejected).
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A tuple, `()`, `(x,)`, `(x, y)` or a bare `x, y`.
+    Tuple(Vec<PyValue>),
+    /// A list.
+    List(Vec<PyValue>),
+    /// A dict in insertion order. Keys are hashable values (no lists or
+    /// dicts); a repeated key keeps its first position with the last value,
+    /// as in Python (where `1`, `1.0` and `True` are the same key).
+    Dict(Vec<(PyValue, PyValue)>),
+    /// `sys.stdout`.
+    Stdout,
+    /// `sys.stderr`.
+    Stderr,
+}
+
+impl PyValue {
+    /// The name of the Python type of this value (`sys.stdout` and
+    /// `sys.stderr` are `TextIOWrapper`s), for error messages.
+    ///
+    /// ```
+    /// use loglisten::pyliteral::PyValue;
+    /// assert_eq!(PyValue::None.type_name(), "NoneType");
+    /// assert_eq!(PyValue::Stderr.type_name(), "TextIOWrapper");
+    /// ```
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            PyValue::None => "NoneType",
+            PyValue::Bool(_) => "bool",
+            PyValue::Int(_) => "int",
+            PyValue::Float(_) => "float",
+            PyValue::Str(_) => "str",
+            PyValue::Tuple(_) => "tuple",
+            PyValue::List(_) => "list",
+            PyValue::Dict(_) => "dict",
+            PyValue::Stdout | PyValue::Stderr => "TextIOWrapper",
+        }
+    }
+}
+
+impl fmt::Display for PyValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PyValue::None => f.write_str("None"),
+            PyValue::Bool(true) => f.write_str("True"),
+            PyValue::Bool(false) => f.write_str("False"),
+            PyValue::Int(i) => write!(f, "{i}"),
+            PyValue::Float(x) => f.write_str(&float_repr(*x)),
+            PyValue::Str(s) => f.write_str(&str_repr(s)),
+            PyValue::Tuple(items) => {
+                f.write_str("(")?;
+                write_items(f, items)?;
+                if items.len() == 1 {
+                    f.write_str(",")?;
+                }
+                f.write_str(")")
+            }
+            PyValue::List(items) => {
+                f.write_str("[")?;
+                write_items(f, items)?;
+                f.write_str("]")
+            }
+            PyValue::Dict(entries) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+            PyValue::Stdout => f.write_str("sys.stdout"),
+            PyValue::Stderr => f.write_str("sys.stderr"),
+        }
+    }
+}
+
+fn write_items(f: &mut fmt::Formatter<'_>, items: &[PyValue]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+/// Python's `repr(float)`: the shortest digits that round-trip, in fixed
+/// notation when the decimal exponent is in -5..16, else `1e+16` style.
+fn float_repr(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x.is_infinite() {
+        return format!("{sign}inf");
+    }
+    // Rust's `{:e}` also prints the shortest round-trip digits: "d.ddde-7".
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let n = digits.len() as i32;
+    if !(-4..16).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() { "" } else { "." };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{dot}{rest}e{esign}{:02}", exp.abs());
+    }
+    let point = exp + 1; // digits before the decimal point
+    if point <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point >= n {
+        format!("{sign}{digits}{}.0", "0".repeat((point - n) as usize))
+    } else {
+        let (int, frac) = digits.split_at(point as usize);
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// Python's `repr(str)`: single quotes unless the text has a `'` and no `"`;
+/// non-printable characters escaped as `\xhh`, `\uhhhh` or `\Uhhhhhhhh`.
+fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            c if !c.is_ascii() && is_printable(c) => out.push(c),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's `str.isprintable` for one non-ASCII character. Rust's
+/// `escape_debug` escapes exactly the same Unicode categories (Cc Cf Cs Co Cn
+/// Zl Zp Zs); it is applied to the second character of a pair so that
+/// combining marks, escaped only at the start of a string, stay printable.
+/// The Unicode versions of Rust and Python may differ for new characters.
+fn is_printable(c: char) -> bool {
+    let pair: String = ['a', c].iter().collect();
+    pair.escape_debug().nth(1) == Some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{float_repr, str_repr};
+
+    #[test]
+    fn floats_print_like_python() {
+        let cases = [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1.5, "1.5"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (123456.789, "123456.789"),
+            (1e300, "1e+300"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+            (0.1 + 0.2, "0.30000000000000004"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(float_repr(x), want, "{x:e}");
+        }
+    }
+
+    #[test]
+    fn strings_print_like_python() {
+        let cases = [
+            ("", "''"),
+            ("a'b", "\"a'b\""),
+            ("a'b\"", "'a\\'b\"'"),
+            ("\\\n\r\t\x07\x7f", "'\\\\\\n\\r\\t\\x07\\x7f'"),
+            ("é中😀\u{301}", "'é中😀\u{301}'"),
+            (
+                "\u{85}\u{a0}\u{2028}\u{10ffff}",
+                "'\\x85\\xa0\\u2028\\U0010ffff'",
+            ),
+        ];
+        for (s, want) in cases {
+            assert_eq!(str_repr(s), want);
+        }
+    }
+}
