@@ -33,6 +33,8 @@
 //!   operand, together) is limited to [`MAX_DEPTH`] levels, so no input
 //!   exhausts the stack; the parser itself uses no recursion;
 //! - `\N{...}` escapes and lone surrogates (`'\ud800'`) are rejected;
+//! - blank lines and indentation around the expression are accepted
+//!   (Python's `eval` rejects an indented line after a line break);
 //! - calls, attributes, subscripts, other names and keywords, comparison,
 //!   boolean and bitwise operators, sets, comprehensions, `lambda`, bytes and
 //!   f-strings, and complex numbers are errors.

@@ -561,3 +561,11 @@ fn positions_count_characters_and_lines() {
     assert_eq!(e.position().offset, 14);
     assert_eq!(e.message(), "unknown name 'x'");
 }
+
+#[test]
+fn surrounding_blank_lines_and_indentation_are_accepted() {
+    check_ok(&[
+        ("\n  (1,\n 2)\n\t\n", "(1, 2)"),
+        ("\t# comment\n 'x'  # trailing\n", "'x'"),
+    ]);
+}

@@ -281,16 +281,6 @@ impl<'a> Parser<'a> {
                         _ => self.err(at, "unexpected '.'"),
                     });
                 }
-                Tok::Punct(p) if BinOp::from_symbol(p).is_some() => {
-                    let op = BinOp::from_symbol(p).unwrap_or(BinOp::Add);
-                    self.lex.next()?;
-                    value = self.reduce(value, op.precedence())?;
-                    if op == BinOp::Pow {
-                        self.enter(at)?;
-                    }
-                    self.stack.push(Frame::Binary { lhs: value, op, at });
-                    return Ok(None);
-                }
                 Tok::Punct("," | ":" | ")" | "]" | "}") | Tok::Eof => {
                     let tok = self.lex.next()?;
                     value = self.reduce(value, 0)?;
@@ -300,7 +290,18 @@ impl<'a> Parser<'a> {
                         Next::Done(v) => return Ok(Some(v)),
                     }
                 }
-                Tok::Punct(p) => return Err(self.unsupported_operator(at, p)),
+                Tok::Punct(p) => {
+                    let Some(op) = BinOp::from_symbol(p) else {
+                        return Err(self.unsupported_operator(at, p));
+                    };
+                    self.lex.next()?;
+                    value = self.reduce(value, op.precedence())?;
+                    if op == BinOp::Pow {
+                        self.enter(at)?;
+                    }
+                    self.stack.push(Frame::Binary { lhs: value, op, at });
+                    return Ok(None);
+                }
                 Tok::Name => {
                     let name = &self.src[tok.start..tok.end];
                     return Err(if KEYWORDS.contains(&name) {
