@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod config;
 mod error;
 mod filter;
 mod format;
@@ -24,6 +25,11 @@ pub mod json;
 
 pub mod pyliteral;
 
+pub use config::{
+    apply_config, config_generation, current_config, dict_config, dict_config_str, file_config,
+    file_config_str, file_config_str_with, file_config_with, register_filter, register_formatter,
+    register_handler, Applied, ConfigError, ConfigKind, FileConfigOptions,
+};
 pub use error::Position;
 pub use filter::{Filter, NameFilter};
 pub use format::{FormatError, Formatter, Style};

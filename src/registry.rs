@@ -197,6 +197,11 @@ impl Draft {
         id
     }
 
+    /// The id of logger `name` if it exists (no creation).
+    pub fn existing_id(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
     /// The settings of logger `id`, to edit.
     pub fn settings(&mut self, id: usize) -> &mut LoggerSettings {
         &mut self.nodes[id].settings
@@ -238,7 +243,7 @@ impl Draft {
 
 /// CPython's `_fixupParents` walk: `a.b.c` gives `a.b` then `a` (and, as
 /// there, `rfind(".", 0, i - 1)` skips the character before each dot).
-fn ancestors(name: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn ancestors(name: &str) -> impl Iterator<Item = &str> {
     let mut end = name.rfind('.');
     std::iter::from_fn(move || {
         let pos = end.filter(|&p| p > 0)?;
@@ -420,6 +425,11 @@ impl Snapshot {
 
     pub(crate) fn settings(&self, id: usize) -> &LoggerSettings {
         &self.nodes[id].settings
+    }
+
+    /// Every logger but the root, in creation order, with its settings.
+    pub(crate) fn loggers(&self) -> impl Iterator<Item = (&str, &LoggerSettings)> {
+        self.nodes[1..].iter().map(|n| (&*n.name, &n.settings))
     }
 
     pub(crate) fn effective_level(&self, id: usize) -> Level {

@@ -51,6 +51,18 @@ pub trait Handler: Send + fmt::Debug {
     fn wants_text(&self) -> bool {
         true
     }
+
+    /// Called when the configuration that built this handler goes live,
+    /// just before the swap: the moment for effects that must not happen
+    /// if the configuration fails (a mode `w` file is truncated here).
+    fn commit(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Called instead of `commit` when the configuration that built this
+    /// handler failed: undo what construction did (remove a file it
+    /// created). The handler is dropped afterwards.
+    fn discard(&mut self) {}
 }
 
 /// A handler with its level, formatter and filters, shared by the loggers
@@ -65,8 +77,19 @@ pub trait Handler: Send + fmt::Debug {
 #[derive(Clone)]
 pub struct SharedHandler(Arc<Cell>);
 
+/// What a configuration built a handler from, kept so that the running
+/// configuration can be written back out.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub class: String,
+    pub kwargs: crate::json::Map,
+    pub formatter: Option<String>,
+    pub filters: Vec<String>,
+}
+
 struct Cell {
     name: Option<String>,
+    origin: Option<Origin>,
     level: AtomicI32,
     formatter: Formatter,
     filters: Vec<Arc<dyn Filter>>,
@@ -79,6 +102,7 @@ struct Cell {
 #[derive(Debug)]
 pub struct SharedHandlerBuilder {
     name: Option<String>,
+    origin: Option<Origin>,
     level: Level,
     formatter: Formatter,
     filters: Vec<Arc<dyn Filter>>,
@@ -110,10 +134,16 @@ impl SharedHandlerBuilder {
         self
     }
 
+    pub(crate) fn origin(mut self, origin: Origin) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+
     /// The shared handler.
     pub fn build(self) -> SharedHandler {
         SharedHandler(Arc::new(Cell {
             name: self.name,
+            origin: self.origin,
             level: AtomicI32::new(self.level.0),
             formatter: self.formatter,
             filters: self.filters,
@@ -135,13 +165,22 @@ thread_local! {
 impl SharedHandler {
     /// Starts building a shared handler around `handler`.
     pub fn builder(handler: impl Handler + 'static) -> SharedHandlerBuilder {
+        SharedHandler::builder_boxed(Box::new(handler))
+    }
+
+    pub(crate) fn builder_boxed(inner: Box<dyn Handler>) -> SharedHandlerBuilder {
         SharedHandlerBuilder {
             name: None,
+            origin: None,
             level: Level::NOTSET,
             formatter: Formatter::default(),
             filters: Vec::new(),
-            inner: Box::new(handler),
+            inner,
         }
+    }
+
+    pub(crate) fn origin(&self) -> Option<&Origin> {
+        self.0.origin.as_ref()
     }
 
     /// A shared handler with default level, formatter and no filters.
@@ -251,6 +290,18 @@ impl SharedHandler {
                 record.message()
             );
         }
+    }
+
+    /// Runs [`Handler::commit`]; the error is returned, for the config
+    /// layer to abandon the configuration.
+    pub(crate) fn commit(&self) -> io::Result<()> {
+        catch_unwind(AssertUnwindSafe(|| self.lock().commit()))
+            .unwrap_or_else(|_| Err(io::Error::other("the handler panicked in commit")))
+    }
+
+    /// Runs [`Handler::discard`].
+    pub(crate) fn discard(&self) {
+        let _ = catch_unwind(AssertUnwindSafe(|| self.lock().discard()));
     }
 
     /// Flushes the handler; errors are counted like write errors.

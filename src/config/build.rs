@@ -1,0 +1,381 @@
+//! From a checked [`Config`] to a live snapshot, all or nothing.
+
+use super::classes::{self, Opener};
+use super::dump::DEFINED;
+use super::{next_generation, Applied, Config, ConfigError, ConfigKind, FilterSpec, FormatterSpec};
+use crate::filter::{Filter, NameFilter};
+use crate::format::{Formatter, Style};
+use crate::handler::{Origin, SharedHandler};
+use crate::level::Level;
+use crate::registry::{self, Draft};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Configurations are applied one at a time.
+static APPLY: Mutex<()> = Mutex::new(());
+
+pub(crate) fn apply(config: Config, kind: ConfigKind) -> Result<Applied, ConfigError> {
+    let _one_at_a_time = APPLY.lock().unwrap_or_else(|e| e.into_inner());
+    if config.incremental {
+        apply_incremental(&config)?;
+    } else {
+        apply_whole(&config)?;
+    }
+    Ok(Applied {
+        kind,
+        generation: next_generation(),
+    })
+}
+
+/// `incremental: true`: only handler levels, logger levels and propagate.
+fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
+    let live = registry::current().handlers();
+    let mut levels = Vec::new();
+    for (name, spec) in &config.handlers {
+        let handler = live.iter().find(|h| h.name() == Some(name.as_str()));
+        let handler = handler.ok_or_else(|| {
+            ConfigError::new(
+                config.style.path("handler", name, ""),
+                format!("No handler found with name '{name}'"),
+            )
+        })?;
+        if let Some(level) = spec.level {
+            levels.push((handler.clone(), level));
+        }
+    }
+    registry::reconfigure(|draft| {
+        for (handler, level) in &levels {
+            handler.set_level(*level);
+        }
+        for (name, spec) in &config.loggers {
+            let id = draft.id(name);
+            let settings = draft.settings(id);
+            if let Some(level) = spec.level {
+                settings.level = level;
+            }
+            settings.disabled = false;
+            if let Some(propagate) = spec.propagate {
+                settings.propagate = propagate;
+            }
+        }
+        if let Some(level) = config.root.as_ref().and_then(|r| r.level) {
+            draft.settings(registry::ROOT).level = level;
+        }
+    });
+    Ok(())
+}
+
+fn apply_whole(config: &Config) -> Result<(), ConfigError> {
+    let style = config.style;
+    let formatters = build_formatters(config)?;
+    let filters = build_filters(config)?;
+    check_references(config, &formatters, &filters)?;
+    // Everything that can be checked without touching the system is
+    // checked here, before any file is opened.
+    let mut openers = Vec::with_capacity(config.handlers.len());
+    for (name, spec) in &config.handlers {
+        let path = style.path("handler", name, "");
+        openers.push((
+            name.as_str(),
+            classes::prepare(&spec.class, &spec.kwargs, &path)?,
+        ));
+    }
+    let handlers = open_handlers(config, openers, &formatters, &filters)?;
+    for (name, handler) in &handlers {
+        if let Err(e) = handler.commit() {
+            discard(&handlers);
+            return Err(ConfigError::new(
+                style.path("handler", name, ""),
+                e.to_string(),
+            ));
+        }
+    }
+    let (_, replaced) = registry::reconfigure(|draft| install(draft, config, &handlers, &filters));
+    remember(config, &filters);
+    for handler in replaced {
+        handler.flush();
+        handler.close();
+    }
+    Ok(())
+}
+
+/// Keeps the formatter and filter definitions for `current_config`.
+fn remember(config: &Config, filters: &HashMap<&str, Arc<dyn Filter>>) {
+    let mut defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
+    defined.formatters = config.formatters.clone();
+    defined.filters = config
+        .filters
+        .iter()
+        .filter_map(|(name, spec)| {
+            filters
+                .get(name.as_str())
+                .map(|f| (name.clone(), spec.clone(), Arc::clone(f)))
+        })
+        .collect();
+}
+
+fn build_formatters(config: &Config) -> Result<HashMap<&str, Formatter>, ConfigError> {
+    let mut built = HashMap::new();
+    for (name, spec) in &config.formatters {
+        let path = config.style.path("formatter", name, "");
+        let formatter = match spec {
+            FormatterSpec::Standard {
+                format,
+                datefmt,
+                style,
+                validate,
+                defaults,
+            } => {
+                let style =
+                    Style::parse(style).map_err(|e| ConfigError::new(&path, e.to_string()))?;
+                standard_formatter(
+                    format.as_deref(),
+                    datefmt.as_deref(),
+                    style,
+                    *validate,
+                    defaults,
+                )
+                .map_err(|e| ConfigError::new(&path, e.to_string()))?
+            }
+            FormatterSpec::Custom { factory, kwargs } => {
+                classes::custom_formatter(factory, kwargs, &path)?
+            }
+        };
+        built.insert(name.as_str(), formatter);
+    }
+    Ok(built)
+}
+
+fn standard_formatter(
+    format: Option<&str>,
+    datefmt: Option<&str>,
+    style: Style,
+    validate: bool,
+    defaults: &[(String, String)],
+) -> Result<Formatter, crate::format::FormatError> {
+    let _ = (format, datefmt, style, validate, defaults);
+    Ok(Formatter::default())
+}
+
+fn build_filters(config: &Config) -> Result<HashMap<&str, Arc<dyn Filter>>, ConfigError> {
+    let mut built: HashMap<&str, Arc<dyn Filter>> = HashMap::new();
+    for (name, spec) in &config.filters {
+        let path = config.style.path("filter", name, "");
+        let filter: Arc<dyn Filter> = match spec {
+            FilterSpec::Name(n) => Arc::new(NameFilter::new(n)),
+            FilterSpec::Custom { factory, kwargs } => {
+                classes::custom_filter(factory, kwargs, &path)?
+            }
+        };
+        built.insert(name.as_str(), filter);
+    }
+    Ok(built)
+}
+
+/// Every name a handler or logger refers to must be defined.
+fn check_references(
+    config: &Config,
+    formatters: &HashMap<&str, Formatter>,
+    filters: &HashMap<&str, Arc<dyn Filter>>,
+) -> Result<(), ConfigError> {
+    let style = config.style;
+    let handler_names: Vec<&str> = config.handlers.iter().map(|(n, _)| n.as_str()).collect();
+    for (name, spec) in &config.handlers {
+        if let Some(f) = &spec.formatter {
+            if !formatters.contains_key(f.as_str()) {
+                let path = style.path("handler", name, "formatter");
+                return Err(ConfigError::new(
+                    path,
+                    format!("Unable to set formatter '{f}'"),
+                ));
+            }
+        }
+        for f in &spec.filters {
+            if !filters.contains_key(f.as_str()) {
+                return Err(ConfigError::new(
+                    style.path("handler", name, "filters"),
+                    format!("Unable to add filter '{f}'"),
+                ));
+            }
+        }
+        if let Some(target) = classes::memory_target(&spec.class, &spec.kwargs) {
+            if !handler_names.contains(&target) {
+                let path = style.path("handler", name, "target");
+                return Err(ConfigError::new(
+                    path,
+                    format!("Unable to set target handler '{target}'"),
+                ));
+            }
+        }
+    }
+    let loggers = config
+        .loggers
+        .iter()
+        .map(|(n, s)| ("logger", n.as_str(), s));
+    for (kind, name, spec) in loggers.chain(config.root.iter().map(|s| ("root", "", s))) {
+        for h in &spec.handlers {
+            if !handler_names.contains(&h.as_str()) {
+                return Err(ConfigError::new(
+                    style.path(kind, name, "handlers"),
+                    format!("Unable to add handler '{h}'"),
+                ));
+            }
+        }
+        for f in &spec.filters {
+            if !filters.contains_key(f.as_str()) {
+                return Err(ConfigError::new(
+                    style.path(kind, name, "filters"),
+                    format!("Unable to add filter '{f}'"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens every handler, targets before the memory handlers that flush to
+/// them. On any failure the handlers opened so far are discarded.
+fn open_handlers(
+    config: &Config,
+    openers: Vec<(&str, Opener)>,
+    formatters: &HashMap<&str, Formatter>,
+    filters: &HashMap<&str, Arc<dyn Filter>>,
+) -> Result<Vec<(String, SharedHandler)>, ConfigError> {
+    let mut opened: Vec<(String, SharedHandler)> = Vec::new();
+    let mut pending: Vec<(usize, &str, Opener)> = openers
+        .into_iter()
+        .enumerate()
+        .map(|(i, (n, o))| (i, n, o))
+        .collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for (index, name, opener) in pending {
+            let target = opener.target().map(str::to_string);
+            let target = match target {
+                None => None,
+                Some(t) => match opened.iter().find(|(n, _)| *n == t) {
+                    Some((_, h)) => Some(h.clone()),
+                    None => {
+                        waiting.push((index, name, opener));
+                        continue;
+                    }
+                },
+            };
+            let spec = &config.handlers[index].1;
+            let path = config.style.path("handler", name, "");
+            match opener.open(target) {
+                Ok(inner) => {
+                    let mut builder = SharedHandler::builder_boxed(inner).name(name);
+                    if let Some(level) = spec.level {
+                        builder = builder.level(level);
+                    }
+                    if let Some(f) = spec.formatter.as_deref().and_then(|f| formatters.get(f)) {
+                        builder = builder.formatter(f.clone());
+                    }
+                    for f in spec.filters.iter().filter_map(|f| filters.get(f.as_str())) {
+                        builder = builder.filter(Arc::clone(f));
+                    }
+                    let origin = Origin {
+                        class: spec.class.clone(),
+                        kwargs: spec.kwargs.clone(),
+                        formatter: spec.formatter.clone(),
+                        filters: spec.filters.clone(),
+                    };
+                    opened.push((name.to_string(), builder.origin(origin).build()));
+                }
+                Err(e) => {
+                    discard(&opened);
+                    return Err(ConfigError::new(path, e.to_string()));
+                }
+            }
+        }
+        if waiting.len() == before {
+            discard(&opened);
+            let (_, name, _) = &waiting[0];
+            let path = config.style.path("handler", name, "target");
+            return Err(ConfigError::new(
+                path,
+                "memory handler targets form a cycle",
+            ));
+        }
+        pending = waiting;
+    }
+    Ok(opened)
+}
+
+fn discard(handlers: &[(String, SharedHandler)]) {
+    for (_, handler) in handlers {
+        handler.discard();
+    }
+}
+
+/// The edit that makes the new configuration live, with CPython's rules
+/// for loggers that exist but are not named.
+fn install(
+    draft: &mut Draft,
+    config: &Config,
+    handlers: &[(String, SharedHandler)],
+    filters: &HashMap<&str, Arc<dyn Filter>>,
+) {
+    let find = |name: &String| {
+        handlers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, h)| h.clone())
+    };
+    let find_filter = |name: &String| filters.get(name.as_str()).map(Arc::clone);
+    // CPython's `existing`: every name in loggerDict, placeholders included.
+    let mut existing: Vec<String> = Vec::new();
+    for name in draft.names() {
+        existing.push(name.to_string());
+        existing.extend(registry::ancestors(&name).map(str::to_string));
+    }
+    existing.sort();
+    existing.dedup();
+    let mut children: Vec<String> = Vec::new();
+    for (name, spec) in &config.loggers {
+        if let Ok(at) = existing.binary_search(name) {
+            let prefix = format!("{name}.");
+            children.extend(
+                existing[at + 1..]
+                    .iter()
+                    .filter(|e| e.starts_with(&prefix))
+                    .cloned(),
+            );
+            existing.remove(at);
+        }
+        let id = draft.id(name);
+        let settings = draft.settings(id);
+        if let Some(level) = spec.level {
+            settings.level = level;
+        }
+        settings.handlers = spec.handlers.iter().filter_map(find).collect();
+        settings.filters = spec.filters.iter().filter_map(find_filter).collect();
+        settings.disabled = false;
+        if let Some(propagate) = spec.propagate {
+            settings.propagate = propagate;
+        }
+    }
+    for name in existing {
+        let Some(id) = draft.existing_id(&name) else {
+            continue;
+        }; // a placeholder
+        let settings = draft.settings(id);
+        if children.contains(&name) {
+            settings.level = Level::NOTSET;
+            settings.handlers.clear();
+            settings.propagate = true;
+        } else {
+            settings.disabled = config.disable_existing;
+        }
+    }
+    if let Some(spec) = &config.root {
+        let settings = draft.settings(registry::ROOT);
+        if let Some(level) = spec.level {
+            settings.level = level;
+        }
+        settings.handlers = spec.handlers.iter().filter_map(find).collect();
+        settings.filters = spec.filters.iter().filter_map(find_filter).collect();
+    }
+}

@@ -1,0 +1,304 @@
+//! Class names to constructors: the standard handlers by their Python
+//! names, and the factories an application registers. Nothing else is
+//! ever resolved: no import, no eval.
+
+use super::ConfigError;
+use crate::filter::Filter;
+use crate::format::Formatter;
+use crate::handler::{Handler, SharedHandler};
+use crate::json::{Map, Value};
+use std::io;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+type HandlerFactory = Arc<dyn Fn(&Map) -> Result<Box<dyn Handler>, String> + Send + Sync>;
+type FilterFactory = Arc<dyn Fn(&Map) -> Result<Arc<dyn Filter>, String> + Send + Sync>;
+type FormatterFactory = Arc<dyn Fn(&Map) -> Result<Formatter, String> + Send + Sync>;
+
+#[derive(Default)]
+struct Factories {
+    handlers: Vec<(String, HandlerFactory)>,
+    filters: Vec<(String, FilterFactory)>,
+    formatters: Vec<(String, FormatterFactory)>,
+}
+
+static FACTORIES: Mutex<Factories> = Mutex::new(Factories {
+    handlers: Vec::new(),
+    filters: Vec::new(),
+    formatters: Vec::new(),
+});
+
+fn factories() -> MutexGuard<'static, Factories> {
+    FACTORIES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn put<T>(list: &mut Vec<(String, T)>, name: &str, value: T) {
+    list.retain(|(n, _)| n != name);
+    list.push((name.to_string(), value));
+}
+
+/// Registers a handler class or `()` factory under `name`: a config that
+/// names it (`"class": "myapp.AuditHandler"` or `"()": "..."`) calls
+/// `factory` with the entry's other keys as keyword arguments. Configs can
+/// reach only the standard handlers and what is registered.
+///
+/// ```
+/// use loglisten::{handler::NullHandler, register_handler, Handler};
+/// register_handler("myapp.Quiet", |_kwargs| Ok(Box::new(NullHandler) as Box<dyn Handler>));
+/// loglisten::dict_config_str(r#"{"version": 1, "incremental": false,
+///     "handlers": {"q": {"class": "myapp.Quiet"}}, "root": {"handlers": ["q"]}}"#).unwrap();
+/// # loglisten::dict_config_str(r#"{"version": 1, "root": {"handlers": []}}"#).unwrap();
+/// ```
+pub fn register_handler(
+    name: &str,
+    factory: impl Fn(&Map) -> Result<Box<dyn Handler>, String> + Send + Sync + 'static,
+) {
+    put(&mut factories().handlers, name, Arc::new(factory));
+}
+
+/// Registers a filter factory under `name` (for `"()": name` in a filter).
+///
+/// ```
+/// use loglisten::{register_filter, Filter, NameFilter};
+/// use std::sync::Arc;
+/// register_filter("myapp.only", |kwargs| {
+///     let name = kwargs.get("prefix").and_then(|v| v.as_str()).unwrap_or("");
+///     Ok(Arc::new(NameFilter::new(name)) as Arc<dyn Filter>)
+/// });
+/// ```
+pub fn register_filter(
+    name: &str,
+    factory: impl Fn(&Map) -> Result<Arc<dyn Filter>, String> + Send + Sync + 'static,
+) {
+    put(&mut factories().filters, name, Arc::new(factory));
+}
+
+/// Registers a formatter class or factory under `name` (for `"()"` or
+/// `"class"` in a formatter; a class receives `format`, `datefmt`,
+/// `style`, `validate` and `defaults` as given).
+///
+/// ```
+/// use loglisten::{register_formatter, Formatter};
+/// register_formatter("myapp.Plain", |_kwargs| Ok(Formatter::default()));
+/// ```
+pub fn register_formatter(
+    name: &str,
+    factory: impl Fn(&Map) -> Result<Formatter, String> + Send + Sync + 'static,
+) {
+    put(&mut factories().formatters, name, Arc::new(factory));
+}
+
+fn unknown(kind: &str, name: &str) -> String {
+    format!(
+        "unknown {kind} '{name}': not a standard {kind} and not registered (nothing is imported)"
+    )
+}
+
+pub(crate) fn custom_formatter(
+    name: &str,
+    kwargs: &Map,
+    path: &str,
+) -> Result<Formatter, ConfigError> {
+    let factory = factories()
+        .formatters
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, f)| Arc::clone(f));
+    let factory =
+        factory.ok_or_else(|| ConfigError::new(path, unknown("formatter class", name)))?;
+    factory(kwargs).map_err(|e| ConfigError::new(path, e))
+}
+
+pub(crate) fn custom_filter(
+    name: &str,
+    kwargs: &Map,
+    path: &str,
+) -> Result<Arc<dyn Filter>, ConfigError> {
+    let factory = factories()
+        .filters
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, f)| Arc::clone(f));
+    let factory = factory.ok_or_else(|| ConfigError::new(path, unknown("filter factory", name)))?;
+    factory(kwargs).map_err(|e| ConfigError::new(path, e))
+}
+
+/// A handler whose settings were checked, ready to be opened.
+pub(crate) struct Opener {
+    target: Option<String>,
+    open: Box<dyn FnOnce(Option<SharedHandler>) -> io::Result<Box<dyn Handler>>>,
+}
+
+impl Opener {
+    pub(crate) fn plain(open: impl FnOnce() -> io::Result<Box<dyn Handler>> + 'static) -> Opener {
+        Opener {
+            target: None,
+            open: Box::new(move |_| open()),
+        }
+    }
+
+    /// The handler this one needs opened first (a memory handler's target).
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+
+    /// Constructs the handler (opening files, binding sockets).
+    pub fn open(self, target: Option<SharedHandler>) -> io::Result<Box<dyn Handler>> {
+        (self.open)(target)
+    }
+}
+
+/// The standard class `name` as CPython's fileConfig would resolve it
+/// (`StreamHandler`, `handlers.X`, `logging.X`, `logging.handlers.X`),
+/// as its full dotted name; `None` when it is not a standard handler.
+pub(crate) fn standard_class(name: &str) -> Option<&'static str> {
+    let short = name
+        .strip_prefix("logging.handlers.")
+        .or_else(|| name.strip_prefix("handlers."))
+        .map(|s| (s, true))
+        .or_else(|| name.strip_prefix("logging.").map(|s| (s, false)))
+        .unwrap_or((name, false));
+    Some(match short {
+        ("StreamHandler", _) => "logging.StreamHandler",
+        ("FileHandler", _) => "logging.FileHandler",
+        ("NullHandler", _) => "logging.NullHandler",
+        ("RotatingFileHandler", true) => "logging.handlers.RotatingFileHandler",
+        ("TimedRotatingFileHandler", true) => "logging.handlers.TimedRotatingFileHandler",
+        ("WatchedFileHandler", true) => "logging.handlers.WatchedFileHandler",
+        ("MemoryHandler", true) => "logging.handlers.MemoryHandler",
+        ("SysLogHandler", true) => "logging.handlers.SysLogHandler",
+        _ => return None,
+    })
+}
+
+/// The constructor parameters of a standard class, in CPython's order, for
+/// mapping fileConfig's positional `args`.
+pub(crate) fn parameters(class: &str) -> &'static [&'static str] {
+    match class {
+        "logging.StreamHandler" => &["stream"],
+        "logging.FileHandler" | "logging.handlers.WatchedFileHandler" => {
+            &["filename", "mode", "encoding", "delay", "errors"]
+        }
+        "logging.handlers.RotatingFileHandler" => &[
+            "filename",
+            "mode",
+            "maxBytes",
+            "backupCount",
+            "encoding",
+            "delay",
+            "errors",
+        ],
+        "logging.handlers.TimedRotatingFileHandler" => &[
+            "filename",
+            "when",
+            "interval",
+            "backupCount",
+            "encoding",
+            "delay",
+            "utc",
+            "atTime",
+            "errors",
+        ],
+        "logging.handlers.MemoryHandler" => &["capacity", "flushLevel", "target", "flushOnClose"],
+        "logging.handlers.SysLogHandler" => &["address", "facility", "socktype"],
+        _ => &[],
+    }
+}
+
+/// A memory handler's target name, if the entry names one.
+pub(crate) fn memory_target<'a>(class: &str, kwargs: &'a Map) -> Option<&'a str> {
+    let memory = standard_class(class) == Some("logging.handlers.MemoryHandler");
+    memory
+        .then(|| kwargs.get("target").and_then(Value::as_str))
+        .flatten()
+}
+
+/// Checks a handler entry and returns how to open it.
+pub(crate) fn prepare(class: &str, kwargs: &Map, path: &str) -> Result<Opener, ConfigError> {
+    if let Some(class) = standard_class(class) {
+        let args = Kwargs::new(kwargs, path, parameters(class))?;
+        return super::standard::prepare(class, args);
+    }
+    let factory = factories()
+        .handlers
+        .iter()
+        .find(|(n, _)| n == class)
+        .map(|(_, f)| Arc::clone(f));
+    let Some(factory) = factory else {
+        return Err(ConfigError::new(
+            format!("{path}.class"),
+            unknown("handler class", class),
+        ));
+    };
+    let kwargs = kwargs.clone();
+    Ok(Opener::plain(move || {
+        factory(&kwargs).map_err(io::Error::other)
+    }))
+}
+
+/// Typed access to a standard handler's keyword arguments, with CPython's
+/// errors for unknown keywords.
+pub(crate) struct Kwargs<'a> {
+    map: &'a Map,
+    path: &'a str,
+}
+
+impl<'a> Kwargs<'a> {
+    fn new(map: &'a Map, path: &'a str, known: &[&str]) -> Result<Kwargs<'a>, ConfigError> {
+        for (key, _) in map.iter() {
+            // dictConfig passes `strm` for `stream` on old signatures.
+            if !known.contains(&key) && !(key == "strm" && known.contains(&"stream")) {
+                return Err(ConfigError::new(
+                    format!("{path}.{key}"),
+                    format!("__init__() got an unexpected keyword argument '{key}'"),
+                ));
+            }
+        }
+        Ok(Kwargs { map, path })
+    }
+
+    pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::new(format!("{}.{key}", self.path), message)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn string(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.error(key, "must be a string")),
+        }
+    }
+
+    pub fn required_string(&self, key: &str) -> Result<String, ConfigError> {
+        self.string(key)?.ok_or_else(|| {
+            self.error(
+                key,
+                format!("__init__() missing 1 required positional argument: '{key}'"),
+            )
+        })
+    }
+
+    pub fn int(&self, key: &str, default: i64) -> Result<i64, ConfigError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(i64::from(*b)),
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| self.error(key, "must be an integer")),
+        }
+    }
+
+    pub fn bool(&self, key: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(v) => v
+                .as_i64()
+                .map(|i| i != 0)
+                .ok_or_else(|| self.error(key, "must be true or false")),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The running configuration written back out as a dictConfig value.
+
+use super::{FilterSpec, FormatterSpec};
+use crate::filter::Filter;
+use crate::json::{Map, Value};
+use crate::level::Level;
+use crate::registry::{self, LoggerSettings};
+use std::sync::{Arc, Mutex};
+
+/// What the last whole configuration defined by name: formatters and
+/// filters have no place in the snapshot but the handlers and loggers
+/// that use them.
+pub(crate) struct Defined {
+    pub formatters: Vec<(String, FormatterSpec)>,
+    pub filters: Vec<(String, FilterSpec, Arc<dyn Filter>)>,
+}
+
+pub(crate) static DEFINED: Mutex<Defined> = Mutex::new(Defined {
+    formatters: Vec::new(),
+    filters: Vec::new(),
+});
+
+/// The running configuration as a dictConfig value: applied again with
+/// [`dict_config`](crate::dict_config), it reproduces the loggers, the
+/// handlers built from configurations (with their classes and keyword
+/// arguments), their formatters and filters. Handlers added in code have
+/// no configuration to write and are left out, as are disabled loggers.
+///
+/// ```
+/// loglisten::dict_config_str(r#"{"version": 1, "disable_existing_loggers": false,
+///     "loggers": {"doc.dump": {"level": "DEBUG", "propagate": false}}}"#).unwrap();
+/// let dump = loglisten::current_config();
+/// let logger = dump.get("loggers").and_then(|l| l.get("doc.dump")).unwrap();
+/// assert_eq!(logger.to_string(), r#"{"level": "DEBUG", "propagate": false, "handlers": [], "filters": []}"#);
+/// ```
+pub fn current_config() -> Value {
+    let snapshot = registry::current();
+    let defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
+    let filter_name = |filter: &Arc<dyn Filter>| {
+        defined
+            .filters
+            .iter()
+            .find(|(_, _, f)| Arc::ptr_eq(f, filter))
+            .map(|(n, _, _)| n.clone())
+    };
+    let mut handlers = Map::new();
+    let mut used_formatters: Vec<String> = Vec::new();
+    let mut used_filters: Vec<String> = Vec::new();
+    for handler in snapshot.handlers() {
+        let (Some(name), Some(origin)) = (handler.name(), handler.origin()) else {
+            continue;
+        };
+        let mut entry = Map::new();
+        entry.insert("class".into(), Value::String(origin.class.clone()));
+        entry.insert("level".into(), level(handler.level()));
+        if let Some(f) = &origin.formatter {
+            entry.insert("formatter".into(), Value::String(f.clone()));
+            used_formatters.push(f.clone());
+        }
+        entry.insert("filters".into(), strings(&origin.filters));
+        used_filters.extend(origin.filters.iter().cloned());
+        for (key, value) in origin.kwargs.iter() {
+            entry.insert(key.to_string(), value.clone());
+        }
+        handlers.insert(name.to_string(), Value::Object(entry));
+    }
+    let mut logger_entry = |settings: &LoggerSettings, propagate: bool| {
+        let mut entry = Map::new();
+        entry.insert("level".into(), level(settings.level));
+        if propagate {
+            entry.insert("propagate".into(), Value::Bool(settings.propagate));
+        }
+        let names: Vec<String> = settings
+            .handlers
+            .iter()
+            .filter(|h| h.origin().is_some())
+            .filter_map(|h| h.name().map(str::to_string))
+            .collect();
+        entry.insert("handlers".into(), strings(&names));
+        let filters: Vec<String> = settings.filters.iter().filter_map(filter_name).collect();
+        used_filters.extend(filters.iter().cloned());
+        entry.insert("filters".into(), strings(&filters));
+        Value::Object(entry)
+    };
+    let mut loggers = Map::new();
+    for (name, settings) in snapshot.loggers() {
+        if !settings.disabled {
+            loggers.insert(name.to_string(), logger_entry(settings, true));
+        }
+    }
+    let root = logger_entry(snapshot.settings(registry::ROOT), false);
+    let mut formatters = Map::new();
+    for (name, spec) in defined
+        .formatters
+        .iter()
+        .filter(|(n, _)| used_formatters.contains(n))
+    {
+        formatters.insert(name.clone(), formatter(spec));
+    }
+    let mut filters = Map::new();
+    for (name, spec, _) in defined
+        .filters
+        .iter()
+        .filter(|(n, _, _)| used_filters.contains(n))
+    {
+        filters.insert(name.clone(), filter(spec));
+    }
+    let mut top = Map::new();
+    top.insert("version".into(), Value::from(1i64));
+    top.insert("disable_existing_loggers".into(), Value::Bool(true));
+    top.insert("formatters".into(), Value::Object(formatters));
+    top.insert("filters".into(), Value::Object(filters));
+    top.insert("handlers".into(), Value::Object(handlers));
+    top.insert("loggers".into(), Value::Object(loggers));
+    top.insert("root".into(), root);
+    Value::Object(top)
+}
+
+/// A level by name when it has one, else its number.
+fn level(level: Level) -> Value {
+    let name = level.name();
+    if name.starts_with("Level ") {
+        Value::from(i64::from(level.0))
+    } else {
+        Value::String(name.into_owned())
+    }
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| Value::String(s.clone())).collect())
+}
+
+fn formatter(spec: &FormatterSpec) -> Value {
+    let mut entry = Map::new();
+    match spec {
+        FormatterSpec::Standard {
+            format,
+            datefmt,
+            style,
+            validate,
+            defaults,
+        } => {
+            let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+            entry.insert("format".into(), text(format));
+            entry.insert("datefmt".into(), text(datefmt));
+            entry.insert("style".into(), Value::String(style.clone()));
+            entry.insert("validate".into(), Value::Bool(*validate));
+            if !defaults.is_empty() {
+                let map = defaults
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect();
+                entry.insert("defaults".into(), Value::Object(map));
+            }
+        }
+        FormatterSpec::Custom { factory, kwargs } => {
+            entry.insert("()".into(), Value::String(factory.clone()));
+            for (k, v) in kwargs.iter() {
+                entry.insert(k.to_string(), v.clone());
+            }
+        }
+    }
+    Value::Object(entry)
+}
+
+fn filter(spec: &FilterSpec) -> Value {
+    let mut entry = Map::new();
+    match spec {
+        FilterSpec::Name(name) => {
+            entry.insert("name".into(), Value::String(name.clone()));
+        }
+        FilterSpec::Custom { factory, kwargs } => {
+            entry.insert("()".into(), Value::String(factory.clone()));
+            for (k, v) in kwargs.iter() {
+                entry.insert(k.to_string(), v.clone());
+            }
+        }
+    }
+    Value::Object(entry)
+}
