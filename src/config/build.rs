@@ -29,10 +29,14 @@ pub(crate) fn apply(config: Config, kind: ConfigKind) -> Result<Applied, ConfigE
 
 /// `incremental: true`: only handler levels, logger levels and propagate.
 fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
-    let live = registry::current().handlers();
+    let named = DEFINED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .handlers
+        .clone();
     let mut levels = Vec::new();
     for (name, spec) in &config.handlers {
-        let handler = live.iter().find(|h| h.name() == Some(name.as_str()));
+        let handler = named.iter().find(|(n, _)| n == name).map(|(_, h)| h);
         let handler = handler.ok_or_else(|| {
             ConfigError::new(
                 config.style.path("handler", name, ""),
@@ -91,7 +95,7 @@ fn apply_whole(config: &Config) -> Result<(), ConfigError> {
         }
     }
     let (_, replaced) = registry::reconfigure(|draft| install(draft, config, &handlers, &filters));
-    remember(config, &filters);
+    remember(config, &filters, &handlers);
     for handler in replaced {
         handler.flush();
         handler.close();
@@ -100,8 +104,13 @@ fn apply_whole(config: &Config) -> Result<(), ConfigError> {
 }
 
 /// Keeps the formatter and filter definitions for `current_config`.
-fn remember(config: &Config, filters: &HashMap<&str, Arc<dyn Filter>>) {
+fn remember(
+    config: &Config,
+    filters: &HashMap<&str, Arc<dyn Filter>>,
+    handlers: &[(String, SharedHandler)],
+) {
     let mut defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
+    defined.handlers = handlers.to_vec();
     defined.formatters = config.formatters.clone();
     defined.filters = config
         .filters

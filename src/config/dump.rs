@@ -2,6 +2,7 @@
 
 use super::{FilterSpec, FormatterSpec};
 use crate::filter::Filter;
+use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
 use crate::registry::{self, LoggerSettings};
@@ -13,11 +14,15 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct Defined {
     pub formatters: Vec<(String, FormatterSpec)>,
     pub filters: Vec<(String, FilterSpec, Arc<dyn Filter>)>,
+    /// Python's `logging._handlers`: the last whole configuration's
+    /// handlers by name, what an incremental configuration refers to.
+    pub handlers: Vec<(String, SharedHandler)>,
 }
 
 pub(crate) static DEFINED: Mutex<Defined> = Mutex::new(Defined {
     formatters: Vec::new(),
     filters: Vec::new(),
+    handlers: Vec::new(),
 });
 
 /// The running configuration as a dictConfig value: applied again with
