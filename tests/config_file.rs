@@ -1,0 +1,110 @@
+//! fileConfig semantics: sections, positional args through the literal
+//! parser, interpolation, raw formats, and errors with their place.
+
+use loglisten::{file_config_str, file_config_str_with, get_logger, register_handler, FileConfigOptions, Handler, Level, Record};
+use std::io;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `test.Args` records the keyword arguments it was built with.
+fn built() -> &'static Mutex<Vec<String>> {
+    static BUILT: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        register_handler("test.Args", |kwargs| {
+            built().lock().unwrap().push(loglisten::json::Value::Object(kwargs.clone()).to_string());
+            Ok(Box::new(Sink) as Box<dyn Handler>)
+        });
+        Mutex::new(Vec::new())
+    })
+}
+
+#[derive(Debug)]
+struct Sink;
+
+impl Handler for Sink {
+    fn emit(&mut self, _record: &Record, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+const BASE: &str = "[loggers]\nkeys=root\n[handlers]\nkeys=\n[formatters]\nkeys=\n[logger_root]\nhandlers=\n";
+
+#[test]
+fn errors_name_the_section_and_option() {
+    let _g = serial();
+    built();
+    let cases = [
+        ("", "[formatters]: section is missing"),
+        ("[formatters]\nkeys=\n", "[handlers]: section is missing"),
+        ("[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=app\n", "[loggers] keys: must list root"),
+        ("[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root\n", "[logger_root]: section is missing"),
+        ("[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root\n[logger_root]\nlevel=INFO\n", "[logger_root] handlers: option is missing"),
+        (
+            "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=test.Args\nargs=(os.system('x'),)\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",
+            "[handler_h] args: unknown name 'os' at line 1 column 2",
+        ),
+        (
+            "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=StreamHandler\nargs=(sys.stdout, 1)\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",
+            "[handler_h] args: takes at most 1 arguments (2 given)",
+        ),
+        (
+            "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=test.Args\nargs='x'\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",
+            "[handler_h] args: must be a tuple of arguments, not str",
+        ),
+        (
+            "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=test.Args\nlevel=loud\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",
+            "[handler_h] level: Unknown level: 'loud'",
+        ),
+        (
+            "[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root,app\n[logger_root]\nhandlers=\n[logger_app]\nhandlers=\n",
+            "[logger_app] qualname: option is missing",
+        ),
+        (
+            "[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root\n[logger_root]\nhandlers=ghost\n",
+            "[logger_root] handlers: Unable to add handler 'ghost'",
+        ),
+        ("[loggers]\nkeys=root\nkeys=again\n", "While reading from '<string>' [line  3]: option 'keys' in section 'loggers' already exists"),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(file_config_str(text).unwrap_err().to_string(), expected, "config:\n{text}");
+    }
+}
+
+#[test]
+fn positional_args_map_to_cpython_parameter_names() {
+    let _g = serial();
+    built().lock().unwrap().clear();
+    let text = "[formatters]\nkeys=\n[handlers]\nkeys=h\n\
+        [handler_h]\nclass=test.Args\nargs=('%(dir)s/app.log', 'a', 10*1024*1024)\nkwargs={'delay': True}\n\
+        [loggers]\nkeys=root\n[logger_root]\nhandlers=h\n";
+    let options = FileConfigOptions { disable_existing_loggers: false, defaults: vec![("dir".into(), "/var/log".into())] };
+    file_config_str_with(text, &options).unwrap();
+    // A registered class gets positional args by index.
+    assert_eq!(built().lock().unwrap().as_slice(), [r#"{"0": "/var/log/app.log", "1": "a", "2": 10485760, "delay": true}"#]);
+}
+
+#[test]
+fn loggers_get_qualname_level_propagate_and_existing_rules() {
+    let _g = serial();
+    built();
+    let stale = get_logger("file.stale");
+    let child = get_logger("file.app.child");
+    child.set_level(Level::ERROR);
+    let text = "[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root, app\n\
+        [logger_root]\nlevel=ERROR\nhandlers=\n\
+        [logger_app]\nqualname=file.app\nlevel=DEBUG\npropagate=0\nhandlers=\n";
+    let applied = file_config_str(text).unwrap();
+    assert_eq!(applied.kind, loglisten::ConfigKind::File);
+    let app = get_logger("file.app");
+    assert_eq!((app.level(), app.propagate(), app.disabled()), (Level::DEBUG, false, false));
+    assert_eq!(get_logger("").level(), Level::ERROR);
+    assert!(stale.disabled());
+    assert_eq!(child.level(), Level::NOTSET);
+    assert!(!child.disabled());
+    file_config_str(BASE).unwrap();
+    assert!(app.disabled(), "an INI push disables loggers it does not name, as CPython");
+}
