@@ -1,6 +1,6 @@
 //! Objects: members in insertion order, with a hash index for large ones.
 
-use super::value::{all_equal, tear_down};
+use super::value::{all_equal, take_nested, tear_down};
 use super::{write, Value};
 use std::collections::hash_map::RandomState;
 use std::fmt;
@@ -31,38 +31,72 @@ pub struct Map {
 }
 
 /// Open addressing with linear probing: each slot holds an entry's position
-/// plus one (0 is empty). The table is at most half full.
+/// plus one (0 is empty). The table is at most half full. Each key's hash is
+/// kept, so growing never hashes again and probes compare hashes first.
 #[derive(Clone)]
 struct Index {
     hasher: RandomState,
     slots: Vec<usize>,
+    /// The hash of each entry's key, by position.
+    hashes: Vec<u64>,
 }
 
 impl Index {
-    fn build(entries: &[(String, Value)], hasher: RandomState) -> Index {
-        let size = (entries.len() * 2).next_power_of_two().max(64);
+    fn new(entries: &[(String, Value)]) -> Index {
+        let hasher = RandomState::new();
+        let hashes = entries
+            .iter()
+            .map(|(k, _)| hasher.hash_one(k.as_str()))
+            .collect();
         let mut index = Index {
             hasher,
-            slots: vec![0; size],
+            slots: Vec::new(),
+            hashes,
         };
-        for (i, (key, _)) in entries.iter().enumerate() {
-            if let Err(slot) = index.probe(entries, key) {
-                index.slots[slot] = i + 1;
-            }
-        }
+        index.rebuild((entries.len() * 2).next_power_of_two().max(64));
         index
     }
 
-    /// `Ok(entry position)` if `key` is present, else `Err(free slot)`.
-    fn probe(&self, entries: &[(String, Value)], key: &str) -> Result<usize, usize> {
+    fn rebuild(&mut self, size: usize) {
+        self.slots = vec![0; size];
+        for i in 0..self.hashes.len() {
+            let slot = self.free_slot(self.hashes[i]);
+            self.slots[slot] = i + 1;
+        }
+    }
+
+    fn hash(&self, key: &str) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    fn free_slot(&self, hash: u64) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = self.hasher.hash_one(key) as usize & mask;
+        let mut i = hash as usize & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    /// `Ok(entry position)` if `key` is present, else `Err(free slot)`.
+    fn probe(&self, entries: &[(String, Value)], key: &str, hash: u64) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
         loop {
             match self.slots[i] {
                 0 => return Err(i),
-                n if entries[n - 1].0 == key => return Ok(n - 1),
+                n if self.hashes[n - 1] == hash && entries[n - 1].0 == key => return Ok(n - 1),
                 _ => i = (i + 1) & mask,
             }
+        }
+    }
+
+    /// Records the entry just pushed at `position`, in the free `slot`.
+    fn add(&mut self, slot: usize, position: usize, hash: u64) {
+        self.slots[slot] = position + 1;
+        self.hashes.push(hash);
+        if self.hashes.len() * 2 > self.slots.len() {
+            self.rebuild(self.slots.len() * 2);
         }
     }
 }
@@ -121,17 +155,26 @@ impl Map {
     /// assert_eq!(m.len(), 1);
     /// ```
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        match &self.index {
-            Some(index) => match index.probe(&self.entries, &key) {
-                Ok(i) => return Some(std::mem::replace(&mut self.entries[i].1, value)),
-                Err(_) => self.push_unique(key, value),
-            },
-            None => match self.entries.iter().position(|(k, _)| *k == key) {
-                Some(i) => return Some(std::mem::replace(&mut self.entries[i].1, value)),
-                None => self.push_unique(key, value),
-            },
+        let found = match &self.index {
+            Some(index) => {
+                let hash = index.hash(&key);
+                index
+                    .probe(&self.entries, &key, hash)
+                    .map_err(|slot| (slot, hash))
+            }
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| *k == key)
+                .ok_or((0, 0)),
+        };
+        match found {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err((slot, hash)) => {
+                self.push_at(slot, hash, key, value);
+                None
+            }
         }
-        None
     }
 
     /// The members in order, as `(key, value)` pairs.
@@ -148,30 +191,34 @@ impl Map {
 
     fn find(&self, key: &str) -> Option<usize> {
         match &self.index {
-            Some(index) => index.probe(&self.entries, key).ok(),
+            Some(index) => index.probe(&self.entries, key, index.hash(key)).ok(),
             None => self.entries.iter().position(|(k, _)| k == key),
+        }
+    }
+
+    /// Appends a new member; `slot` and `hash` come from a failed probe when
+    /// the map is indexed (else they are unused).
+    fn push_at(&mut self, slot: usize, hash: u64, key: String, value: Value) {
+        self.entries.push((key, value));
+        match &mut self.index {
+            Some(index) => index.add(slot, self.entries.len() - 1, hash),
+            None if self.entries.len() > INDEX_THRESHOLD => {
+                self.index = Some(Box::new(Index::new(&self.entries)));
+            }
+            None => {}
         }
     }
 
     /// Appends a member whose key the caller knows is not present.
     pub(crate) fn push_unique(&mut self, key: String, value: Value) {
-        self.entries.push((key, value));
-        let len = self.entries.len();
-        match &mut self.index {
-            Some(index) if len * 2 > index.slots.len() => {
-                let hasher = index.hasher.clone();
-                **index = Index::build(&self.entries, hasher);
-            }
+        let (slot, hash) = match &self.index {
             Some(index) => {
-                if let Err(slot) = index.probe(&self.entries[..len - 1], &self.entries[len - 1].0) {
-                    index.slots[slot] = len;
-                }
+                let hash = index.hash(&key);
+                (index.free_slot(hash), hash)
             }
-            None if len > INDEX_THRESHOLD => {
-                self.index = Some(Box::new(Index::build(&self.entries, RandomState::new())));
-            }
-            None => {}
-        }
+            None => (0, 0),
+        };
+        self.push_at(slot, hash, key, value);
     }
 
     /// The value of the last member, for filling in placeholders.
@@ -187,10 +234,9 @@ impl Map {
         }
     }
 
-    /// Moves the values out (keys are dropped), for the iterative drop.
-    pub(crate) fn drain_values_into(&mut self, out: &mut Vec<Value>) {
-        out.extend(self.entries.drain(..).map(|(_, v)| v));
-        self.index = None;
+    /// For the iterative drop: see [`take_nested`].
+    pub(crate) fn take_nested(&mut self, stack: &mut Vec<Value>) {
+        take_nested(self.entries.iter_mut().map(|(_, v)| v), stack);
     }
 
     /// For equality: false if the key sets differ, else pushes the pairs of
@@ -215,15 +261,10 @@ impl Map {
 
 impl Drop for Map {
     fn drop(&mut self) {
-        let deep = self.entries.iter().any(|(_, v)| match v {
-            Value::Array(a) => !a.is_empty(),
-            Value::Object(m) => !m.is_empty(),
-            _ => false,
-        });
-        if deep {
-            let mut values = Vec::with_capacity(self.entries.len());
-            self.drain_values_into(&mut values);
-            tear_down(values);
+        let mut stack = Vec::new();
+        self.take_nested(&mut stack);
+        if !stack.is_empty() {
+            tear_down(stack);
         }
     }
 }

@@ -12,9 +12,9 @@ use std::fmt;
 ///
 /// ```
 /// let err = loglisten::json::parse("{\"a\": 1,\n  }").unwrap_err();
-/// assert_eq!(err.to_string(), "trailing comma at line 1 column 9");
+/// assert_eq!(err.to_string(), "trailing comma at line 1 column 8");
 /// assert_eq!(err.position().line, 1);
-/// assert_eq!(err.position().offset, 8);
+/// assert_eq!(err.position().offset, 7);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {

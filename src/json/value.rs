@@ -133,7 +133,7 @@ impl Value {
     /// assert_eq!(v.as_object().map(|m| m.len()), Some(1));
     /// # Ok::<(), loglisten::json::Error>(())
     /// ```
-    pub fn as_object(&self) -> Option<&crate::json::Map> {
+    pub fn as_object(&self) -> Option<&Map> {
         match self {
             Value::Object(m) => Some(m),
             _ => None,
@@ -296,22 +296,28 @@ impl From<Map> for Value {
 
 // ---- iterative drop ----
 
-/// Whether dropping `v` could go deeper than one level.
-fn has_children(v: &Value) -> bool {
-    match v {
-        Value::Array(a) => !a.0.is_empty(),
-        Value::Object(m) => !m.is_empty(),
-        _ => false,
+/// Moves the values that have children of their own onto `stack` (leaving
+/// `Null`), so that what remains drops without going deeper.
+pub(crate) fn take_nested<'a>(values: impl Iterator<Item = &'a mut Value>, stack: &mut Vec<Value>) {
+    for v in values {
+        let nested = match v {
+            Value::Array(a) => !a.0.is_empty(),
+            Value::Object(m) => !m.is_empty(),
+            _ => false,
+        };
+        if nested {
+            stack.push(std::mem::take(v));
+        }
     }
 }
 
-/// Drops a list of values without recursion: containers are emptied onto the
-/// heap stack before they are dropped, so each drop only sees empty ones.
+/// Drops containers without recursion: each one's nested children move to
+/// the heap stack before it is dropped, so every drop is one level deep.
 pub(crate) fn tear_down(mut stack: Vec<Value>) {
     while let Some(mut v) = stack.pop() {
         match &mut v {
-            Value::Array(a) => stack.append(&mut a.0),
-            Value::Object(m) => m.drain_values_into(&mut stack),
+            Value::Array(a) => take_nested(a.0.iter_mut(), &mut stack),
+            Value::Object(m) => m.take_nested(&mut stack),
             _ => {}
         }
     }
@@ -319,9 +325,11 @@ pub(crate) fn tear_down(mut stack: Vec<Value>) {
 
 impl Drop for Array {
     fn drop(&mut self) {
-        // Shallow arrays (the common case) drop normally, without a stack.
-        if self.0.iter().any(has_children) {
-            tear_down(std::mem::take(&mut self.0));
+        // No allocation unless some element has children (the rare case).
+        let mut stack = Vec::new();
+        take_nested(self.0.iter_mut(), &mut stack);
+        if !stack.is_empty() {
+            tear_down(stack);
         }
     }
 }

@@ -1,0 +1,67 @@
+//! A small timing helper for `harness = false` benches (std only).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// Timings of one benchmark: per-iteration times of `samples` samples.
+#[derive(Debug)]
+pub struct Stats {
+    pub median: Duration,
+    pub min: Duration,
+    pub max: Duration,
+    pub samples: usize,
+    pub iterations: u64,
+}
+
+/// Runs `f` repeatedly: first to find how many iterations fill about
+/// `sample_time`, then `samples` samples of that many iterations each.
+/// Results go through `black_box` so the work is not optimized away.
+pub fn measure<R>(samples: usize, sample_time: Duration, mut f: impl FnMut() -> R) -> Stats {
+    // Warm up and calibrate: double until one batch takes long enough.
+    let mut iterations: u64 = 1;
+    loop {
+        let start = Instant::now();
+        for _ in 0..iterations {
+            black_box(f());
+        }
+        let elapsed = start.elapsed();
+        if elapsed >= sample_time / 2 || iterations >= 1 << 30 {
+            let per = elapsed.as_secs_f64() / iterations as f64;
+            iterations = ((sample_time.as_secs_f64() / per.max(1e-12)) as u64).max(1);
+            break;
+        }
+        iterations *= 2;
+    }
+    let mut times: Vec<Duration> = (0..samples.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                black_box(f());
+            }
+            Duration::from_secs_f64(start.elapsed().as_secs_f64() / iterations as f64)
+        })
+        .collect();
+    times.sort();
+    Stats {
+        median: times[times.len() / 2],
+        min: times[0],
+        max: times[times.len() - 1],
+        samples: times.len(),
+        iterations,
+    }
+}
+
+/// Prints throughput for `bytes` processed per iteration:
+/// median MB/s with the range over the samples.
+pub fn report_throughput(name: &str, bytes: usize, stats: &Stats) {
+    let mbps = |d: Duration| bytes as f64 / d.as_secs_f64() / 1e6;
+    println!(
+        "{name:<32} {:>8.1} MB/s median  ({:.1} .. {:.1})  {:>10.2?}/iter  [{} samples x {} iters]",
+        mbps(stats.median),
+        mbps(stats.max),
+        mbps(stats.min),
+        stats.median,
+        stats.samples,
+        stats.iterations,
+    );
+}
