@@ -1,7 +1,10 @@
 //! fileConfig semantics: sections, positional args through the literal
 //! parser, interpolation, raw formats, and errors with their place.
 
-use loglisten::{file_config_str, file_config_str_with, get_logger, register_handler, FileConfigOptions, Handler, Level, Record};
+use loglisten::{
+    file_config_str, file_config_str_with, get_logger, register_handler, FileConfigOptions,
+    Handler, Level, Record,
+};
 use std::io;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -15,7 +18,10 @@ fn built() -> &'static Mutex<Vec<String>> {
     static BUILT: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
     BUILT.get_or_init(|| {
         register_handler("test.Args", |kwargs| {
-            built().lock().unwrap().push(loglisten::json::Value::Object(kwargs.clone()).to_string());
+            built()
+                .lock()
+                .unwrap()
+                .push(loglisten::json::Value::Object(kwargs.clone()).to_string());
             Ok(Box::new(Sink) as Box<dyn Handler>)
         });
         Mutex::new(Vec::new())
@@ -31,7 +37,8 @@ impl Handler for Sink {
     }
 }
 
-const BASE: &str = "[loggers]\nkeys=root\n[handlers]\nkeys=\n[formatters]\nkeys=\n[logger_root]\nhandlers=\n";
+const BASE: &str =
+    "[loggers]\nkeys=root\n[handlers]\nkeys=\n[formatters]\nkeys=\n[logger_root]\nhandlers=\n";
 
 #[test]
 fn errors_name_the_section_and_option() {
@@ -70,7 +77,11 @@ fn errors_name_the_section_and_option() {
         ("[loggers]\nkeys=root\nkeys=again\n", "While reading from '<string>' [line  3]: option 'keys' in section 'loggers' already exists"),
     ];
     for (text, expected) in cases {
-        assert_eq!(file_config_str(text).unwrap_err().to_string(), expected, "config:\n{text}");
+        assert_eq!(
+            file_config_str(text).unwrap_err().to_string(),
+            expected,
+            "config:\n{text}"
+        );
     }
 }
 
@@ -81,10 +92,16 @@ fn positional_args_map_to_cpython_parameter_names() {
     let text = "[formatters]\nkeys=\n[handlers]\nkeys=h\n\
         [handler_h]\nclass=test.Args\nargs=('%(dir)s/app.log', 'a', 10*1024*1024)\nkwargs={'delay': True}\n\
         [loggers]\nkeys=root\n[logger_root]\nhandlers=h\n";
-    let options = FileConfigOptions { disable_existing_loggers: false, defaults: vec![("dir".into(), "/var/log".into())] };
+    let options = FileConfigOptions {
+        disable_existing_loggers: false,
+        defaults: vec![("dir".into(), "/var/log".into())],
+    };
     file_config_str_with(text, &options).unwrap();
     // A registered class gets positional args by index.
-    assert_eq!(built().lock().unwrap().as_slice(), [r#"{"0": "/var/log/app.log", "1": "a", "2": 10485760, "delay": true}"#]);
+    assert_eq!(
+        built().lock().unwrap().as_slice(),
+        [r#"{"0": "/var/log/app.log", "1": "a", "2": 10485760, "delay": true}"#]
+    );
 }
 
 #[test]
@@ -100,11 +117,17 @@ fn loggers_get_qualname_level_propagate_and_existing_rules() {
     let applied = file_config_str(text).unwrap();
     assert_eq!(applied.kind, loglisten::ConfigKind::File);
     let app = get_logger("file.app");
-    assert_eq!((app.level(), app.propagate(), app.disabled()), (Level::DEBUG, false, false));
+    assert_eq!(
+        (app.level(), app.propagate(), app.disabled()),
+        (Level::DEBUG, false, false)
+    );
     assert_eq!(get_logger("").level(), Level::ERROR);
     assert!(stale.disabled());
     assert_eq!(child.level(), Level::NOTSET);
     assert!(!child.disabled());
     file_config_str(BASE).unwrap();
-    assert!(app.disabled(), "an INI push disables loggers it does not name, as CPython");
+    assert!(
+        app.disabled(),
+        "an INI push disables loggers it does not name, as CPython"
+    );
 }
