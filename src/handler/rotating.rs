@@ -1,6 +1,6 @@
 //! Python's `RotatingFileHandler`: size-based rollover to `name.1` … `name.N`.
 
-use super::file::{FileCore, FileSettings, Mode, Staged};
+use super::file::{FileCore, FileSettings, Mode, SettingsError, Staged};
 use super::Handler;
 use crate::record::Record;
 use std::fs;
@@ -39,6 +39,17 @@ impl RotatingSettings {
             max_bytes,
             backup_count,
         }
+    }
+
+    /// Checks what can be checked without touching the file system.
+    ///
+    /// ```
+    /// let mut s = loglisten::handler::RotatingSettings::new("app.log", 0, 0);
+    /// s.file.encoding = Some("ascii".into());
+    /// assert!(s.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), SettingsError> {
+        self.file.check()
     }
 }
 
