@@ -38,5 +38,5 @@ pub use level::{add_level_name, Level, UnknownLevel};
 pub use logger::{get_logger, Logger};
 #[doc(hidden)]
 pub use record::__function_name;
-pub use record::{Location, Record};
+pub use record::{Location, OwnedRecord, Record};
 pub use registry::{disable, shutdown};

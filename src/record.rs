@@ -347,6 +347,60 @@ impl<'a> Record<'a> {
     }
 }
 
+/// An owned copy of a record that can be kept and sent across threads
+/// (a [`Record`] may borrow its arguments and error); what the memory
+/// handler buffers. [`OwnedRecord::record`] lends it out as a `Record`.
+///
+/// ```
+/// use loglisten::{Level, OwnedRecord, Record};
+/// let kept: OwnedRecord = Record::new("app", Level::INFO, "hi").to_owned_record();
+/// let handle = std::thread::spawn(move || kept.record().message().to_string());
+/// assert_eq!(handle.join().unwrap(), "hi");
+/// ```
+#[derive(Debug)]
+pub struct OwnedRecord {
+    name: String,
+    level: Level,
+    message: String,
+    created: Duration,
+    location: Option<&'static Location>,
+    error_text: Option<String>,
+    thread: Arc<ThreadInfo>,
+}
+
+impl OwnedRecord {
+    /// The record, borrowing from this copy.
+    pub fn record(&self) -> Record<'_> {
+        Record {
+            name: Cow::Borrowed(&self.name),
+            level: self.level,
+            text: &self.message,
+            args: None,
+            message: OnceCell::new(),
+            created: self.created,
+            location: self.location,
+            error: None,
+            error_text: self.error_text.clone(),
+            thread: Arc::clone(&self.thread),
+        }
+    }
+}
+
+impl Record<'_> {
+    /// An owned, `Send` copy with the message and error text rendered.
+    pub fn to_owned_record(&self) -> OwnedRecord {
+        OwnedRecord {
+            name: self.name.to_string(),
+            level: self.level,
+            message: self.message().to_string(),
+            created: self.created,
+            location: self.location,
+            error_text: self.error_text().map(Cow::into_owned),
+            thread: Arc::clone(&self.thread),
+        }
+    }
+}
+
 impl fmt::Debug for Record<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Python's LogRecord repr: name, level, path, line, message.

@@ -348,3 +348,21 @@ impl Handler for NullHandler {
         false
     }
 }
+
+mod file;
+mod memory;
+mod rotating;
+mod stream;
+mod syslog;
+mod timed;
+mod watched;
+
+pub use file::{FileHandler, FileSettings, Mode, SettingsError, Staged};
+pub use memory::{MemoryHandler, MemorySettings};
+pub use rotating::{RotatingFileHandler, RotatingSettings};
+pub use stream::{SharedBuffer, StreamHandler, StreamKind};
+pub use syslog::{
+    facility_by_name, priority_by_name, SockType, SysLogHandler, SysLogSettings, SyslogAddress,
+};
+pub use timed::{AtTime, Clock, SystemClock, TimedRotatingFileHandler, TimedSettings};
+pub use watched::WatchedFileHandler;

@@ -1,0 +1,499 @@
+//! Python's `FileHandler`, and the file plumbing the rotating and watched
+//! handlers share: settings, absolute paths and staged opening.
+
+use super::Handler;
+use crate::record::Record;
+use std::ffi::OsString;
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Seek, SeekFrom, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+/// A handler setting that CPython rejects or this crate does not support;
+/// the message says which and why.
+///
+/// ```
+/// let e = loglisten::handler::Mode::parse("r").unwrap_err();
+/// assert_eq!(e.to_string(), "unsupported file mode 'r' (use 'a' or 'w')");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsError(pub(crate) String);
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+impl From<SettingsError> for io::Error {
+    fn from(error: SettingsError) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidInput, error)
+    }
+}
+
+/// How a log file is opened, Python's `mode`: `'a'` appends, `'w'`
+/// truncates when the handler is committed.
+///
+/// ```
+/// use loglisten::handler::Mode;
+/// assert_eq!(Mode::parse("w"), Ok(Mode::Write));
+/// assert_eq!(Mode::default().as_str(), "a");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// `'a'` (the default).
+    #[default]
+    Append,
+    /// `'w'`.
+    Write,
+}
+
+impl Mode {
+    /// `"a"` or `"w"`; other Python modes are not supported.
+    pub fn parse(text: &str) -> Result<Mode, SettingsError> {
+        match text {
+            "a" => Ok(Mode::Append),
+            "w" => Ok(Mode::Write),
+            _ => Err(SettingsError(format!(
+                "unsupported file mode '{text}' (use 'a' or 'w')"
+            ))),
+        }
+    }
+
+    /// The mode as Python writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Append => "a",
+            Mode::Write => "w",
+        }
+    }
+}
+
+/// `FileHandler(filename, mode='a', encoding=None, delay=False,
+/// errors=None)`: the settings, in CPython's order, of the file handler and
+/// (through the rotating handlers' `file` field) of every file handler.
+///
+/// ```
+/// use loglisten::handler::{FileSettings, Mode};
+/// let s = FileSettings::new("app.log");
+/// assert_eq!((s.mode, s.delay, s.terminator.as_str()), (Mode::Append, false, "\n"));
+/// let bad = FileSettings { encoding: Some("latin-1".into()), ..s };
+/// assert_eq!(
+///     bad.check().unwrap_err().to_string(),
+///     "unsupported encoding 'latin-1' (only UTF-8 is supported)"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSettings {
+    /// `filename`: made absolute (lexically, as `os.path.abspath`) when
+    /// the handler is opened.
+    pub filename: PathBuf,
+    /// `mode`, default `'a'`.
+    pub mode: Mode,
+    /// `encoding`: `None` or a name of UTF-8 (`utf-8`, `UTF8`, `u8` …).
+    pub encoding: Option<String>,
+    /// `delay`: open the file on the first record instead of now.
+    pub delay: bool,
+    /// `errors`: kept for the record; text is always valid UTF-8 here, so
+    /// no encoding error can occur.
+    pub errors: Option<String>,
+    /// The `terminator` attribute written after each record (`"\n"`).
+    pub terminator: String,
+}
+
+impl FileSettings {
+    /// CPython's defaults for `filename`.
+    pub fn new(filename: impl Into<PathBuf>) -> FileSettings {
+        FileSettings {
+            filename: filename.into(),
+            mode: Mode::Append,
+            encoding: None,
+            delay: false,
+            errors: None,
+            terminator: "\n".to_string(),
+        }
+    }
+
+    /// Checks what can be checked without touching the file system.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        check_encoding(self.encoding.as_deref())
+    }
+}
+
+/// Accepts no encoding or any spelling Python's codec registry resolves to
+/// UTF-8 (lowercased, punctuation runs turned into `_`, then the aliases of
+/// `utf_8`).
+fn check_encoding(encoding: Option<&str>) -> Result<(), SettingsError> {
+    let Some(name) = encoding else {
+        return Ok(());
+    };
+    let mut normal = String::new();
+    let mut punct = false;
+    for c in name.to_lowercase().chars() {
+        if c.is_alphanumeric() || c == '.' {
+            if punct && !normal.is_empty() {
+                normal.push('_');
+            }
+            normal.push(c);
+            punct = false;
+        } else {
+            punct = true;
+        }
+    }
+    match normal.as_str() {
+        "utf_8" | "utf8" | "u8" | "utf" | "utf8_ucs2" | "utf8_ucs4" | "cp65001" => Ok(()),
+        _ => Err(SettingsError(format!(
+            "unsupported encoding '{name}' (only UTF-8 is supported)"
+        ))),
+    }
+}
+
+/// Python's `os.path.abspath`: joined to the current directory and
+/// normalized lexically (symbolic links are not resolved).
+pub(crate) fn abspath(path: &Path) -> io::Result<PathBuf> {
+    let bytes = path.as_os_str().as_bytes();
+    let mut full = Vec::new();
+    if !bytes.starts_with(b"/") {
+        full.extend_from_slice(std::env::current_dir()?.as_os_str().as_bytes());
+        if !full.ends_with(b"/") {
+            full.push(b'/');
+        }
+    }
+    full.extend_from_slice(bytes);
+    Ok(PathBuf::from(OsString::from_vec(normpath(&full))))
+}
+
+/// Python's `posixpath.normpath` on an absolute path.
+fn normpath(path: &[u8]) -> Vec<u8> {
+    // POSIX gives exactly two leading slashes a meaning of their own.
+    let leading = if path.starts_with(b"//") && !path.starts_with(b"///") {
+        2
+    } else {
+        usize::from(path.starts_with(b"/"))
+    };
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for part in path.split(|&b| b == b'/') {
+        match part {
+            b"" | b"." => {}
+            b".." if leading == 0 && parts.last().map_or(true, |p| *p == b"..") => parts.push(part),
+            b".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let mut out = vec![b'/'; leading];
+    out.extend_from_slice(&parts.join(&b'/'));
+    if out.is_empty() {
+        out.push(b'.');
+    }
+    out
+}
+
+/// The two-step construction the configuration layer needs for its
+/// all-or-nothing rule: a file handler is built (the file opened, and
+/// created if missing, but never truncated), then either committed when
+/// the new configuration is swapped in (mode `'w'` truncates now) or
+/// abandoned (a file this attempt created is removed).
+///
+/// ```
+/// use loglisten::handler::{FileHandler, FileSettings, Mode, Staged};
+/// let path = std::env::temp_dir().join(format!("loglisten-doc-staged-{}", std::process::id()));
+/// let mut h = FileHandler::open(FileSettings { mode: Mode::Write, ..FileSettings::new(&path) })?;
+/// assert!(path.exists());
+/// h.abandon();
+/// assert!(!path.exists());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub trait Staged: Handler {
+    /// Makes the handler live: performs mode `'w'`'s truncation.
+    fn commit(&mut self) -> io::Result<()>;
+
+    /// Gives the handler up before it was committed: closes it and removes
+    /// the file if opening created it. The handler writes nothing after.
+    fn abandon(&mut self);
+}
+
+/// A boxed staged handler is a handler, so it can be wrapped in a
+/// [`SharedHandler`](super::SharedHandler) after being committed.
+impl Handler for Box<dyn Staged> {
+    fn emit(&mut self, record: &Record, text: &str) -> io::Result<()> {
+        (**self).emit(record, text)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        (**self).close()
+    }
+
+    fn wants_text(&self) -> bool {
+        (**self).wants_text()
+    }
+}
+
+/// The state Python's `FileHandler` keeps (path, mode, stream, `_closed`)
+/// plus the staging flags.
+#[derive(Debug)]
+pub(crate) struct FileCore {
+    pub(crate) settings: FileSettings,
+    /// `baseFilename`.
+    pub(crate) path: PathBuf,
+    /// The mode files are opened with (the rotating handler may force 'a').
+    mode: Mode,
+    pub(crate) file: Option<File>,
+    closed: bool,
+    created: bool,
+    pending_truncate: bool,
+    abandoned: bool,
+    line: Vec<u8>,
+}
+
+impl FileCore {
+    /// Checks the settings and, unless delayed, opens the file without
+    /// truncating it, remembering whether it was created.
+    pub(crate) fn open(settings: FileSettings, mode: Mode) -> io::Result<FileCore> {
+        settings.check()?;
+        let path = abspath(&settings.filename)?;
+        let mut core = FileCore {
+            settings,
+            path,
+            mode,
+            file: None,
+            closed: false,
+            created: false,
+            pending_truncate: false,
+            abandoned: false,
+            line: Vec::new(),
+        };
+        if !core.settings.delay {
+            let mut options = OpenOptions::new();
+            match mode {
+                Mode::Append => options.append(true),
+                Mode::Write => options.write(true),
+            };
+            let file = match options.clone().create_new(true).open(&core.path) {
+                Ok(file) => {
+                    core.created = true;
+                    file
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    core.pending_truncate = mode == Mode::Write;
+                    options.open(&core.path)?
+                }
+                Err(e) => return Err(e),
+            };
+            core.file = Some(file);
+        }
+        Ok(core)
+    }
+
+    /// Python's `_open`: opens the base file with the handler's mode.
+    pub(crate) fn open_now(&self) -> io::Result<File> {
+        open_with_mode(&self.path, self.mode)
+    }
+
+    /// Opens the stream if there is none (`if self.stream is None: …`).
+    pub(crate) fn ensure_open(&mut self) -> io::Result<&mut File> {
+        match &mut self.file {
+            Some(file) => Ok(file),
+            file => Ok(file.insert(open_with_mode(&self.path, self.mode)?)),
+        }
+    }
+
+    /// Closes the stream without marking the handler closed (rollover).
+    pub(crate) fn drop_stream(&mut self) {
+        self.file = None;
+    }
+
+    /// Python 3.11's `FileHandler.emit`: reopens a missing stream unless
+    /// the handler was closed in mode 'w', then writes text + terminator
+    /// and flushes.
+    pub(crate) fn emit(&mut self, text: &str) -> io::Result<()> {
+        self.check_live()?;
+        if self.file.is_none() && (self.mode != Mode::Write || !self.closed) {
+            self.file = Some(self.open_now()?);
+        }
+        let Some(file) = &mut self.file else {
+            return Ok(());
+        };
+        self.line.clear();
+        self.line.extend_from_slice(text.as_bytes());
+        self.line
+            .extend_from_slice(self.settings.terminator.as_bytes());
+        file.write_all(&self.line)?;
+        file.flush()
+    }
+
+    /// Fails once abandoned; commits a handler used without a commit, so
+    /// a mode 'w' file is truncated before the first record at the latest.
+    pub(crate) fn check_live(&mut self) -> io::Result<()> {
+        if self.abandoned {
+            return Err(io::Error::other("the handler was abandoned"));
+        }
+        self.commit()
+    }
+
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+
+    /// Python's `FileHandler.close`: flush, drop the stream, mark closed.
+    pub(crate) fn close(&mut self) -> io::Result<()> {
+        let flushed = self.flush();
+        self.file = None;
+        self.closed = true;
+        flushed
+    }
+
+    pub(crate) fn commit(&mut self) -> io::Result<()> {
+        self.created = false;
+        if self.pending_truncate {
+            if let Some(file) = &mut self.file {
+                file.set_len(0)?;
+                file.seek(SeekFrom::Start(0))?;
+            }
+            self.pending_truncate = false;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn abandon(&mut self) {
+        self.file = None;
+        self.abandoned = true;
+        self.pending_truncate = false;
+        if self.created {
+            self.created = false;
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn open_with_mode(path: &Path, mode: Mode) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    match mode {
+        Mode::Append => options.append(true).create(true),
+        Mode::Write => options.write(true).create(true).truncate(true),
+    };
+    options.open(path)
+}
+
+/// Python's `logging.FileHandler`: appends each record and its terminator
+/// to a file, flushing after each.
+///
+/// [`FileHandler::new`] behaves as CPython's constructor (mode `'w'`
+/// truncates at once); [`FileHandler::open`] is the staged form the
+/// configuration layer uses (see [`Staged`]).
+///
+/// ```
+/// use loglisten::{handler::{FileHandler, FileSettings}, Handler, Level, Record};
+/// let path = std::env::temp_dir().join(format!("loglisten-doc-file-{}", std::process::id()));
+/// let mut h = FileHandler::new(FileSettings::new(&path))?;
+/// h.emit(&Record::new("app", Level::INFO, "hi"), "hi")?;
+/// h.close()?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "hi\n");
+/// assert_eq!(h.settings().filename, path);
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct FileHandler {
+    core: FileCore,
+}
+
+impl FileHandler {
+    /// Opens the handler as CPython's constructor does, truncating in mode
+    /// `'w'` (unless delayed: then on the first record).
+    pub fn new(settings: FileSettings) -> io::Result<FileHandler> {
+        let mut handler = FileHandler::open(settings)?;
+        handler.commit()?;
+        Ok(handler)
+    }
+
+    /// Opens the handler staged: the file is created if missing but not
+    /// truncated until [`Staged::commit`] (or the first record).
+    pub fn open(settings: FileSettings) -> io::Result<FileHandler> {
+        let mode = settings.mode;
+        Ok(FileHandler {
+            core: FileCore::open(settings, mode)?,
+        })
+    }
+
+    /// The settings the handler was made with.
+    pub fn settings(&self) -> &FileSettings {
+        &self.core.settings
+    }
+
+    /// Python's `baseFilename`: the absolute path written to.
+    pub fn base_filename(&self) -> &Path {
+        &self.core.path
+    }
+}
+
+impl Handler for FileHandler {
+    fn emit(&mut self, _record: &Record, text: &str) -> io::Result<()> {
+        self.core.emit(text)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.core.flush()
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        self.core.close()
+    }
+}
+
+impl Staged for FileHandler {
+    fn commit(&mut self) -> io::Result<()> {
+        self.core.commit()
+    }
+
+    fn abandon(&mut self) {
+        self.core.abandon()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normpath_follows_posixpath() {
+        for (input, expected) in [
+            ("/a/b/../c", "/a/c"),
+            ("/a/./b//c/", "/a/b/c"),
+            ("/../x", "/x"),
+            ("//x/y", "//x/y"),
+            ("///x", "/x"),
+            ("/", "/"),
+            ("/a/..", "/"),
+        ] {
+            let got = normpath(input.as_bytes());
+            assert_eq!(String::from_utf8_lossy(&got), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn encodings_accepted_as_python_resolves_them() {
+        for ok in [
+            "utf-8", "UTF-8", "utf8", "U8", "utf_8", "UTF 8", "cp65001", "utf",
+        ] {
+            assert_eq!(check_encoding(Some(ok)), Ok(()), "{ok}");
+        }
+        for bad in ["latin-1", "ascii", "utf-16", "utf-8-sig", ""] {
+            assert_eq!(
+                check_encoding(Some(bad)).unwrap_err().to_string(),
+                format!("unsupported encoding '{bad}' (only UTF-8 is supported)")
+            );
+        }
+    }
+}
