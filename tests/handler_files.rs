@@ -2,8 +2,7 @@
 //! WatchedFileHandler on real files.
 
 use loglisten::handler::{
-    FileHandler, FileSettings, Mode, SharedBuffer, Staged, StreamHandler, StreamKind,
-    WatchedFileHandler,
+    FileHandler, FileSettings, Mode, SharedBuffer, StreamHandler, StreamKind, WatchedFileHandler,
 };
 use loglisten::{Handler, Level, Record, SharedHandler};
 use std::fs;
@@ -156,8 +155,8 @@ fn abandon_removes_only_files_the_attempt_created() {
     let mut a = FileHandler::open(settings(&created, Mode::Write, false)).unwrap();
     let mut b = FileHandler::open(settings(&existing, Mode::Write, false)).unwrap();
     assert!(created.exists());
-    a.abandon();
-    b.abandon();
+    a.discard();
+    b.discard();
     assert!(!created.exists());
     assert_eq!(read(&existing), "keep me\n");
     let err = a
@@ -168,21 +167,20 @@ fn abandon_removes_only_files_the_attempt_created() {
 }
 
 #[test]
-fn committed_file_is_not_removed_by_a_later_abandon() {
+fn committed_file_is_not_removed_by_a_later_discard() {
     let dir = TempDir::new("commit-then-abandon");
     let path = dir.join("app.log");
     let mut h = FileHandler::open(FileSettings::new(&path)).unwrap();
     h.commit().unwrap();
-    h.abandon();
+    h.discard();
     assert!(path.exists());
 }
 
 #[test]
-fn boxed_staged_handlers_wrap_into_shared_handlers() {
+fn committed_handlers_wrap_into_shared_handlers() {
     let dir = TempDir::new("boxed");
     let path = dir.join("app.log");
-    let mut staged: Box<dyn Staged> =
-        Box::new(FileHandler::open(FileSettings::new(&path)).unwrap());
+    let mut staged = FileHandler::open(FileSettings::new(&path)).unwrap();
     staged.commit().unwrap();
     let h = SharedHandler::new(staged);
     h.handle(&Record::new("t", Level::INFO, "boxed"));
@@ -347,6 +345,6 @@ fn watched_handler_is_staged_like_the_file_handler() {
     let path = dir.join("app.log");
     let mut h = WatchedFileHandler::open(FileSettings::new(&path)).unwrap();
     assert!(path.exists());
-    h.abandon();
+    h.discard();
     assert!(!path.exists());
 }

@@ -1,7 +1,7 @@
 //! RotatingFileHandler: file names and contents, CPython's size rule,
 //! a differential test against CPython, and a property: no record lost.
 
-use loglisten::handler::{FileSettings, Mode, RotatingFileHandler, RotatingSettings, Staged};
+use loglisten::handler::{FileSettings, Mode, RotatingFileHandler, RotatingSettings};
 use loglisten::{Handler, Level, Record, SharedHandler};
 use proptest::prelude::*;
 use std::fs;
@@ -234,7 +234,7 @@ fn staged_rotating_handler_abandons_its_new_file() {
     let path = dir.join("app.log");
     let mut h = RotatingFileHandler::open(RotatingSettings::new(&path, 10, 1)).unwrap();
     assert!(path.exists());
-    h.abandon();
+    h.discard();
     assert!(!path.exists());
 }
 

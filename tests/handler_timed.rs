@@ -2,7 +2,7 @@
 //! every `when`, file names, backupCount deletion, daylight saving time,
 //! and a differential test against CPython with a patched `time.time`.
 
-use loglisten::handler::{AtTime, Clock, Staged, TimedRotatingFileHandler, TimedSettings};
+use loglisten::handler::{AtTime, Clock, TimedRotatingFileHandler, TimedSettings};
 use loglisten::{Handler, Level, Record, SharedHandler};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -357,7 +357,7 @@ fn staged_timed_handler_abandons_its_new_file() {
     s.file.delay = false;
     let mut h = TimedRotatingFileHandler::open(s).unwrap();
     assert!(path.exists());
-    h.abandon();
+    h.discard();
     assert!(!path.exists());
 }
 

@@ -53,6 +53,7 @@ pub fn measure<R>(samples: usize, sample_time: Duration, mut f: impl FnMut() -> 
 
 /// Prints throughput for `bytes` processed per iteration:
 /// median MB/s with the range over the samples.
+#[allow(dead_code)]
 pub fn report_throughput(name: &str, bytes: usize, stats: &Stats) {
     let mbps = |d: Duration| bytes as f64 / d.as_secs_f64() / 1e6;
     println!(
@@ -63,5 +64,14 @@ pub fn report_throughput(name: &str, bytes: usize, stats: &Stats) {
         stats.median,
         stats.samples,
         stats.iterations,
+    );
+}
+
+/// Prints the median time per iteration with the range over the samples.
+#[allow(dead_code)]
+pub fn report_time(name: &str, stats: &Stats) {
+    println!(
+        "{name:<44} {:>10.2?} median  ({:.2?} .. {:.2?})  [{} samples x {} iters]",
+        stats.median, stats.min, stats.max, stats.samples, stats.iterations,
     );
 }

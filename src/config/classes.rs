@@ -136,6 +136,16 @@ impl Opener {
         }
     }
 
+    pub(crate) fn with_target(
+        target: Option<String>,
+        open: impl FnOnce(Option<SharedHandler>) -> io::Result<Box<dyn Handler>> + 'static,
+    ) -> Opener {
+        Opener {
+            target,
+            open: Box::new(open),
+        }
+    }
+
     /// The handler this one needs opened first (a memory handler's target).
     pub fn target(&self) -> Option<&str> {
         self.target.as_deref()
@@ -254,6 +264,10 @@ impl<'a> Kwargs<'a> {
             }
         }
         Ok(Kwargs { map, path })
+    }
+
+    pub fn path(&self) -> &str {
+        self.path
     }
 
     pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {

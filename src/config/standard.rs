@@ -1,12 +1,186 @@
-//! The standard handlers' keyword arguments, CPython's names and defaults.
+//! The standard handlers built from keyword arguments with CPython's names
+//! and defaults. Everything is checked here, before anything is opened.
 
 use super::classes::{Kwargs, Opener};
 use super::ConfigError;
-use crate::handler::NullHandler;
+use crate::handler::{
+    facility_by_name, AtTime, FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings,
+    Mode, NullHandler, RotatingFileHandler, RotatingSettings, SockType, StreamHandler,
+    SysLogHandler, SysLogSettings, SyslogAddress, TimedRotatingFileHandler, TimedSettings,
+    WatchedFileHandler,
+};
+use crate::json::Value;
+
+fn boxed<H: Handler + 'static>(
+    open: impl FnOnce() -> std::io::Result<H> + 'static,
+) -> impl FnOnce() -> std::io::Result<Box<dyn Handler>> + 'static {
+    move || open().map(|h| Box::new(h) as Box<dyn Handler>)
+}
 
 pub(crate) fn prepare(class: &str, args: Kwargs<'_>) -> Result<Opener, ConfigError> {
-    match class {
-        "logging.NullHandler" => Ok(Opener::plain(|| Ok(Box::new(NullHandler)))),
-        other => Err(args.error("class", format!("{other} is not available yet"))),
+    Ok(match class {
+        "logging.NullHandler" => Opener::plain(|| Ok(Box::new(NullHandler))),
+        "logging.StreamHandler" => {
+            let stream = args.get("stream").or_else(|| args.get("strm"));
+            let handler = match stream.map(|v| (v, v.as_str())) {
+                None | Some((_, Some("ext://sys.stderr"))) => StreamHandler::stderr(),
+                Some((_, Some("ext://sys.stdout"))) => StreamHandler::stdout(),
+                Some(_) => {
+                    return Err(args.error("stream", "must be ext://sys.stdout or ext://sys.stderr"))
+                }
+            };
+            Opener::plain(move || Ok(Box::new(handler)))
+        }
+        "logging.FileHandler" => {
+            let settings = file_settings(&args)?;
+            Opener::plain(boxed(move || FileHandler::open(settings)))
+        }
+        "logging.handlers.WatchedFileHandler" => {
+            let settings = file_settings(&args)?;
+            Opener::plain(boxed(move || WatchedFileHandler::open(settings)))
+        }
+        "logging.handlers.RotatingFileHandler" => {
+            let settings = RotatingSettings {
+                file: file_settings(&args)?,
+                max_bytes: args.int("maxBytes", 0)?,
+                backup_count: args.int("backupCount", 0)?,
+            };
+            settings
+                .check()
+                .map_err(|e| args.error("filename", e.to_string()))?;
+            Opener::plain(boxed(move || RotatingFileHandler::open(settings)))
+        }
+        "logging.handlers.TimedRotatingFileHandler" => {
+            let mut settings = TimedSettings::new(args.required_string("filename")?);
+            settings.file.encoding = args.string("encoding")?;
+            settings.file.delay = args.bool("delay", false)?;
+            settings.file.errors = args.string("errors")?;
+            settings.when = args.string("when")?.unwrap_or_else(|| "h".to_string());
+            settings.interval = args.int("interval", 1)?;
+            settings.backup_count = args.int("backupCount", 0)?;
+            settings.utc = args.bool("utc", false)?;
+            settings.at_time = at_time(&args)?;
+            settings
+                .check()
+                .map_err(|e| args.error("when", e.to_string()))?;
+            Opener::plain(boxed(move || TimedRotatingFileHandler::open(settings)))
+        }
+        "logging.handlers.MemoryHandler" => {
+            let capacity = args.int("capacity", -1)?;
+            let capacity = usize::try_from(capacity).map_err(|_| {
+                args.error(
+                    "capacity",
+                    "__init__() missing 1 required positional argument: 'capacity'",
+                )
+            })?;
+            let mut settings = MemorySettings::new(capacity);
+            if let Some(level) = args.get("flushLevel") {
+                settings.flush_level =
+                    super::dict::level_value(level, &format!("{}.flushLevel", args.path()))?;
+            }
+            settings.flush_on_close = args.bool("flushOnClose", true)?;
+            let target = args.string("target")?;
+            Opener::with_target(target, move |target| {
+                let mut handler = MemoryHandler::new(settings);
+                handler.set_target(target);
+                Ok(Box::new(handler))
+            })
+        }
+        "logging.handlers.SysLogHandler" => {
+            let mut settings = SysLogSettings {
+                address: syslog_address(&args)?,
+                ..SysLogSettings::default()
+            };
+            match args.get("facility") {
+                None => {}
+                Some(Value::String(name)) => {
+                    settings.facility = facility_by_name(name).ok_or_else(|| {
+                        args.error("facility", format!("unknown facility '{name}'"))
+                    })?;
+                }
+                Some(v) => {
+                    let n = v.as_i64().and_then(|n| i32::try_from(n).ok());
+                    settings.facility = n.ok_or_else(|| {
+                        args.error("facility", "must be a facility name or number")
+                    })?;
+                }
+            }
+            settings.socktype = match args.get("socktype") {
+                None => None,
+                // Python's socket.SOCK_STREAM and socket.SOCK_DGRAM.
+                Some(v) if v.as_i64() == Some(1) => Some(SockType::Stream),
+                Some(v) if v.as_i64() == Some(2) => Some(SockType::Datagram),
+                Some(_) => {
+                    return Err(args.error("socktype", "must be 1 (SOCK_STREAM) or 2 (SOCK_DGRAM)"))
+                }
+            };
+            Opener::plain(boxed(move || SysLogHandler::new(settings)))
+        }
+        other => return Err(args.error("class", format!("{other} has no constructor"))),
+    })
+}
+
+fn file_settings(args: &Kwargs<'_>) -> Result<FileSettings, ConfigError> {
+    let mut settings = FileSettings::new(args.required_string("filename")?);
+    if let Some(mode) = args.string("mode")? {
+        settings.mode = Mode::parse(&mode).map_err(|e| args.error("mode", e.to_string()))?;
+    }
+    settings.encoding = args.string("encoding")?;
+    settings.delay = args.bool("delay", false)?;
+    settings.errors = args.string("errors")?;
+    settings
+        .check()
+        .map_err(|e| args.error("encoding", e.to_string()))?;
+    Ok(settings)
+}
+
+/// `atTime` as `"HH:MM[:SS]"` (CPython takes a `datetime.time`, which
+/// JSON and literals cannot express).
+fn at_time(args: &Kwargs<'_>) -> Result<Option<AtTime>, ConfigError> {
+    let Some(text) = args.string("atTime")? else {
+        return Ok(None);
+    };
+    let bad = || {
+        args.error(
+            "atTime",
+            format!("must be \"HH:MM\" or \"HH:MM:SS\", not '{text}'"),
+        )
+    };
+    let parts: Vec<u32> = text
+        .split(':')
+        .map(|p| p.parse().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    let (hour, minute, second) = match parts[..] {
+        [h, m] => (h, m, 0),
+        [h, m, s] => (h, m, s),
+        _ => return Err(bad()),
+    };
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(bad());
+    }
+    Ok(Some(AtTime {
+        hour,
+        minute,
+        second,
+    }))
+}
+
+/// `address`: `[host, port]` or a Unix socket path.
+fn syslog_address(args: &Kwargs<'_>) -> Result<SyslogAddress, ConfigError> {
+    match args.get("address") {
+        None => Ok(SyslogAddress::default()),
+        Some(Value::String(path)) => Ok(SyslogAddress::Unix(path.into())),
+        Some(Value::Array(pair)) if pair.len() == 2 => {
+            let host = pair[0]
+                .as_str()
+                .ok_or_else(|| args.error("address", "host must be a string"))?;
+            let port = pair[1].as_u64().and_then(|p| u16::try_from(p).ok());
+            let port = port.ok_or_else(|| args.error("address", "port must be 0..65535"))?;
+            Ok(SyslogAddress::Inet {
+                host: host.to_string(),
+                port,
+            })
+        }
+        Some(_) => Err(args.error("address", "must be [host, port] or a socket path")),
     }
 }

@@ -193,50 +193,6 @@ fn normpath(path: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The two-step construction the configuration layer needs for its
-/// all-or-nothing rule: a file handler is built (the file opened, and
-/// created if missing, but never truncated), then either committed when
-/// the new configuration is swapped in (mode `'w'` truncates now) or
-/// abandoned (a file this attempt created is removed).
-///
-/// ```
-/// use loglisten::handler::{FileHandler, FileSettings, Mode, Staged};
-/// let path = std::env::temp_dir().join(format!("loglisten-doc-staged-{}", std::process::id()));
-/// let mut h = FileHandler::open(FileSettings { mode: Mode::Write, ..FileSettings::new(&path) })?;
-/// assert!(path.exists());
-/// h.abandon();
-/// assert!(!path.exists());
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub trait Staged: Handler {
-    /// Makes the handler live: performs mode `'w'`'s truncation.
-    fn commit(&mut self) -> io::Result<()>;
-
-    /// Gives the handler up before it was committed: closes it and removes
-    /// the file if opening created it. The handler writes nothing after.
-    fn abandon(&mut self);
-}
-
-/// A boxed staged handler is a handler, so it can be wrapped in a
-/// [`SharedHandler`](super::SharedHandler) after being committed.
-impl Handler for Box<dyn Staged> {
-    fn emit(&mut self, record: &Record, text: &str) -> io::Result<()> {
-        (**self).emit(record, text)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        (**self).flush()
-    }
-
-    fn close(&mut self) -> io::Result<()> {
-        (**self).close()
-    }
-
-    fn wants_text(&self) -> bool {
-        (**self).wants_text()
-    }
-}
-
 /// The state Python's `FileHandler` keeps (path, mode, stream, `_closed`)
 /// plus the staging flags.
 #[derive(Debug)]
@@ -391,7 +347,7 @@ fn open_with_mode(path: &Path, mode: Mode) -> io::Result<File> {
 ///
 /// [`FileHandler::new`] behaves as CPython's constructor (mode `'w'`
 /// truncates at once); [`FileHandler::open`] is the staged form the
-/// configuration layer uses (see [`Staged`]).
+/// configuration layer uses (see [`Handler::commit`]).
 ///
 /// ```
 /// use loglisten::{handler::{FileHandler, FileSettings}, Handler, Level, Record};
@@ -419,7 +375,7 @@ impl FileHandler {
     }
 
     /// Opens the handler staged: the file is created if missing but not
-    /// truncated until [`Staged::commit`] (or the first record).
+    /// truncated until [`Handler::commit`] (or the first record).
     pub fn open(settings: FileSettings) -> io::Result<FileHandler> {
         let mode = settings.mode;
         Ok(FileHandler {
@@ -450,14 +406,12 @@ impl Handler for FileHandler {
     fn close(&mut self) -> io::Result<()> {
         self.core.close()
     }
-}
 
-impl Staged for FileHandler {
     fn commit(&mut self) -> io::Result<()> {
         self.core.commit()
     }
 
-    fn abandon(&mut self) {
+    fn discard(&mut self) {
         self.core.abandon()
     }
 }

@@ -357,7 +357,7 @@ mod syslog;
 mod timed;
 mod watched;
 
-pub use file::{FileHandler, FileSettings, Mode, SettingsError, Staged};
+pub use file::{FileHandler, FileSettings, Mode, SettingsError};
 pub use memory::{MemoryHandler, MemorySettings};
 pub use rotating::{RotatingFileHandler, RotatingSettings};
 pub use stream::{SharedBuffer, StreamHandler, StreamKind};

@@ -1,6 +1,6 @@
 //! Python's `RotatingFileHandler`: size-based rollover to `name.1` … `name.N`.
 
-use super::file::{FileCore, FileSettings, Mode, SettingsError, Staged};
+use super::file::{FileCore, FileSettings, Mode, SettingsError};
 use super::Handler;
 use crate::record::Record;
 use std::fs;
@@ -83,7 +83,7 @@ impl RotatingFileHandler {
         Ok(handler)
     }
 
-    /// Opens the handler staged (see [`Staged`]).
+    /// Opens the handler staged (see [`Handler::commit`]).
     pub fn open(settings: RotatingSettings) -> io::Result<RotatingFileHandler> {
         let mode = if settings.max_bytes > 0 {
             Mode::Append
@@ -206,14 +206,12 @@ impl Handler for RotatingFileHandler {
     fn close(&mut self) -> io::Result<()> {
         self.core.close()
     }
-}
 
-impl Staged for RotatingFileHandler {
     fn commit(&mut self) -> io::Result<()> {
         self.core.commit()
     }
 
-    fn abandon(&mut self) {
+    fn discard(&mut self) {
         self.core.abandon()
     }
 }

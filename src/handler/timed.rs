@@ -1,7 +1,7 @@
 //! Python's `TimedRotatingFileHandler`: rollover at intervals of time, with
 //! date-stamped backups.
 
-use super::file::{FileCore, FileSettings, Mode, SettingsError, Staged};
+use super::file::{FileCore, FileSettings, Mode, SettingsError};
 use super::Handler;
 use crate::record::Record;
 use std::fmt;
@@ -339,7 +339,7 @@ impl TimedRotatingFileHandler {
         Ok(handler)
     }
 
-    /// Opens the handler staged (see [`Staged`]; nothing is truncated in
+    /// Opens the handler staged (see [`Handler::commit`]; nothing is truncated in
     /// mode `'a'`, but a created file is removed on abandon).
     pub fn open(settings: TimedSettings) -> io::Result<TimedRotatingFileHandler> {
         let rule = settings.rule()?;
@@ -582,14 +582,12 @@ impl Handler for TimedRotatingFileHandler {
     fn close(&mut self) -> io::Result<()> {
         self.core.close()
     }
-}
 
-impl Staged for TimedRotatingFileHandler {
     fn commit(&mut self) -> io::Result<()> {
         self.core.commit()
     }
 
-    fn abandon(&mut self) {
+    fn discard(&mut self) {
         self.core.abandon()
     }
 }

@@ -1,7 +1,7 @@
 //! Python's `WatchedFileHandler`: reopens its file after logrotate moved
 //! or deleted it.
 
-use super::file::{FileCore, FileSettings, Staged};
+use super::file::{FileCore, FileSettings};
 use super::Handler;
 use crate::record::Record;
 use std::fs;
@@ -45,7 +45,7 @@ impl WatchedFileHandler {
         Ok(handler)
     }
 
-    /// Opens the handler staged (see [`Staged`]).
+    /// Opens the handler staged (see [`Handler::commit`]).
     pub fn open(settings: FileSettings) -> io::Result<WatchedFileHandler> {
         let mode = settings.mode;
         let mut handler = WatchedFileHandler {
@@ -106,14 +106,12 @@ impl Handler for WatchedFileHandler {
     fn close(&mut self) -> io::Result<()> {
         self.core.close()
     }
-}
 
-impl Staged for WatchedFileHandler {
     fn commit(&mut self) -> io::Result<()> {
         self.core.commit()
     }
 
-    fn abandon(&mut self) {
+    fn discard(&mut self) {
         self.core.abandon()
     }
 }
