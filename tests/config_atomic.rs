@@ -15,7 +15,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("loglisten-atomic-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("loglisten-atomic-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -40,7 +41,10 @@ fn file_config(logger: &str, handlers: &[(&str, &str, &str)]) -> String {
         .iter()
         .map(|(name, class, extra)| format!(r#""{name}": {{"class": "{class}"{extra}}}"#))
         .collect();
-    let names: Vec<String> = handlers.iter().map(|(n, _, _)| format!(r#""{n}""#)).collect();
+    let names: Vec<String> = handlers
+        .iter()
+        .map(|(n, _, _)| format!(r#""{n}""#))
+        .collect();
     format!(
         r#"{{"version": 1, "disable_existing_loggers": false, "handlers": {{{}}},
             "loggers": {{"{logger}": {{"level": "DEBUG", "propagate": false, "handlers": [{}]}}}}}}"#,
@@ -55,7 +59,14 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
     let dir = TempDir::new("aon");
     let kept = dir.file("kept.log");
     let created = dir.file("new.log");
-    let running = file_config("atomic.a", &[("f", "logging.FileHandler", &format!(r#", "filename": "{kept}""#))]);
+    let running = file_config(
+        "atomic.a",
+        &[(
+            "f",
+            "logging.FileHandler",
+            &format!(r#", "filename": "{kept}""#),
+        )],
+    );
     dict_config_str(&running).unwrap();
     loglisten::info!(get_logger("atomic.a"), "before");
     // `a` would truncate kept.log (mode w) and `b` would create new.log;
@@ -63,25 +74,62 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
     let failing = file_config(
         "atomic.a",
         &[
-            ("a", "logging.FileHandler", &format!(r#", "filename": "{kept}", "mode": "w""#)),
-            ("b", "logging.FileHandler", &format!(r#", "filename": "{created}""#)),
-            ("c", "logging.FileHandler", &format!(r#", "filename": "{}/missing/dir/x.log""#, dir.0.display())),
+            (
+                "a",
+                "logging.FileHandler",
+                &format!(r#", "filename": "{kept}", "mode": "w""#),
+            ),
+            (
+                "b",
+                "logging.FileHandler",
+                &format!(r#", "filename": "{created}""#),
+            ),
+            (
+                "c",
+                "logging.FileHandler",
+                &format!(r#", "filename": "{}/missing/dir/x.log""#, dir.0.display()),
+            ),
         ],
     );
     let err = dict_config_str(&failing).unwrap_err();
-    assert!(err.to_string().starts_with("handlers.c: No such file or directory"), "{err}");
-    assert!(!Path::new(&created).exists(), "file created by the failed attempt is removed");
+    assert!(
+        err.to_string()
+            .starts_with("handlers.c: No such file or directory"),
+        "{err}"
+    );
+    assert!(
+        !Path::new(&created).exists(),
+        "file created by the failed attempt is removed"
+    );
     loglisten::info!(get_logger("atomic.a"), "after");
-    assert_eq!(read(&kept), "before\nafter\n", "mode w did not truncate; the old handler still writes");
+    assert_eq!(
+        read(&kept),
+        "before\nafter\n",
+        "mode w did not truncate; the old handler still writes"
+    );
     // Checked before anything is opened: a bad mode creates nothing.
-    let bad_mode = file_config("atomic.a", &[("b", "logging.FileHandler", &format!(r#", "filename": "{created}", "mode": "r""#))]);
+    let bad_mode = file_config(
+        "atomic.a",
+        &[(
+            "b",
+            "logging.FileHandler",
+            &format!(r#", "filename": "{created}", "mode": "r""#),
+        )],
+    );
     assert_eq!(
         dict_config_str(&bad_mode).unwrap_err().to_string(),
         "handlers.b.mode: unsupported file mode 'r' (use 'a' or 'w')"
     );
     assert!(!Path::new(&created).exists());
     // A successful mode w config truncates at the swap.
-    let truncating = file_config("atomic.a", &[("a", "logging.FileHandler", &format!(r#", "filename": "{kept}", "mode": "w""#))]);
+    let truncating = file_config(
+        "atomic.a",
+        &[(
+            "a",
+            "logging.FileHandler",
+            &format!(r#", "filename": "{kept}", "mode": "w""#),
+        )],
+    );
     dict_config_str(&truncating).unwrap();
     loglisten::info!(get_logger("atomic.a"), "fresh");
     assert_eq!(read(&kept), "fresh\n");
@@ -95,7 +143,16 @@ fn no_record_lost_or_doubled_across_a_thousand_file_swaps() {
     let (one, two) = (dir.file("one.log"), dir.file("two.log"));
     let configs: Vec<String> = [&one, &two]
         .iter()
-        .map(|f| file_config("atomic.swap", &[("f", "logging.FileHandler", &format!(r#", "filename": "{f}""#))]))
+        .map(|f| {
+            file_config(
+                "atomic.swap",
+                &[(
+                    "f",
+                    "logging.FileHandler",
+                    &format!(r#", "filename": "{f}""#),
+                )],
+            )
+        })
         .collect();
     dict_config_str(&configs[0]).unwrap();
     let done = Arc::new(AtomicBool::new(false));
@@ -127,6 +184,8 @@ fn no_record_lost_or_doubled_across_a_thousand_file_swaps() {
     lines.dedup();
     assert_eq!(lines.len() as u64, total, "no record twice");
     for (t, &count) in counts.iter().enumerate() {
-        assert!(lines.binary_search(&format!("{t}-{}", count - 1).as_str()).is_ok());
+        assert!(lines
+            .binary_search(&format!("{t}-{}", count - 1).as_str())
+            .is_ok());
     }
 }

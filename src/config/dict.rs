@@ -36,28 +36,27 @@ pub(crate) fn read(value: &Value) -> Result<Config, ConfigError> {
         style: PathStyle::Dict,
         ..Config::default()
     };
-    for (name, entry) in reader.section("formatters")? {
-        config
-            .formatters
-            .push((name.to_string(), reader.formatter(name, entry)?));
-    }
-    for (name, entry) in reader.section("filters")? {
-        config
-            .filters
-            .push((name.to_string(), reader.filter(name, entry)?));
+    if !incremental {
+        // An incremental configuration ignores formatters and filters.
+        for (name, entry) in reader.section("formatters")? {
+            let spec = reader.formatter(&name, &entry)?;
+            config.formatters.push((name, spec));
+        }
+        for (name, entry) in reader.section("filters")? {
+            let spec = reader.filter(&name, &entry)?;
+            config.filters.push((name, spec));
+        }
     }
     let mut handlers = reader.section("handlers")?;
     // CPython builds handlers in sorted order (the order files appear in).
-    handlers.sort_by(|a, b| a.0.cmp(b.0));
+    handlers.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, entry) in handlers {
-        config
-            .handlers
-            .push((name.to_string(), reader.handler(name, entry, incremental)?));
+        let spec = reader.handler(&name, &entry, incremental)?;
+        config.handlers.push((name, spec));
     }
     for (name, entry) in reader.section("loggers")? {
-        config
-            .loggers
-            .push((name.to_string(), reader.logger("loggers", name, entry)?));
+        let spec = reader.logger("loggers", &name, &entry)?;
+        config.loggers.push((name, spec));
     }
     if let Some(root) = top.get("root") {
         let root = reader.convert(root, "root")?;
@@ -106,11 +105,23 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn section(&self, key: &str) -> Result<Vec<(&'a str, &'a Value)>, ConfigError> {
-        match self.top.get(key) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Object(map)) => Ok(map.iter().collect()),
-            Some(_) => Err(ConfigError::new(key, "must be an object")),
+    /// A top-level section (`formatters`, `handlers` …) as its entries; a
+    /// section may itself be a `cfg://` reference, as CPython allows.
+    fn section(&self, key: &str) -> Result<Vec<(String, Value)>, ConfigError> {
+        let value = match self.top.get(key) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::String(s)) if s.starts_with("cfg://") => {
+                let rest = &s["cfg://".len()..];
+                self.lookup(s, rest).map_err(|m| ConfigError::new(key, m))?
+            }
+            Some(value) => value,
+        };
+        match value {
+            Value::Object(map) => Ok(map
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()),
+            _ => Err(ConfigError::new(key, "must be an object")),
         }
     }
 

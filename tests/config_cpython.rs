@@ -1,0 +1,99 @@
+//! CPython's own test_logging configurations (ConfigDictTest.config*,
+//! ConfigFileTest.config*), applied by CPython and by this crate in the same
+//! order with the same log calls after each: the files written must be the
+//! same, and a config CPython rejects must be rejected here too. Stream
+//! handlers are redirected to files on both sides. Skips when python3 (or
+//! its test package) is absent.
+
+use loglisten::{dict_config_str, file_config_str, get_logger, json, Level};
+use std::process::Command;
+
+const LOGGERS: [&str; 6] = [
+    "",
+    "compiler",
+    "compiler.parser",
+    "compiler.lexer",
+    "compiler.parser.codegen",
+    "other",
+];
+const LEVELS: [Level; 5] = [
+    Level::DEBUG,
+    Level::INFO,
+    Level::WARNING,
+    Level::ERROR,
+    Level::CRITICAL,
+];
+
+fn calls() {
+    let mut n = 0;
+    for name in LOGGERS {
+        for level in LEVELS {
+            get_logger(name).log_args(level, format_args!("m{n}"));
+            n += 1;
+        }
+    }
+}
+
+#[test]
+fn cpython_test_configs_give_the_same_output() {
+    let dir =
+        std::env::temp_dir().join(format!("loglisten-cpython-configs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/cpython_configs.py"
+    );
+    let output = match Command::new("python3").arg(script).arg(&dir).output() {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if stderr.contains("No module named 'test") {
+                eprintln!("skipped: python3 has no test package, CPython's configs not compared");
+                return;
+            }
+            panic!("python3 failed: {stderr}");
+        }
+        Err(_) => {
+            eprintln!("skipped: python3 not found, CPython's configs not compared");
+            return;
+        }
+    };
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut compared = 0;
+    for line in text.lines() {
+        let case = json::parse(line).unwrap();
+        let field = |k: &str| {
+            case.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (kind, name) = (field("kind"), field("name"));
+        let path = dir.join(format!("rs-{kind}-{name}.log"));
+        let config = field("config").replace("@LOGFILE@", &path.display().to_string());
+        let applied = if kind == "dict" {
+            dict_config_str(&config)
+        } else {
+            file_config_str(&config)
+        };
+        calls();
+        loglisten::shutdown();
+        let ours = std::fs::read_to_string(&path).unwrap_or_default();
+        let python_ok = case.get("ok").and_then(|v| v.as_bool()).unwrap();
+        assert_eq!(
+            applied.is_ok(),
+            python_ok,
+            "{kind} {name}: CPython said {:?}, we said {applied:?}",
+            field("error")
+        );
+        assert_eq!(ours, field("output"), "{kind} {name}: output differs");
+        compared += 1;
+    }
+    eprintln!("compared {compared} CPython test configs");
+    assert!(
+        compared >= 20,
+        "expected the bulk of CPython's configs, got {compared}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
