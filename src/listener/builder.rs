@@ -114,6 +114,9 @@ impl Builder {
     /// file is created with mode 0600 (only this user can connect) and
     /// removed when the listener stops. A socket file left by a dead
     /// process is replaced; a live socket or any other file is an error.
+    /// While it runs, a hidden directory `.loglisten-<pid>-<n>` (mode
+    /// 0700) beside it holds a second name for the socket, through which
+    /// [`Listener::stop`] wakes the listener even if the path was removed.
     ///
     /// ```
     /// let path = std::env::temp_dir().join(format!("loglisten-doc-{}.sock", std::process::id()));
@@ -239,10 +242,10 @@ impl Builder {
     pub fn spawn(self) -> io::Result<Listener> {
         #[cfg(unix)]
         if let Some(path) = self.unix {
-            let (listener, id) = super::socket::bind_unix(&path)?;
-            return serve::start(Socket::Unix(listener, path), Some(id), self.settings);
+            let socket = super::socket::bind_unix(&path)?;
+            return serve::start(Socket::Unix(socket), self.settings);
         }
         let listener = TcpListener::bind((self.ip, self.port))?;
-        serve::start(Socket::Tcp(listener), None, self.settings)
+        serve::start(Socket::Tcp(listener), self.settings)
     }
 }

@@ -20,11 +20,12 @@
 //! | `ok dict <generation>`   | applied as dictConfig; the generation now live |
 //! | `ok file <generation>`   | applied as fileConfig                          |
 //! | `rejected`               | the verifier discarded it (no more detail)     |
-//! | `error: <message>`       | too large, bad frame, timed out, config error, or a panic |
+//! | `error: <message>`       | too large, bad frame, timed out, config error, a panic, or busy |
 //!
 //! A client that closed right after sending (CPython's does) never sees
 //! it; that is not an error. A connection beyond `max_connections` is
-//! closed at once without a reply. [`send_config`](crate::send_config)
+//! answered `error: busy: <n> connections already in flight` at once and
+//! closed unread. [`send_config`](crate::send_config)
 //! reads the reply.
 //!
 //! # Log

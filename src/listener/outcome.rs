@@ -42,8 +42,8 @@ pub enum Outcome {
     /// The verifier or the apply step panicked; what it said is kept here
     /// for the local log, the peer is told only that it failed.
     Panicked(String),
-    /// The connection was closed at once, unread: `max_connections` were
-    /// already in flight.
+    /// The connection was answered `error: busy` at once and closed
+    /// unread: `max_connections` were already in flight.
     Refused {
         /// Connections in flight at the time.
         in_flight: usize,
@@ -69,7 +69,7 @@ impl fmt::Display for Outcome {
             Outcome::ConfigError(msg) => write!(f, "config not applied: {msg}"),
             Outcome::Panicked(msg) => f.write_str(msg),
             Outcome::Refused { in_flight } => {
-                write!(f, "refused: {in_flight} connections already in flight")
+                write!(f, "busy: {in_flight} connections already in flight")
             }
         }
     }
@@ -101,19 +101,17 @@ impl Outcome {
         }
     }
 
-    /// The status line sent back (see the module docs), or `None` for a
-    /// refused connection, which is closed unread.
-    pub(crate) fn reply(&self) -> Option<String> {
-        Some(match self {
+    /// The status line sent back (see the module docs).
+    pub(crate) fn reply(&self) -> String {
+        match self {
             Outcome::Applied { kind, generation } => {
                 format!("ok {} {generation}", kind_word(*kind))
             }
             Outcome::Rejected => "rejected".to_string(),
-            Outcome::Refused { .. } => return None,
             Outcome::Panicked(_) => "error: internal error while handling the message".into(),
             Outcome::ConfigError(msg) => format!("error: {}", one_line(msg)),
             other => format!("error: {other}"),
-        })
+        }
     }
 
     /// The log line: the outcome and who sent it.
@@ -145,13 +143,13 @@ mod tests {
     #[test]
     fn replies_and_log_lines() {
         let peer = "127.0.0.1:5000";
-        let cases: Vec<(Outcome, Option<&str>, &str, Level)> = vec![
+        let cases: Vec<(Outcome, &str, &str, Level)> = vec![
             (
                 Outcome::Applied {
                     kind: ConfigKind::Dict,
                     generation: 7,
                 },
-                Some("ok dict 7"),
+                "ok dict 7",
                 "applied dict config generation 7 from 127.0.0.1:5000",
                 Level::INFO,
             ),
@@ -160,19 +158,19 @@ mod tests {
                     kind: ConfigKind::File,
                     generation: 8,
                 },
-                Some("ok file 8"),
+                "ok file 8",
                 "applied file config generation 8 from 127.0.0.1:5000",
                 Level::INFO,
             ),
             (
                 Outcome::Rejected,
-                Some("rejected"),
+                "rejected",
                 "rejected a config from 127.0.0.1:5000: verify refused it",
                 Level::WARNING,
             ),
             (
                 Outcome::BadFrame("connection closed after 2 of 4 length bytes".into()),
-                Some("error: connection closed after 2 of 4 length bytes"),
+                "error: connection closed after 2 of 4 length bytes",
                 "bad message from 127.0.0.1:5000: connection closed after 2 of 4 length bytes",
                 Level::ERROR,
             ),
@@ -181,37 +179,37 @@ mod tests {
                     claimed: 10,
                     max: 5,
                 },
-                Some("error: message of 10 bytes exceeds the limit of 5"),
+                "error: message of 10 bytes exceeds the limit of 5",
                 "bad message from 127.0.0.1:5000: message of 10 bytes exceeds the limit of 5",
                 Level::ERROR,
             ),
             (
                 Outcome::TimedOut,
-                Some("error: timed out waiting for the message"),
+                "error: timed out waiting for the message",
                 "bad message from 127.0.0.1:5000: timed out waiting for the message",
                 Level::ERROR,
             ),
             (
                 Outcome::ConfigError("a\nb\tc".into()),
-                Some("error: a b c"),
+                "error: a b c",
                 "config from 127.0.0.1:5000 not applied: a\nb\tc",
                 Level::ERROR,
             ),
             (
                 Outcome::Panicked("verify panicked: boom".into()),
-                Some("error: internal error while handling the message"),
+                "error: internal error while handling the message",
                 "bad message from 127.0.0.1:5000: verify panicked: boom",
                 Level::ERROR,
             ),
             (
                 Outcome::Refused { in_flight: 8 },
-                None,
+                "error: busy: 8 connections already in flight",
                 "refused a connection from 127.0.0.1:5000: 8 connections already in flight",
                 Level::WARNING,
             ),
         ];
         for (outcome, reply, log, level) in cases {
-            assert_eq!(outcome.reply().as_deref(), reply, "{outcome:?}");
+            assert_eq!(outcome.reply(), reply, "{outcome:?}");
             assert_eq!(outcome.log_line(peer), log, "{outcome:?}");
             assert_eq!(outcome.level(), level, "{outcome:?}");
         }

@@ -2,7 +2,7 @@
 
 use super::builder::{ApplyClosure, OnMessage, VerifyClosure};
 use super::outcome::Outcome;
-use super::socket::{FileId, Socket, Stream, WakeAddr};
+use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
 use crate::logger::{get_logger, Logger};
 use crate::wire;
@@ -65,11 +65,7 @@ struct Conns {
 }
 
 /// Binds are done; starts the accept thread.
-pub(crate) fn start(
-    socket: Socket,
-    file: Option<FileId>,
-    settings: Settings,
-) -> io::Result<Listener> {
+pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> {
     let wake = socket.wake_addr()?;
     let port = match &wake {
         WakeAddr::Tcp(addr) => addr.port(),
@@ -88,16 +84,10 @@ pub(crate) fn start(
     let for_thread = Arc::clone(&shared);
     let thread = thread::Builder::new()
         .name("loglisten".into())
-        .spawn(move || accept_loop(&for_thread, socket, file));
-    let thread = match thread {
-        Ok(t) => t,
-        Err(e) => {
-            return Err(e);
-        }
-    };
+        .spawn(move || accept_loop(&for_thread, socket));
     Ok(Listener {
         shared,
-        thread: Some(thread),
+        thread: Some(thread?),
         port,
     })
 }
@@ -142,7 +132,7 @@ impl Shared {
     }
 }
 
-fn accept_loop(shared: &Arc<Shared>, socket: Socket, file: Option<FileId>) -> io::Result<()> {
+fn accept_loop(shared: &Arc<Shared>, socket: Socket) -> io::Result<()> {
     loop {
         let accepted = socket.accept();
         if shared.stopping.load(Ordering::SeqCst) {
@@ -163,12 +153,7 @@ fn accept_loop(shared: &Arc<Shared>, socket: Socket, file: Option<FileId>) -> io
             }
         }
     }
-    #[cfg(unix)]
-    if let (Socket::Unix(_, path), Some(id)) = (&socket, file) {
-        super::socket::remove_own(path, id);
-    }
-    #[cfg(not(unix))]
-    let _ = file;
+    // Closes the port (and removes a Unix socket's file).
     drop(socket);
     // Connections were shut down by `stop`; wait for their threads, which
     // now end promptly (unless an apply step is still running).
@@ -188,10 +173,16 @@ fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
             return;
         }
         if conns.threads >= shared.settings.max_connections {
-            let in_flight = conns.threads;
+            let outcome = Outcome::Refused {
+                in_flight: conns.threads,
+            };
             drop(conns);
-            drop(stream);
-            shared.report(&peer, &Outcome::Refused { in_flight });
+            shared.report(&peer, &outcome);
+            // A short write to a fresh socket does not block: the accept
+            // loop is not held up.
+            let mut stream = stream;
+            let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+            let _ = stream.shutdown(Shutdown::Write);
             return;
         }
         let Ok(handle) = stream.try_clone() else {
@@ -238,12 +229,10 @@ impl Drop for Registered {
 fn serve(shared: &Shared, mut stream: Stream, peer: &str) {
     let outcome = receive_and_apply(shared, &mut stream);
     shared.report(peer, &outcome);
-    if let Some(reply) = outcome.reply() {
-        // A client that closed early (CPython's does) makes this fail:
-        // that is fine. The timeout stops a client that never reads.
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-        let _ = wire::write_frame(&mut stream, reply.as_bytes());
-    }
+    // A client that closed early (CPython's does) makes this fail: that
+    // is fine. The timeout stops a client that never reads.
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
     let _ = stream.shutdown(Shutdown::Write);
 }
 

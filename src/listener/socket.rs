@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub(crate) enum Socket {
     Tcp(TcpListener),
     #[cfg(unix)]
-    Unix(UnixListener, PathBuf),
+    Unix(UnixSocket),
 }
 
 /// One accepted connection.
@@ -46,9 +46,9 @@ impl Socket {
                 Ok((Stream::Tcp(s), addr.to_string()))
             }
             #[cfg(unix)]
-            Socket::Unix(l, path) => {
-                let (s, _) = l.accept()?;
-                Ok((Stream::Unix(s), format!("unix:{}", path.display())))
+            Socket::Unix(u) => {
+                let (s, _) = u.listener.accept()?;
+                Ok((Stream::Unix(s), format!("unix:{}", u.path.display())))
             }
         }
     }
@@ -68,7 +68,7 @@ impl Socket {
                 Ok(WakeAddr::Tcp(addr))
             }
             #[cfg(unix)]
-            Socket::Unix(_, path) => Ok(WakeAddr::Unix(path.clone())),
+            Socket::Unix(u) => Ok(WakeAddr::Unix(u.private.join(PRIVATE_NAME))),
         }
     }
 }
@@ -157,14 +157,10 @@ impl Conn for Stream {
 /// only if it is still ours.
 #[cfg(unix)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct FileId {
+struct FileId {
     dev: u64,
     ino: u64,
 }
-
-/// Nothing to identify where there are no socket files.
-#[cfg(not(unix))]
-pub(crate) type FileId = ();
 
 #[cfg(unix)]
 fn file_id(path: &Path) -> io::Result<FileId> {
@@ -174,6 +170,34 @@ fn file_id(path: &Path) -> io::Result<FileId> {
         dev: meta.dev(),
         ino: meta.ino(),
     })
+}
+
+/// The socket's name inside the private directory.
+#[cfg(unix)]
+const PRIVATE_NAME: &str = "s";
+
+/// A bound Unix domain socket: its public path, and a second name for it
+/// in a private directory, which `stop` connects to (so that stopping
+/// works even if someone removed or replaced the public path). Dropping
+/// it removes both names, the public one only if it is still ours.
+#[cfg(unix)]
+#[derive(Debug)]
+pub(crate) struct UnixSocket {
+    listener: UnixListener,
+    path: PathBuf,
+    private: PathBuf,
+    id: FileId,
+}
+
+#[cfg(unix)]
+impl Drop for UnixSocket {
+    fn drop(&mut self) {
+        if file_id(&self.path).is_ok_and(|now| now == self.id) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        let _ = std::fs::remove_file(self.private.join(PRIVATE_NAME));
+        let _ = std::fs::remove_dir(&self.private);
+    }
 }
 
 /// Binds a Unix domain socket at `path` that only its owner can connect to
@@ -186,27 +210,27 @@ fn file_id(path: &Path) -> io::Result<FileId> {
 /// no one answers on (left by a process that died); a live socket or any
 /// other file is an error.
 #[cfg(unix)]
-pub(crate) fn bind_unix(path: &Path) -> io::Result<(UnixListener, FileId)> {
+pub(crate) fn bind_unix(path: &Path) -> io::Result<UnixSocket> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 
-    remove_if_stale(path)?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     if path.file_name().is_none() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("{} is not a file path", path.display()),
         ));
     }
+    remove_if_stale(path)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let private = private_dir_name(&dir);
     std::fs::DirBuilder::new().mode(0o700).create(&private)?;
-    let tmp = private.join("s");
-    let bound = (|| -> io::Result<UnixListener> {
-        let listener = UnixListener::bind(&tmp)?;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-        std::fs::hard_link(&tmp, path).map_err(|e| {
+    let inner = private.join(PRIVATE_NAME);
+    let bound = (|| -> io::Result<UnixSocket> {
+        let listener = UnixListener::bind(&inner)?;
+        std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::hard_link(&inner, path).map_err(|e| {
             if e.kind() == io::ErrorKind::AlreadyExists {
                 io::Error::new(
                     e.kind(),
@@ -216,12 +240,18 @@ pub(crate) fn bind_unix(path: &Path) -> io::Result<(UnixListener, FileId)> {
                 e
             }
         })?;
-        Ok(listener)
+        Ok(UnixSocket {
+            listener,
+            path: path.to_path_buf(),
+            private: private.clone(),
+            id: file_id(&inner)?,
+        })
     })();
-    let _ = std::fs::remove_file(&tmp);
-    let _ = std::fs::remove_dir(&private);
-    let listener = bound?;
-    Ok((listener, file_id(path)?))
+    if bound.is_err() {
+        let _ = std::fs::remove_file(&inner);
+        let _ = std::fs::remove_dir(&private);
+    }
+    bound
 }
 
 /// A name for the private directory that no one else is using.
@@ -259,12 +289,4 @@ fn remove_if_stale(path: &Path) -> io::Result<()> {
         ));
     }
     std::fs::remove_file(path)
-}
-
-/// Removes the socket file at `path` if it is still the one we bound.
-#[cfg(unix)]
-pub(crate) fn remove_own(path: &Path, id: FileId) {
-    if file_id(path).is_ok_and(|now| now == id) {
-        let _ = std::fs::remove_file(path);
-    }
 }
