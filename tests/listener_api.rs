@@ -443,6 +443,21 @@ fn connections_beyond_the_limit_are_closed_unread() {
 }
 
 #[test]
+fn connection_threads_are_reused_then_end() {
+    let l = spawn();
+    for _ in 0..6 {
+        let reply = send_config(("127.0.0.1", l.port()), &level_config("api.reuse", "INFO"));
+        assert!(matches!(reply.unwrap(), Reply::Ok { .. }));
+    }
+    // A thread may not be back waiting when the next connection arrives,
+    // so a second one can start; never one per connection.
+    let (open, threads) = l.__in_flight();
+    assert_eq!(open, 0);
+    assert!((1..=2).contains(&threads), "{threads} threads");
+    wait_for("the threads to end", || l.__in_flight() == (0, 0));
+}
+
+#[test]
 fn an_explicit_non_loopback_address_works_and_stops() {
     let l = Listener::builder()
         .bind_address_insecure(std::net::Ipv4Addr::UNSPECIFIED.into())

@@ -3,11 +3,13 @@
 //! A [`Listener`] owns a thread that accepts connections on
 //! `127.0.0.1:port` (or a Unix domain socket). Each connection carries one
 //! configuration in CPython's framing (a 4-byte big-endian length, then the
-//! bytes) and is served on its own short-lived thread: the message is read
-//! within a size limit and a deadline, passed to the verifier, and applied
-//! with [`apply_config`](crate::apply_config) (a JSON object as dictConfig,
-//! anything else as fileConfig), one configuration at a time in the order
-//! they arrived.
+//! bytes) and is served on a thread of its own, at most `max_connections`
+//! at once (a thread that is done waits a second for the next connection,
+//! then ends). The message is read within a size limit and a deadline,
+//! passed to the verifier, and applied with
+//! [`apply_config`](crate::apply_config) (a JSON object as dictConfig,
+//! anything else as fileConfig), one configuration at a time, in the order
+//! they finished arriving.
 //!
 //! # Reply
 //!
@@ -173,8 +175,9 @@ impl Listener {
         }
     }
 
-    /// Connection threads alive and connections registered for shutdown.
-    /// For tests of resource bounds.
+    /// Connections being served or queued (each registered for shutdown),
+    /// and connection threads alive (serving, or lingering for the next
+    /// connection). For tests of resource bounds.
     #[doc(hidden)]
     pub fn __in_flight(&self) -> (usize, usize) {
         self.shared.in_flight()

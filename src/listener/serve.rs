@@ -1,4 +1,10 @@
-//! The accept loop, one short-lived thread per connection, and stopping.
+//! The accept loop, the connection threads, and stopping.
+//!
+//! Each connection is served on a thread of its own, at most
+//! `max_connections` at a time. Starting a thread costs more than serving
+//! a small config over loopback, so a thread that has served its
+//! connection waits up to [`LINGER`] for the next one before it ends: a
+//! burst of configs reuses a few threads, and an idle listener has none.
 
 use super::builder::{ApplyClosure, OnMessage, VerifyClosure};
 use super::outcome::Outcome;
@@ -6,7 +12,7 @@ use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
 use crate::logger::{get_logger, Logger};
 use crate::wire;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io;
 use std::net::Shutdown;
@@ -46,22 +52,41 @@ pub(crate) struct Shared {
     stopping: AtomicBool,
     wake: WakeAddr,
     conns: Mutex<Conns>,
+    /// Signalled when a connection is queued for an idle thread, and at
+    /// stop.
+    work: Condvar,
     /// Signalled when the last connection thread ends.
-    idle: Condvar,
+    done: Condvar,
     turns: Turns,
     log: Logger,
 }
 
-/// The connections being served: a second handle to each, so `stop` can
-/// shut them down whatever their threads are blocked on.
+/// How long a connection thread waits for another connection before it
+/// ends.
+pub(crate) const LINGER: Duration = Duration::from_secs(1);
+
+/// The connections being served and the threads serving them.
 #[derive(Debug, Default)]
 struct Conns {
     closed: bool,
     next_id: u64,
+    /// A second handle to each connection being served or queued, so that
+    /// `stop` can shut them down whatever their threads are blocked on.
     open: HashMap<u64, Stream>,
-    /// Connection threads alive (each holds one entry in `open` until
-    /// just before it ends).
+    /// Connections handed to idle threads, not yet taken.
+    queue: VecDeque<Job>,
+    /// Connection threads alive, serving or idle.
     threads: usize,
+    /// Of those, the ones waiting for a connection.
+    idle: usize,
+}
+
+/// One accepted connection and its registry id.
+#[derive(Debug)]
+struct Job {
+    stream: Stream,
+    peer: String,
+    id: u64,
 }
 
 /// Binds are done; starts the accept thread.
@@ -77,7 +102,8 @@ pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> 
         stopping: AtomicBool::new(false),
         wake,
         conns: Mutex::new(Conns::default()),
-        idle: Condvar::new(),
+        work: Condvar::new(),
+        done: Condvar::new(),
         turns: Turns::default(),
         log: get_logger("loglisten"),
     });
@@ -110,13 +136,15 @@ impl Shared {
                 let _ = stream.shutdown(Shutdown::Both);
             }
         }
+        self.work.notify_all();
         self.wake.poke();
     }
 
-    /// Connection threads alive and connections registered.
+    /// Connections being served or queued (registered for shutdown), and
+    /// connection threads alive (serving or lingering).
     pub fn in_flight(&self) -> (usize, usize) {
         let conns = self.conns();
-        (conns.threads, conns.open.len())
+        (conns.open.len(), conns.threads)
     }
 
     fn report(&self, peer: &str, outcome: &Outcome) {
@@ -159,30 +187,23 @@ fn accept_loop(shared: &Arc<Shared>, socket: Socket) -> io::Result<()> {
     // now end promptly (unless an apply step is still running).
     let mut conns = shared.conns();
     while conns.threads > 0 {
-        conns = shared.idle.wait(conns).unwrap_or_else(|e| e.into_inner());
+        conns = shared.done.wait(conns).unwrap_or_else(|e| e.into_inner());
     }
     Ok(())
 }
 
-/// Serves `stream` on a new thread, or refuses it when the limit is
-/// reached or the listener is stopping.
+/// Hands `stream` to an idle connection thread or a new one, or refuses
+/// it when `max_connections` are being served or the listener is stopping.
 fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
-    let id = {
+    let job = {
         let mut conns = shared.conns();
         if conns.closed {
             return;
         }
-        if conns.threads >= shared.settings.max_connections {
-            let outcome = Outcome::Refused {
-                in_flight: conns.threads,
-            };
+        let busy = conns.open.len();
+        if busy >= shared.settings.max_connections {
             drop(conns);
-            shared.report(&peer, &outcome);
-            // A short write to a fresh socket does not block: the accept
-            // loop is not held up.
-            let mut stream = stream;
-            let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
-            let _ = stream.shutdown(Shutdown::Write);
+            refuse(shared, stream, &peer, busy);
             return;
         }
         let Ok(handle) = stream.try_clone() else {
@@ -191,36 +212,84 @@ fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
         let id = conns.next_id;
         conns.next_id += 1;
         conns.open.insert(id, handle);
+        let job = Job { stream, peer, id };
+        if conns.idle > conns.queue.len() {
+            conns.queue.push_back(job);
+            drop(conns);
+            shared.work.notify_one();
+            return;
+        }
         conns.threads += 1;
-        id
+        job
     };
-    // Created before the spawn: if the spawn fails, dropping the closure
-    // drops the guard, which unregisters the connection.
-    let guard = Registered {
-        shared: Arc::clone(shared),
-        id,
-    };
+    // The guard is made before the spawn: if the spawn fails, dropping the
+    // closure drops it, which unregisters the connection and the thread.
+    let id = job.id;
+    let thread = ThreadGuard(Arc::clone(shared));
     let spawned = thread::Builder::new()
         .name("loglisten-conn".into())
-        .spawn(move || serve(&guard.shared, stream, &peer));
+        .spawn(move || worker(thread, job));
     if let Err(e) = spawned {
+        shared.conns().open.remove(&id);
         crate::error!(shared.log, "starting a connection thread failed: {e}");
     }
 }
 
-/// Unregisters a connection when its thread ends, however it ends.
-struct Registered {
-    shared: Arc<Shared>,
-    id: u64,
+/// Answers `error: busy` and closes, unread.
+fn refuse(shared: &Shared, mut stream: Stream, peer: &str, in_flight: usize) {
+    let outcome = Outcome::Refused { in_flight };
+    shared.report(peer, &outcome);
+    // A short write to a fresh socket does not block: the accept loop is
+    // not held up.
+    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+    let _ = stream.shutdown(Shutdown::Write);
 }
 
-impl Drop for Registered {
+/// A connection thread: serves `job`, then each connection queued for it,
+/// until none comes within [`LINGER`] or the listener stops.
+fn worker(thread: ThreadGuard, mut job: Job) {
+    let shared = &thread.0;
+    loop {
+        let id = job.id;
+        // serve() catches the program's panics (verify, apply, on_message);
+        // this catches the rest (a panicking log handler), so that the
+        // connection is always unregistered.
+        let _ = catch_unwind(AssertUnwindSafe(|| serve(shared, job.stream, &job.peer)));
+        let mut conns = shared.conns();
+        conns.open.remove(&id);
+        let give_up = Instant::now() + LINGER;
+        conns.idle += 1;
+        let next = loop {
+            if let Some(next) = conns.queue.pop_front() {
+                break Some(next);
+            }
+            let left = give_up.saturating_duration_since(Instant::now());
+            if conns.closed || left.is_zero() {
+                break None;
+            }
+            conns = shared
+                .work
+                .wait_timeout(conns, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        };
+        conns.idle -= 1;
+        match next {
+            Some(next) => job = next,
+            None => return,
+        }
+    }
+}
+
+/// Counts a connection thread out when it ends, however it ends.
+struct ThreadGuard(Arc<Shared>);
+
+impl Drop for ThreadGuard {
     fn drop(&mut self) {
-        let mut conns = self.shared.conns();
-        conns.open.remove(&self.id);
+        let mut conns = self.0.conns();
         conns.threads -= 1;
         if conns.threads == 0 {
-            self.shared.idle.notify_all();
+            self.0.done.notify_all();
         }
     }
 }
