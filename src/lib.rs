@@ -7,12 +7,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod check;
+mod client;
 mod config;
 mod error;
 mod filter;
 mod format;
 pub mod handler;
 mod level;
+pub mod listener;
 mod logger;
 mod record;
 mod registry;
@@ -25,6 +28,10 @@ pub mod json;
 
 pub mod pyliteral;
 
+pub use check::check_config;
+pub use client::{send_config, send_config_with, Reply, SendOptions};
+#[cfg(unix)]
+pub use client::{send_config_unix, send_config_unix_with};
 pub use config::{
     apply_config, config_generation, current_config, dict_config, dict_config_str, file_config,
     file_config_str, file_config_str_with, file_config_with, register_filter, register_formatter,
@@ -35,6 +42,7 @@ pub use filter::{Filter, NameFilter};
 pub use format::{FormatError, Formatter, Style};
 pub use handler::{Handler, SharedHandler, SharedHandlerBuilder};
 pub use level::{add_level_name, Level, UnknownLevel};
+pub use listener::{listen, stop_listening, Listener, DEFAULT_LOGGING_CONFIG_PORT};
 pub use logger::{get_logger, Logger};
 #[doc(hidden)]
 pub use record::__function_name;

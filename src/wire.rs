@@ -10,9 +10,6 @@
 //! bytes actually arrive, and one deadline covers the whole frame (a peer
 //! trickling bytes does not extend it).
 
-// The listener and the client, the users of this module, live on other
-// branches until they are merged.
-
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;

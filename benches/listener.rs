@@ -1,0 +1,168 @@
+//! Listener throughput and latency over loopback, next to the floor: a
+//! bare connect-send-reply round trip of the same size against a trivial
+//! std server. Also the stop() -> join() time.
+//!
+//! `cargo bench --bench listener`
+
+use loglisten::{send_config, Applied, ConfigKind, Listener, Reply};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A typical small dictConfig: a formatter, a handler, two loggers, root.
+const CONFIG: &str = r#"{
+    "version": 1,
+    "disable_existing_loggers": false,
+    "formatters": {"brief": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"quiet": {"class": "logging.NullHandler", "formatter": "brief", "level": "DEBUG"}},
+    "loggers": {
+        "app.db": {"level": "DEBUG", "handlers": ["quiet"], "propagate": false},
+        "app.http": {"level": "WARNING"}
+    },
+    "root": {"level": "INFO", "handlers": ["quiet"]}
+}"#;
+
+const WARMUP: usize = 300;
+const ROUNDS: usize = 3000;
+
+struct Stats {
+    per_second: f64,
+    p50: Duration,
+    p90: Duration,
+    p99: Duration,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+/// Sends CONFIG `ROUNDS` times in a row, a fresh connection each, waiting
+/// for each reply.
+fn measure(port: u16) -> Stats {
+    let addr = ("127.0.0.1", port);
+    for _ in 0..WARMUP {
+        assert!(matches!(
+            send_config(addr, CONFIG.as_bytes()).unwrap(),
+            Reply::Ok { .. }
+        ));
+    }
+    let mut times = Vec::with_capacity(ROUNDS);
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        let reply = send_config(addr, CONFIG.as_bytes()).unwrap();
+        times.push(t.elapsed());
+        assert!(matches!(reply, Reply::Ok { .. }), "{reply:?}");
+    }
+    let total = start.elapsed();
+    times.sort();
+    Stats {
+        per_second: ROUNDS as f64 / total.as_secs_f64(),
+        p50: percentile(&times, 0.5),
+        p90: percentile(&times, 0.9),
+        p99: percentile(&times, 0.99),
+    }
+}
+
+/// The floor: accept, read the frame, write the same status line, close;
+/// all on the accepting thread.
+fn floor_server(spawn: bool) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(s) = stream else { continue };
+            if spawn {
+                thread::spawn(move || serve_floor(s));
+            } else {
+                serve_floor(s);
+            }
+        }
+    });
+    port
+}
+
+fn serve_floor(mut s: std::net::TcpStream) {
+    {
+        {
+            let _ = s.set_nodelay(true);
+            let mut len = [0u8; 4];
+            if s.read_exact(&mut len).is_err() {
+                return;
+            }
+            let mut payload = vec![0u8; u32::from_be_bytes(len) as usize];
+            if s.read_exact(&mut payload).is_err() {
+                return;
+            }
+            let _ = s.write_all(b"\x00\x00\x00\x09ok dict 1");
+        }
+    }
+}
+
+fn report(name: &str, s: &Stats) {
+    println!(
+        "{name:<28} {:>9.0} configs/s   p50 {:>6.1} us   p90 {:>6.1} us   p99 {:>7.1} us",
+        s.per_second,
+        s.p50.as_secs_f64() * 1e6,
+        s.p90.as_secs_f64() * 1e6,
+        s.p99.as_secs_f64() * 1e6,
+    );
+}
+
+fn stop_to_join() -> (Duration, Duration) {
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let l = Listener::builder().port(0).spawn().unwrap();
+        // Let the accept thread reach accept().
+        thread::sleep(Duration::from_micros(200));
+        let t = Instant::now();
+        l.stop();
+        l.join().unwrap();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+fn main() {
+    println!(
+        "{ROUNDS} sequential configs of {} bytes over loopback, a fresh connection each, reply awaited",
+        CONFIG.len()
+    );
+    let floor = measure(floor_server(false));
+    report("floor (trivial std server)", &floor);
+    report("floor + thread per conn", &measure(floor_server(true)));
+
+    let noop = Listener::builder()
+        .port(0)
+        .apply(|_: &[u8]| {
+            Ok(Applied {
+                kind: ConfigKind::Dict,
+                generation: 1,
+            })
+        })
+        .spawn()
+        .unwrap();
+    let transport = measure(noop.port());
+    report("listener, no-op apply", &transport);
+    drop(noop);
+
+    let listener = Listener::builder().port(0).spawn().unwrap();
+    let full = measure(listener.port());
+    report("listener, apply_config", &full);
+    drop(listener);
+
+    println!(
+        "p50 vs floor: no-op apply {:.2}x, apply_config {:.2}x",
+        transport.p50.as_secs_f64() / floor.p50.as_secs_f64(),
+        full.p50.as_secs_f64() / floor.p50.as_secs_f64()
+    );
+    let (p50, p99) = stop_to_join();
+    println!(
+        "stop() -> join(): median {:.1} us, p99 {:.1} us (200 runs)",
+        p50.as_secs_f64() * 1e6,
+        p99.as_secs_f64() * 1e6
+    );
+}

@@ -1,0 +1,329 @@
+//! Sending a configuration to a listener: ours (which replies) or
+//! CPython's `logging.config.listen()` (which does not).
+
+use crate::config::ConfigKind;
+use crate::wire::{self, Conn, FrameError};
+use std::fmt;
+use std::io;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+/// The longest reply read; ours are one short line.
+const MAX_REPLY: usize = 64 * 1024;
+
+/// What the listener answered (see the [listener docs](crate::listener)
+/// for the status lines).
+///
+/// ```
+/// use loglisten::{ConfigKind, Reply};
+/// let reply = Reply::Ok { kind: ConfigKind::File, generation: 4 };
+/// assert_eq!(reply.to_string(), "ok file 4");
+/// assert_eq!(Reply::Error("bad".into()).to_string(), "error: bad");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Applied; `generation` is the configuration generation now live.
+    Ok {
+        /// Dict or file config.
+        kind: ConfigKind,
+        /// The generation now live at the listener.
+        generation: u64,
+    },
+    /// The listener's verifier discarded the message.
+    Rejected,
+    /// Not applied, and why.
+    Error(String),
+    /// The peer closed without replying: a CPython listener, which has
+    /// read (and, if it could, applied) the configuration.
+    NoAck,
+}
+
+impl fmt::Display for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reply::Ok { kind, generation } => write!(
+                f,
+                "ok {} {generation}",
+                crate::listener::outcome_kind_word(*kind)
+            ),
+            Reply::Rejected => f.write_str("rejected"),
+            Reply::Error(msg) => write!(f, "error: {msg}"),
+            Reply::NoAck => f.write_str("sent; the listener closed without a reply"),
+        }
+    }
+}
+
+/// Options for [`send_config_with`] and [`send_config_unix_with`].
+///
+/// ```
+/// use std::time::Duration;
+/// let options = loglisten::SendOptions {
+///     key: Some(b"shared secret".to_vec()),
+///     timeout: Duration::from_secs(2),
+/// };
+/// assert_eq!(loglisten::SendOptions::default().timeout, Duration::from_secs(10));
+/// # drop(options);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SendOptions {
+    /// Sign the configuration with HMAC-SHA256 under this key
+    /// ([`verify::sign`](crate::verify::sign)), for a listener verifying
+    /// with [`verify::hmac_sha256`](crate::verify::hmac_sha256).
+    pub key: Option<Vec<u8>>,
+    /// The longest the whole exchange may take: connecting, sending and
+    /// waiting for the reply (default 10 s).
+    pub timeout: Duration,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions {
+            key: None,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Sends `config` (dictConfig JSON or fileConfig INI) to the listener at
+/// `addr` and returns its reply, with default [`SendOptions`].
+///
+/// ```
+/// let listener = loglisten::listen(0, None).unwrap();
+/// let reply = loglisten::send_config(("127.0.0.1", listener.port()), b"not a config").unwrap();
+/// let expected = "File contains no section headers. file: '<string>', line: 1 'not a config'";
+/// assert_eq!(reply, loglisten::Reply::Error(expected.into()));
+/// ```
+pub fn send_config(addr: impl ToSocketAddrs, config: &[u8]) -> io::Result<Reply> {
+    send_config_with(addr, config, &SendOptions::default())
+}
+
+/// [`send_config`] with options: a signing key, a timeout.
+///
+/// ```
+/// use loglisten::{verify, Listener, Reply, SendOptions};
+/// let listener = Listener::builder().port(0).verify(verify::hmac_sha256(b"k".to_vec())).spawn().unwrap();
+/// let config = br#"{"version": 1, "incremental": true}"#;
+/// let addr = ("127.0.0.1", listener.port());
+/// assert_eq!(loglisten::send_config(addr, config).unwrap(), Reply::Rejected);
+/// let signed = SendOptions { key: Some(b"k".to_vec()), ..SendOptions::default() };
+/// assert!(matches!(loglisten::send_config_with(addr, config, &signed).unwrap(), Reply::Ok { .. }));
+/// ```
+pub fn send_config_with(
+    addr: impl ToSocketAddrs,
+    config: &[u8],
+    options: &SendOptions,
+) -> io::Result<Reply> {
+    let deadline = Instant::now() + options.timeout;
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to");
+    for addr in addr.to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, left(deadline)?) {
+            Ok(mut stream) => {
+                let _ = stream.set_nodelay(true);
+                stream.set_write_timeout(Some(left(deadline)?))?;
+                return exchange(&mut stream, config, options, deadline);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// Sends `config` to a listener on the Unix domain socket at `path`.
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("loglisten-send-{}.sock", std::process::id()));
+/// let listener = loglisten::Listener::builder().unix_socket(&path).spawn().unwrap();
+/// let reply = loglisten::send_config_unix(&path, br#"{"version": 1, "incremental": true}"#).unwrap();
+/// assert!(matches!(reply, loglisten::Reply::Ok { .. }));
+/// ```
+#[cfg(unix)]
+pub fn send_config_unix(path: impl AsRef<std::path::Path>, config: &[u8]) -> io::Result<Reply> {
+    send_config_unix_with(path, config, &SendOptions::default())
+}
+
+/// [`send_config_unix`] with options.
+///
+/// ```
+/// let options = loglisten::SendOptions::default();
+/// assert!(loglisten::send_config_unix_with("/nonexistent/x.sock", b"{}", &options).is_err());
+/// ```
+#[cfg(unix)]
+pub fn send_config_unix_with(
+    path: impl AsRef<std::path::Path>,
+    config: &[u8],
+    options: &SendOptions,
+) -> io::Result<Reply> {
+    let deadline = Instant::now() + options.timeout;
+    let mut stream = std::os::unix::net::UnixStream::connect(path)?;
+    stream.set_write_timeout(Some(left(deadline)?))?;
+    exchange(&mut stream, config, options, deadline)
+}
+
+/// The time left before `deadline`, or a timeout error.
+fn left(deadline: Instant) -> io::Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(io::Error::new(io::ErrorKind::TimedOut, "timed out"));
+    }
+    Ok(left)
+}
+
+fn exchange<C: Conn>(
+    conn: &mut C,
+    config: &[u8],
+    options: &SendOptions,
+    deadline: Instant,
+) -> io::Result<Reply> {
+    let payload;
+    let message = match &options.key {
+        Some(key) => {
+            payload = crate::verify::sign(key, config);
+            &payload[..]
+        }
+        None => config,
+    };
+    let sent = wire::write_frame(conn, message);
+    // A listener that refuses a message (too large) replies and closes
+    // without reading the rest: the write fails, but the reply may be there.
+    match (read_reply(conn, deadline), sent) {
+        (Ok(reply), _) => Ok(reply),
+        (Err(e), Ok(())) => Err(e),
+        (Err(_), Err(e)) => Err(e),
+    }
+}
+
+fn read_reply<C: Conn>(conn: &mut C, deadline: Instant) -> io::Result<Reply> {
+    match wire::read_frame(conn, MAX_REPLY, deadline) {
+        Ok(bytes) => parse_reply(&bytes),
+        Err(FrameError::Truncated {
+            in_length: true,
+            got: 0,
+            ..
+        }) => Ok(Reply::NoAck),
+        Err(FrameError::TimedOut) => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "timed out waiting for the listener's reply",
+        )),
+        Err(FrameError::Io(e)) => Err(e),
+        Err(e) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("bad reply: {e}"),
+        )),
+    }
+}
+
+/// A status line to a [`Reply`]; anything else is `InvalidData`.
+pub(crate) fn parse_reply(bytes: &[u8]) -> io::Result<Reply> {
+    let bad = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "unexpected reply from the listener: {:?}",
+                String::from_utf8_lossy(bytes)
+            ),
+        )
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| bad())?;
+    if text == "rejected" {
+        return Ok(Reply::Rejected);
+    }
+    if let Some(msg) = text.strip_prefix("error: ") {
+        return Ok(Reply::Error(msg.to_string()));
+    }
+    let rest = text.strip_prefix("ok ").ok_or_else(bad)?;
+    let (kind, generation) = rest.split_once(' ').ok_or_else(bad)?;
+    let kind = match kind {
+        "dict" => ConfigKind::Dict,
+        "file" => ConfigKind::File,
+        _ => return Err(bad()),
+    };
+    let canonical = generation == "0" || !generation.starts_with('0');
+    if generation.is_empty() || !canonical || !generation.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let generation = generation.parse().map_err(|_| bad())?;
+    Ok(Reply::Ok { kind, generation })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_status_lines() {
+        let ok = |kind, generation| Ok(Reply::Ok { kind, generation });
+        let cases: Vec<(&[u8], Result<Reply, &str>)> = vec![
+            (b"ok dict 1", ok(ConfigKind::Dict, 1)),
+            (
+                b"ok file 18446744073709551615",
+                ok(ConfigKind::File, u64::MAX),
+            ),
+            (b"rejected", Ok(Reply::Rejected)),
+            (b"error: x: y", Ok(Reply::Error("x: y".into()))),
+            (b"error: ", Ok(Reply::Error(String::new()))),
+            (
+                b"ok dict",
+                Err("unexpected reply from the listener: \"ok dict\""),
+            ),
+            (
+                b"ok dict +1",
+                Err("unexpected reply from the listener: \"ok dict +1\""),
+            ),
+            (b"ok dict 0", ok(ConfigKind::Dict, 0)),
+            (
+                b"ok dict 01",
+                Err("unexpected reply from the listener: \"ok dict 01\""),
+            ),
+            (
+                b"ok ini 1",
+                Err("unexpected reply from the listener: \"ok ini 1\""),
+            ),
+            (
+                b"ok file 18446744073709551616",
+                Err("unexpected reply from the listener: \"ok file 18446744073709551616\""),
+            ),
+            (
+                b"Rejected",
+                Err("unexpected reply from the listener: \"Rejected\""),
+            ),
+            (b"", Err("unexpected reply from the listener: \"\"")),
+            (
+                b"\xff",
+                Err("unexpected reply from the listener: \"\u{fffd}\""),
+            ),
+        ];
+        for (input, want) in cases {
+            let got = parse_reply(input).map_err(|e| e.to_string());
+            assert_eq!(got, want.map_err(str::to_string), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn displays_as_status_lines() {
+        for line in ["ok dict 3", "ok file 9", "rejected", "error: nope"] {
+            assert_eq!(parse_reply(line.as_bytes()).unwrap().to_string(), line);
+        }
+        assert_eq!(
+            Reply::NoAck.to_string(),
+            "sent; the listener closed without a reply"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_reply_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            if let Ok(reply) = parse_reply(&bytes) {
+                let line = reply.to_string();
+                prop_assert_eq!(line.as_bytes(), &bytes[..]);
+            }
+        }
+
+        #[test]
+        fn ok_lines_round_trip(generation in any::<u64>(), dict in any::<bool>()) {
+            let kind = if dict { ConfigKind::Dict } else { ConfigKind::File };
+            let reply = Reply::Ok { kind, generation };
+            prop_assert_eq!(parse_reply(reply.to_string().as_bytes()).unwrap(), reply);
+        }
+    }
+}

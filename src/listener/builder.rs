@@ -1,0 +1,251 @@
+//! [`Builder`]: every option of a listener, with safe defaults.
+
+use super::outcome::Outcome;
+use super::serve::{self, Settings};
+use super::socket::Socket;
+use super::Listener;
+use crate::config::{apply_config, Applied};
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[cfg(unix)]
+use std::path::PathBuf;
+
+pub(crate) type VerifyClosure = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
+pub(crate) type ApplyClosure = dyn Fn(&[u8]) -> Result<Applied, String> + Send + Sync;
+pub(crate) type OnMessage = dyn Fn(&str, &Outcome) + Send + Sync;
+
+/// Options for a [`Listener`]; [`Listener::builder`] makes one.
+///
+/// Defaults: `127.0.0.1`, port [`DEFAULT_LOGGING_CONFIG_PORT`]
+/// (9030), no verify, messages up to 1 MiB, 5 s to receive a whole
+/// message, 8 connections in flight, configurations applied with
+/// [`apply_config`](crate::apply_config).
+///
+/// [`DEFAULT_LOGGING_CONFIG_PORT`]: super::DEFAULT_LOGGING_CONFIG_PORT
+///
+/// ```
+/// use std::time::Duration;
+/// let listener = loglisten::Listener::builder()
+///     .port(0)
+///     .verify(loglisten::verify::hmac_sha256(b"shared secret".to_vec()))
+///     .max_message_bytes(64 * 1024)
+///     .receive_deadline(Duration::from_secs(2))
+///     .max_connections(4)
+///     .spawn()
+///     .unwrap();
+/// assert_ne!(listener.port(), 0);
+/// ```
+pub struct Builder {
+    ip: IpAddr,
+    port: u16,
+    #[cfg(unix)]
+    unix: Option<PathBuf>,
+    settings: Settings,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Builder");
+        d.field("ip", &self.ip).field("port", &self.port);
+        #[cfg(unix)]
+        d.field("unix", &self.unix);
+        d.field("settings", &self.settings).finish()
+    }
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            ip: Ipv4Addr::LOCALHOST.into(),
+            port: super::DEFAULT_LOGGING_CONFIG_PORT,
+            #[cfg(unix)]
+            unix: None,
+            settings: Settings {
+                verify: None,
+                apply: Arc::new(|bytes: &[u8]| apply_config(bytes).map_err(|e| e.to_string())),
+                on_message: None,
+                max_message_bytes: 1 << 20,
+                receive_deadline: Duration::from_secs(5),
+                max_connections: 8,
+            },
+        }
+    }
+}
+
+impl Builder {
+    /// The TCP port; 0 asks the system for a free one, which
+    /// [`Listener::port`] then reports.
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder().port(0).spawn().unwrap();
+    /// assert!(l.port() > 0);
+    /// ```
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Listens on `ip` instead of loopback: **dangerous**. Anyone who can
+    /// connect can reconfigure this program's logging: silence it, or point
+    /// a `FileHandler` at any path the program may write, creating or
+    /// truncating files there. Use it only on a trusted network, and with
+    /// [`verify`](Self::verify) (e.g. [`hmac_sha256`](crate::verify::hmac_sha256)).
+    ///
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// let l = loglisten::Listener::builder()
+    ///     .bind_address_insecure(Ipv4Addr::UNSPECIFIED.into())
+    ///     .port(0)
+    ///     .verify(loglisten::verify::hmac_sha256(b"key".to_vec()))
+    ///     .spawn()
+    ///     .unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn bind_address_insecure(mut self, ip: IpAddr) -> Self {
+        self.ip = ip;
+        self
+    }
+
+    /// Listens on a Unix domain socket at `path` instead of TCP. The socket
+    /// file is created with mode 0600 (only this user can connect) and
+    /// removed when the listener stops. A socket file left by a dead
+    /// process is replaced; a live socket or any other file is an error.
+    /// While it runs, a hidden directory `.loglisten-<pid>-<n>` (mode
+    /// 0700) beside it holds a second name for the socket, through which
+    /// [`Listener::stop`] wakes the listener even if the path was removed.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("loglisten-doc-{}.sock", std::process::id()));
+    /// let l = loglisten::Listener::builder().unix_socket(&path).spawn().unwrap();
+    /// assert!(path.exists());
+    /// drop(l);
+    /// assert!(!path.exists());
+    /// ```
+    #[cfg(unix)]
+    pub fn unix_socket(mut self, path: impl Into<PathBuf>) -> Self {
+        self.unix = Some(path.into());
+        self
+    }
+
+    /// Checks each message before it is applied, as CPython's `verify`:
+    /// `None` discards the message (the peer is told only `rejected`),
+    /// `Some(bytes)` is applied. A panic counts as a failure.
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder()
+    ///     .port(0)
+    ///     .verify(|msg: &[u8]| msg.strip_prefix(b"trusted:").map(<[u8]>::to_vec))
+    ///     .spawn()
+    ///     .unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn verify(
+        mut self,
+        verify: impl Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync + 'static,
+    ) -> Self {
+        self.settings.verify = Some(Arc::new(verify));
+        self
+    }
+
+    /// The largest payload accepted (default 1 MiB). A larger length prefix
+    /// is refused before any payload is read.
+    ///
+    /// ```
+    /// let b = loglisten::Listener::builder().max_message_bytes(4096);
+    /// # drop(b);
+    /// ```
+    pub fn max_message_bytes(mut self, max: usize) -> Self {
+        self.settings.max_message_bytes = max;
+        self
+    }
+
+    /// How long a peer has to send its whole message, from the moment the
+    /// connection is served (default 5 s). A peer trickling bytes does not
+    /// extend it.
+    ///
+    /// ```
+    /// let b = loglisten::Listener::builder().receive_deadline(std::time::Duration::from_secs(1));
+    /// # drop(b);
+    /// ```
+    pub fn receive_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.receive_deadline = deadline;
+        self
+    }
+
+    /// How many connections may be served at once (default 8, at least 1).
+    /// Beyond it a new connection is closed at once, unread.
+    ///
+    /// ```
+    /// let b = loglisten::Listener::builder().max_connections(2);
+    /// # drop(b);
+    /// ```
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.settings.max_connections = max.max(1);
+        self
+    }
+
+    /// Called with the peer's address (`127.0.0.1:50312`, or `unix:PATH`)
+    /// and the outcome of each connection, before the reply is sent. Runs
+    /// on the connection's thread; a panic in it is caught.
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder()
+    ///     .port(0)
+    ///     .on_message(|peer, outcome| eprintln!("{peer}: {outcome}"))
+    ///     .spawn()
+    ///     .unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn on_message(mut self, f: impl Fn(&str, &Outcome) + Send + Sync + 'static) -> Self {
+        self.settings.on_message = Some(Arc::new(f));
+        self
+    }
+
+    /// Replaces the apply step (by default [`apply_config`](crate::apply_config)),
+    /// for a program that handles configurations itself. Calls are
+    /// serialized, in the order messages finished arriving; an `Err` is
+    /// reported to the peer as `error: <message>`.
+    ///
+    /// ```
+    /// use loglisten::{Applied, ConfigKind};
+    /// let l = loglisten::Listener::builder()
+    ///     .port(0)
+    ///     .apply(|bytes: &[u8]| {
+    ///         let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    ///         println!("new settings: {text}");
+    ///         Ok(Applied { kind: ConfigKind::Dict, generation: 1 })
+    ///     })
+    ///     .spawn()
+    ///     .unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn apply(
+        mut self,
+        apply: impl Fn(&[u8]) -> Result<Applied, String> + Send + Sync + 'static,
+    ) -> Self {
+        self.settings.apply = Arc::new(apply);
+        self
+    }
+
+    /// Binds now (an address in use is an error here) and starts the
+    /// listener's thread.
+    ///
+    /// ```
+    /// let first = loglisten::Listener::builder().port(0).spawn().unwrap();
+    /// let busy = loglisten::Listener::builder().port(first.port()).spawn();
+    /// assert!(busy.is_err());
+    /// ```
+    pub fn spawn(self) -> io::Result<Listener> {
+        #[cfg(unix)]
+        if let Some(path) = self.unix {
+            let socket = super::socket::bind_unix(&path)?;
+            return serve::start(Socket::Unix(socket), self.settings);
+        }
+        let listener = TcpListener::bind((self.ip, self.port))?;
+        serve::start(Socket::Tcp(listener), self.settings)
+    }
+}

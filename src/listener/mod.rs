@@ -1,0 +1,192 @@
+//! The listener: CPython's `logging.config.listen()` and `stopListening()`.
+//!
+//! A [`Listener`] owns a thread that accepts connections on
+//! `127.0.0.1:port` (or a Unix domain socket). Each connection carries one
+//! configuration in CPython's framing (a 4-byte big-endian length, then the
+//! bytes) and is served on a thread of its own, at most `max_connections`
+//! at once (a thread that is done waits a second for the next connection,
+//! then ends). The message is read within a size limit and a deadline,
+//! passed to the verifier, and applied with
+//! [`apply_config`](crate::apply_config) (a JSON object as dictConfig,
+//! anything else as fileConfig), one configuration at a time, in the order
+//! they finished arriving.
+//!
+//! # Reply
+//!
+//! CPython's listener answers nothing. Ours then writes one frame in the
+//! same format (4-byte big-endian length, then the bytes) holding one UTF-8
+//! status line, and closes:
+//!
+//! | status line              | meaning                                        |
+//! |--------------------------|------------------------------------------------|
+//! | `ok dict <generation>`   | applied as dictConfig; the generation now live |
+//! | `ok file <generation>`   | applied as fileConfig                          |
+//! | `rejected`               | the verifier discarded it (no more detail)     |
+//! | `error: <message>`       | too large, bad frame, timed out, config error, a panic, or busy |
+//!
+//! A client that closed right after sending (CPython's does) never sees
+//! it; that is not an error. A connection beyond `max_connections` is
+//! answered `error: busy: <n> connections already in flight` at once and
+//! closed unread. [`send_config`](crate::send_config)
+//! reads the reply.
+//!
+//! # Log
+//!
+//! Every outcome goes to the `loglisten` logger: applied at INFO
+//! (`applied dict config generation 3 from 127.0.0.1:50312`), rejected or
+//! refused at WARNING, the rest at ERROR, each with the peer's address.
+
+mod builder;
+mod outcome;
+mod serve;
+mod socket;
+
+pub use builder::Builder;
+pub(crate) use outcome::kind_word as outcome_kind_word;
+pub use outcome::Outcome;
+
+use crate::verify::VerifyFn;
+use serve::Shared;
+use std::io;
+use std::sync::{Arc, Mutex, Weak};
+use std::thread::JoinHandle;
+
+/// The port CPython's `logging.config.listen()` uses by default.
+///
+/// ```
+/// assert_eq!(loglisten::DEFAULT_LOGGING_CONFIG_PORT, 9030);
+/// ```
+pub const DEFAULT_LOGGING_CONFIG_PORT: u16 = 9030;
+
+/// The listener most recently started by [`listen`], for [`stop_listening`].
+static LAST: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
+
+/// A running listener. Dropping it stops it and waits for its thread.
+///
+/// ```
+/// let listener = loglisten::listen(0, None).unwrap();
+/// let reply = loglisten::send_config(
+///     ("127.0.0.1", listener.port()),
+///     br#"{"version": 1, "incremental": true}"#,
+/// ).unwrap();
+/// assert!(matches!(reply, loglisten::Reply::Ok { .. }));
+/// listener.stop();
+/// listener.join().unwrap();
+/// ```
+#[derive(Debug)]
+pub struct Listener {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<io::Result<()>>>,
+    port: u16,
+}
+
+/// Starts a listener on `127.0.0.1:port`, like CPython's
+/// `logging.config.listen(port, verify)` followed by `start()`. The port
+/// is bound before this returns: a port in use is an error here, and port
+/// 0 picks a free one ([`Listener::port`]). `verify` returning `None`
+/// discards a message; `Some(bytes)` is applied.
+///
+/// ```
+/// let listener = loglisten::listen(0, None).unwrap();
+/// assert_ne!(listener.port(), 0);
+/// loglisten::stop_listening();
+/// listener.join().unwrap();
+/// ```
+pub fn listen(port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
+    let mut builder = Listener::builder().port(port);
+    if let Some(verify) = verify {
+        builder = builder.verify(verify);
+    }
+    let listener = builder.spawn()?;
+    *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::downgrade(&listener.shared));
+    Ok(listener)
+}
+
+/// Stops the listener most recently started by [`listen`], like CPython's
+/// `logging.config.stopListening()`; does nothing if there is none or it
+/// has stopped. Returns at once; [`Listener::join`] waits.
+///
+/// ```
+/// loglisten::stop_listening(); // nothing running: nothing to do
+/// ```
+pub fn stop_listening() {
+    let last = LAST.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(shared) = last.and_then(|w| w.upgrade()) {
+        shared.stop();
+    }
+}
+
+impl Listener {
+    /// Options for a listener: address, Unix socket, verify, limits,
+    /// callbacks. See [`Builder`].
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder().port(0).spawn().unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// The TCP port listened on (the one picked when 0 was asked), or 0
+    /// for a Unix domain socket.
+    ///
+    /// ```
+    /// let l = loglisten::listen(0, None).unwrap();
+    /// assert!(l.port() >= 1024);
+    /// ```
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops this listener: no new connections, those in progress are shut
+    /// down. Returns at once; [`join`](Self::join) waits for the thread.
+    ///
+    /// ```
+    /// let l = loglisten::listen(0, None).unwrap();
+    /// let port = l.port();
+    /// l.stop();
+    /// l.join().unwrap();
+    /// assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+    /// ```
+    pub fn stop(&self) {
+        self.shared.stop();
+    }
+
+    /// Waits until the listener's thread has ended (after [`stop`](Self::stop)
+    /// or [`stop_listening`]) and every connection thread with it, and
+    /// returns the thread's result. It does not stop the listener itself.
+    ///
+    /// ```
+    /// let l = loglisten::listen(0, None).unwrap();
+    /// l.stop();
+    /// assert!(l.join().is_ok());
+    /// ```
+    pub fn join(mut self) -> io::Result<()> {
+        self.join_thread()
+    }
+
+    fn join_thread(&mut self) -> io::Result<()> {
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the listener thread panicked"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Connections being served or queued (each registered for shutdown),
+    /// and connection threads alive (serving, or lingering for the next
+    /// connection). For tests of resource bounds.
+    #[doc(hidden)]
+    pub fn __in_flight(&self) -> (usize, usize) {
+        self.shared.in_flight()
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.shared.stop();
+        let _ = self.join_thread();
+    }
+}

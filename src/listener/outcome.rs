@@ -1,0 +1,237 @@
+//! What became of one connection: the outcome, its log line and its reply.
+
+use crate::config::ConfigKind;
+use crate::level::Level;
+use crate::wire::FrameError;
+use std::fmt;
+
+/// What the listener did with one connection, passed to
+/// [`Builder::on_message`](super::Builder::on_message) and logged to the
+/// `loglisten` logger.
+///
+/// ```
+/// use loglisten::listener::Outcome;
+/// let outcome = Outcome::TooLarge { claimed: 5_000_000, max: 1_048_576 };
+/// assert_eq!(outcome.to_string(), "message of 5000000 bytes exceeds the limit of 1048576");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The configuration went live.
+    Applied {
+        /// Dict or file config.
+        kind: ConfigKind,
+        /// The generation now live.
+        generation: u64,
+    },
+    /// The verifier returned `None`: the message was discarded.
+    Rejected,
+    /// The message was not a whole frame: the peer closed early or the
+    /// connection failed.
+    BadFrame(String),
+    /// The length prefix claimed more than the limit; no payload was read.
+    TooLarge {
+        /// The length the peer claimed.
+        claimed: usize,
+        /// The listener's limit.
+        max: usize,
+    },
+    /// The whole message did not arrive before the receive deadline.
+    TimedOut,
+    /// The apply step refused the configuration; nothing changed.
+    ConfigError(String),
+    /// The verifier or the apply step panicked; what it said is kept here
+    /// for the local log, the peer is told only that it failed.
+    Panicked(String),
+    /// The connection was answered `error: busy` at once and closed
+    /// unread: `max_connections` were already in flight.
+    Refused {
+        /// Connections in flight at the time.
+        in_flight: usize,
+    },
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Applied { kind, generation } => {
+                write!(
+                    f,
+                    "applied {} config generation {generation}",
+                    kind_word(*kind)
+                )
+            }
+            Outcome::Rejected => f.write_str("rejected by verify"),
+            Outcome::BadFrame(msg) => f.write_str(msg),
+            Outcome::TooLarge { claimed, max } => {
+                write!(f, "message of {claimed} bytes exceeds the limit of {max}")
+            }
+            Outcome::TimedOut => f.write_str("timed out waiting for the message"),
+            Outcome::ConfigError(msg) => write!(f, "config not applied: {msg}"),
+            Outcome::Panicked(msg) => f.write_str(msg),
+            Outcome::Refused { in_flight } => {
+                write!(f, "busy: {in_flight} connections already in flight")
+            }
+        }
+    }
+}
+
+pub(crate) fn kind_word(kind: ConfigKind) -> &'static str {
+    match kind {
+        ConfigKind::Dict => "dict",
+        ConfigKind::File => "file",
+    }
+}
+
+impl Outcome {
+    pub(crate) fn from_frame_error(e: FrameError) -> Outcome {
+        match e {
+            FrameError::TooLarge { claimed, max } => Outcome::TooLarge { claimed, max },
+            FrameError::TimedOut => Outcome::TimedOut,
+            other => Outcome::BadFrame(other.to_string()),
+        }
+    }
+
+    /// The level it is logged at: INFO when applied, WARNING when refused
+    /// by verify or by the connection limit, ERROR otherwise.
+    pub(crate) fn level(&self) -> Level {
+        match self {
+            Outcome::Applied { .. } => Level::INFO,
+            Outcome::Rejected | Outcome::Refused { .. } => Level::WARNING,
+            _ => Level::ERROR,
+        }
+    }
+
+    /// The status line sent back (see the module docs).
+    pub(crate) fn reply(&self) -> String {
+        match self {
+            Outcome::Applied { kind, generation } => {
+                format!("ok {} {generation}", kind_word(*kind))
+            }
+            Outcome::Rejected => "rejected".to_string(),
+            Outcome::Panicked(_) => "error: internal error while handling the message".into(),
+            Outcome::ConfigError(msg) => format!("error: {}", one_line(msg)),
+            other => format!("error: {other}"),
+        }
+    }
+
+    /// The log line: the outcome and who sent it.
+    pub(crate) fn log_line(&self, peer: &str) -> String {
+        match self {
+            Outcome::Applied { .. } => format!("{self} from {peer}"),
+            Outcome::Rejected => format!("rejected a config from {peer}: verify refused it"),
+            Outcome::Refused { in_flight } => format!(
+                "refused a connection from {peer}: {in_flight} connections already in flight"
+            ),
+            Outcome::ConfigError(msg) => format!("config from {peer} not applied: {msg}"),
+            other => format!("bad message from {peer}: {other}"),
+        }
+    }
+}
+
+/// Line breaks and other control characters become spaces, so a reply
+/// stays one line.
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_and_log_lines() {
+        let peer = "127.0.0.1:5000";
+        let cases: Vec<(Outcome, &str, &str, Level)> = vec![
+            (
+                Outcome::Applied {
+                    kind: ConfigKind::Dict,
+                    generation: 7,
+                },
+                "ok dict 7",
+                "applied dict config generation 7 from 127.0.0.1:5000",
+                Level::INFO,
+            ),
+            (
+                Outcome::Applied {
+                    kind: ConfigKind::File,
+                    generation: 8,
+                },
+                "ok file 8",
+                "applied file config generation 8 from 127.0.0.1:5000",
+                Level::INFO,
+            ),
+            (
+                Outcome::Rejected,
+                "rejected",
+                "rejected a config from 127.0.0.1:5000: verify refused it",
+                Level::WARNING,
+            ),
+            (
+                Outcome::BadFrame("connection closed after 2 of 4 length bytes".into()),
+                "error: connection closed after 2 of 4 length bytes",
+                "bad message from 127.0.0.1:5000: connection closed after 2 of 4 length bytes",
+                Level::ERROR,
+            ),
+            (
+                Outcome::TooLarge {
+                    claimed: 10,
+                    max: 5,
+                },
+                "error: message of 10 bytes exceeds the limit of 5",
+                "bad message from 127.0.0.1:5000: message of 10 bytes exceeds the limit of 5",
+                Level::ERROR,
+            ),
+            (
+                Outcome::TimedOut,
+                "error: timed out waiting for the message",
+                "bad message from 127.0.0.1:5000: timed out waiting for the message",
+                Level::ERROR,
+            ),
+            (
+                Outcome::ConfigError("a\nb\tc".into()),
+                "error: a b c",
+                "config from 127.0.0.1:5000 not applied: a\nb\tc",
+                Level::ERROR,
+            ),
+            (
+                Outcome::Panicked("verify panicked: boom".into()),
+                "error: internal error while handling the message",
+                "bad message from 127.0.0.1:5000: verify panicked: boom",
+                Level::ERROR,
+            ),
+            (
+                Outcome::Refused { in_flight: 8 },
+                "error: busy: 8 connections already in flight",
+                "refused a connection from 127.0.0.1:5000: 8 connections already in flight",
+                Level::WARNING,
+            ),
+        ];
+        for (outcome, reply, log, level) in cases {
+            assert_eq!(outcome.reply(), reply, "{outcome:?}");
+            assert_eq!(outcome.log_line(peer), log, "{outcome:?}");
+            assert_eq!(outcome.level(), level, "{outcome:?}");
+        }
+    }
+
+    #[test]
+    fn frame_errors_map_to_outcomes() {
+        assert_eq!(
+            Outcome::from_frame_error(FrameError::TooLarge { claimed: 9, max: 3 }),
+            Outcome::TooLarge { claimed: 9, max: 3 }
+        );
+        assert_eq!(
+            Outcome::from_frame_error(FrameError::TimedOut),
+            Outcome::TimedOut
+        );
+        assert_eq!(
+            Outcome::from_frame_error(FrameError::Truncated {
+                in_length: false,
+                expected: 9,
+                got: 2
+            }),
+            Outcome::BadFrame("connection closed after 2 of 9 payload bytes".into())
+        );
+    }
+}

@@ -1,0 +1,413 @@
+//! The accept loop, the connection threads, and stopping.
+//!
+//! Each connection is served on a thread of its own, at most
+//! `max_connections` at a time. Starting a thread costs more than serving
+//! a small config over loopback, so a thread that has served its
+//! connection waits up to [`LINGER`] for the next one before it ends: a
+//! burst of configs reuses a few threads, and an idle listener has none.
+
+use super::builder::{ApplyClosure, OnMessage, VerifyClosure};
+use super::outcome::Outcome;
+use super::socket::{Socket, Stream, WakeAddr};
+use super::Listener;
+use crate::logger::{get_logger, Logger};
+use crate::wire;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::io;
+use std::net::Shutdown;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What the builder decided.
+pub(crate) struct Settings {
+    pub verify: Option<Arc<VerifyClosure>>,
+    pub apply: Arc<ApplyClosure>,
+    pub on_message: Option<Arc<OnMessage>>,
+    pub max_message_bytes: usize,
+    pub receive_deadline: Duration,
+    pub max_connections: usize,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("verify", &self.verify.is_some())
+            .field("on_message", &self.on_message.is_some())
+            .field("max_message_bytes", &self.max_message_bytes)
+            .field("receive_deadline", &self.receive_deadline)
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}
+
+/// State shared by the accept thread, the connection threads and the
+/// [`Listener`] handle.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    settings: Settings,
+    stopping: AtomicBool,
+    wake: WakeAddr,
+    conns: Mutex<Conns>,
+    /// Signalled when a connection is queued for an idle thread, and at
+    /// stop.
+    work: Condvar,
+    /// Signalled when the last connection thread ends.
+    done: Condvar,
+    turns: Turns,
+    log: Logger,
+}
+
+/// How long a connection thread waits for another connection before it
+/// ends.
+pub(crate) const LINGER: Duration = Duration::from_secs(1);
+
+/// The connections being served and the threads serving them.
+#[derive(Debug, Default)]
+struct Conns {
+    closed: bool,
+    next_id: u64,
+    /// A second handle to each connection being served or queued, so that
+    /// `stop` can shut them down whatever their threads are blocked on.
+    open: HashMap<u64, Stream>,
+    /// Connections handed to idle threads, not yet taken.
+    queue: VecDeque<Job>,
+    /// Connection threads alive, serving or idle.
+    threads: usize,
+    /// Of those, the ones waiting for a connection.
+    idle: usize,
+}
+
+/// One accepted connection and its registry id.
+#[derive(Debug)]
+struct Job {
+    stream: Stream,
+    peer: String,
+    id: u64,
+}
+
+/// Binds are done; starts the accept thread.
+pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> {
+    let wake = socket.wake_addr()?;
+    let port = match &wake {
+        WakeAddr::Tcp(addr) => addr.port(),
+        #[cfg(unix)]
+        WakeAddr::Unix(_) => 0,
+    };
+    let shared = Arc::new(Shared {
+        settings,
+        stopping: AtomicBool::new(false),
+        wake,
+        conns: Mutex::new(Conns::default()),
+        work: Condvar::new(),
+        done: Condvar::new(),
+        turns: Turns::default(),
+        log: get_logger("loglisten"),
+    });
+    let for_thread = Arc::clone(&shared);
+    let thread = thread::Builder::new()
+        .name("loglisten".into())
+        .spawn(move || accept_loop(&for_thread, socket));
+    Ok(Listener {
+        shared,
+        thread: Some(thread?),
+        port,
+    })
+}
+
+impl Shared {
+    fn conns(&self) -> MutexGuard<'_, Conns> {
+        self.conns.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sets the flag, shuts down every open connection and wakes the
+    /// accept loop. Returns at once; idempotent.
+    pub fn stop(&self) {
+        if self.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        {
+            let mut conns = self.conns();
+            conns.closed = true;
+            for stream in conns.open.values() {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+        self.work.notify_all();
+        self.wake.poke();
+    }
+
+    /// Connections being served or queued (registered for shutdown), and
+    /// connection threads alive (serving or lingering).
+    pub fn in_flight(&self) -> (usize, usize) {
+        let conns = self.conns();
+        (conns.open.len(), conns.threads)
+    }
+
+    fn report(&self, peer: &str, outcome: &Outcome) {
+        let log = &self.log;
+        let level = outcome.level();
+        if log.is_enabled_for(level) {
+            log.log(level, &outcome.log_line(peer));
+        }
+        if let Some(f) = &self.settings.on_message {
+            // The program's callback must not take the listener down.
+            let _ = catch_unwind(AssertUnwindSafe(|| f(peer, outcome)));
+        }
+    }
+}
+
+fn accept_loop(shared: &Arc<Shared>, socket: Socket) -> io::Result<()> {
+    loop {
+        let accepted = socket.accept();
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        match accepted {
+            Ok((stream, peer)) => admit(shared, stream, peer),
+            Err(e) => {
+                crate::error!(shared.log, "accepting a connection failed: {e}");
+                // Out of descriptors or memory: give the system a moment
+                // rather than spinning.
+                if !matches!(
+                    e.kind(),
+                    io::ErrorKind::Interrupted | io::ErrorKind::ConnectionAborted
+                ) {
+                    thread::sleep(Duration::from_millis(10));
+                }
+            }
+        }
+    }
+    // Closes the port (and removes a Unix socket's file).
+    drop(socket);
+    // Connections were shut down by `stop`; wait for their threads, which
+    // now end promptly (unless an apply step is still running).
+    let mut conns = shared.conns();
+    while conns.threads > 0 {
+        conns = shared.done.wait(conns).unwrap_or_else(|e| e.into_inner());
+    }
+    Ok(())
+}
+
+/// Hands `stream` to an idle connection thread or a new one, or refuses
+/// it when `max_connections` are being served or the listener is stopping.
+fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
+    let job = {
+        let mut conns = shared.conns();
+        if conns.closed {
+            return;
+        }
+        let busy = conns.open.len();
+        if busy >= shared.settings.max_connections {
+            drop(conns);
+            refuse(shared, stream, &peer, busy);
+            return;
+        }
+        let Ok(handle) = stream.try_clone() else {
+            return;
+        };
+        let id = conns.next_id;
+        conns.next_id += 1;
+        conns.open.insert(id, handle);
+        let job = Job { stream, peer, id };
+        if conns.idle > conns.queue.len() {
+            conns.queue.push_back(job);
+            drop(conns);
+            shared.work.notify_one();
+            return;
+        }
+        conns.threads += 1;
+        job
+    };
+    // The guard is made before the spawn: if the spawn fails, dropping the
+    // closure drops it, which unregisters the connection and the thread.
+    let id = job.id;
+    let thread = ThreadGuard(Arc::clone(shared));
+    let spawned = thread::Builder::new()
+        .name("loglisten-conn".into())
+        .spawn(move || worker(thread, job));
+    if let Err(e) = spawned {
+        shared.conns().open.remove(&id);
+        crate::error!(shared.log, "starting a connection thread failed: {e}");
+    }
+}
+
+/// Answers `error: busy` and closes, unread.
+fn refuse(shared: &Shared, mut stream: Stream, peer: &str, in_flight: usize) {
+    let outcome = Outcome::Refused { in_flight };
+    shared.report(peer, &outcome);
+    // A short write to a fresh socket does not block: the accept loop is
+    // not held up.
+    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// A connection thread: serves `job`, then each connection queued for it,
+/// until none comes within [`LINGER`] or the listener stops.
+fn worker(thread: ThreadGuard, mut job: Job) {
+    let shared = &thread.0;
+    loop {
+        let id = job.id;
+        // serve() catches the program's panics (verify, apply, on_message);
+        // this catches the rest (a panicking log handler), so that the
+        // connection is always unregistered.
+        let _ = catch_unwind(AssertUnwindSafe(|| serve(shared, job.stream, &job.peer)));
+        let mut conns = shared.conns();
+        conns.open.remove(&id);
+        let give_up = Instant::now() + LINGER;
+        conns.idle += 1;
+        let next = loop {
+            if let Some(next) = conns.queue.pop_front() {
+                break Some(next);
+            }
+            let left = give_up.saturating_duration_since(Instant::now());
+            if conns.closed || left.is_zero() {
+                break None;
+            }
+            conns = shared
+                .work
+                .wait_timeout(conns, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        };
+        conns.idle -= 1;
+        match next {
+            Some(next) => job = next,
+            None => return,
+        }
+    }
+}
+
+/// Counts a connection thread out when it ends, however it ends.
+struct ThreadGuard(Arc<Shared>);
+
+impl Drop for ThreadGuard {
+    fn drop(&mut self) {
+        let mut conns = self.0.conns();
+        conns.threads -= 1;
+        if conns.threads == 0 {
+            self.0.done.notify_all();
+        }
+    }
+}
+
+/// One connection: read, verify, apply, report, reply.
+fn serve(shared: &Shared, mut stream: Stream, peer: &str) {
+    let outcome = receive_and_apply(shared, &mut stream);
+    shared.report(peer, &outcome);
+    // A client that closed early (CPython's does) makes this fail: that
+    // is fine. The timeout stops a client that never reads.
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+fn receive_and_apply(shared: &Shared, stream: &mut Stream) -> Outcome {
+    let settings = &shared.settings;
+    let deadline = Instant::now() + settings.receive_deadline;
+    let message = match wire::read_frame(stream, settings.max_message_bytes, deadline) {
+        Ok(m) => m,
+        Err(e) => return Outcome::from_frame_error(e),
+    };
+    let payload = match &settings.verify {
+        None => message,
+        Some(verify) => match catch_unwind(AssertUnwindSafe(|| verify(&message))) {
+            Ok(Some(payload)) => payload,
+            Ok(None) => return Outcome::Rejected,
+            Err(panic) => return Outcome::Panicked(format!("verify panicked: {}", text(&panic))),
+        },
+    };
+    let _turn = shared.turns.wait();
+    match catch_unwind(AssertUnwindSafe(|| (settings.apply)(&payload))) {
+        Ok(Ok(applied)) => Outcome::Applied {
+            kind: applied.kind,
+            generation: applied.generation,
+        },
+        Ok(Err(message)) => Outcome::ConfigError(message),
+        Err(panic) => Outcome::Panicked(format!("the apply step panicked: {}", text(&panic))),
+    }
+}
+
+/// What a panic said, when it said it with a string.
+fn text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".to_string()
+    }
+}
+
+/// A ticket lock: apply steps run one at a time, first come first served
+/// (a plain mutex lets a late thread overtake a waiting one).
+#[derive(Debug, Default)]
+struct Turns {
+    /// (next ticket to hand out, ticket now served)
+    state: Mutex<(u64, u64)>,
+    cv: Condvar,
+}
+
+struct Turn<'a>(&'a Turns);
+
+impl Turns {
+    fn wait(&self) -> Turn<'_> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let ticket = state.0;
+        state.0 += 1;
+        while state.1 != ticket {
+            state = self.cv.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        Turn(self)
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 += 1;
+        self.0.cv.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_text() {
+        let a: Box<dyn std::any::Any + Send> = Box::new("boom");
+        let b: Box<dyn std::any::Any + Send> = Box::new(String::from("bang"));
+        let c: Box<dyn std::any::Any + Send> = Box::new(3);
+        assert_eq!(text(&a), "boom");
+        assert_eq!(text(&b), "bang");
+        assert_eq!(text(&c), "(no message)");
+    }
+
+    #[test]
+    fn turns_are_served_in_ticket_order() {
+        let turns = Arc::new(Turns::default());
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let first = turns.wait();
+        let mut threads = Vec::new();
+        for i in 0..4u64 {
+            let (mine, order) = (Arc::clone(&turns), Arc::clone(&order));
+            threads.push(thread::spawn(move || {
+                let _t = mine.wait();
+                order.lock().unwrap().push(i);
+            }));
+            // Each thread has taken its ticket before the next starts.
+            while turns.state.lock().unwrap().0 < i + 2 {
+                thread::yield_now();
+            }
+        }
+        drop(first);
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3]);
+    }
+}
