@@ -7,7 +7,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
-mod check;
 mod client;
 mod config;
 mod error;
@@ -28,14 +27,13 @@ pub mod json;
 
 pub mod pyliteral;
 
-pub use check::check_config;
 pub use client::{send_config, send_config_with, Reply, SendOptions};
 #[cfg(unix)]
 pub use client::{send_config_unix, send_config_unix_with};
 pub use config::{
-    apply_config, config_generation, current_config, dict_config, dict_config_str, file_config,
-    file_config_str, file_config_str_with, file_config_with, register_filter, register_formatter,
-    register_handler, Applied, ConfigError, ConfigKind, FileConfigOptions,
+    apply_config, check_config, config_generation, current_config, dict_config, dict_config_str,
+    file_config, file_config_str, file_config_str_with, file_config_with, register_filter,
+    register_formatter, register_handler, Applied, ConfigError, ConfigKind, FileConfigOptions,
 };
 pub use error::Position;
 pub use filter::{Filter, NameFilter};

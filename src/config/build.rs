@@ -69,21 +69,50 @@ fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn apply_whole(config: &Config) -> Result<(), ConfigError> {
-    let style = config.style;
+/// Everything a whole configuration needs, checked and built without
+/// touching the system: formatters, filters, and handlers ready to open.
+struct Plan<'a> {
+    formatters: HashMap<&'a str, Formatter>,
+    filters: HashMap<&'a str, Arc<dyn Filter>>,
+    openers: Vec<(&'a str, Opener)>,
+}
+
+fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
     let formatters = build_formatters(config)?;
     let filters = build_filters(config)?;
     check_references(config, &formatters, &filters)?;
-    // Everything that can be checked without touching the system is
-    // checked here, before any file is opened.
     let mut openers = Vec::with_capacity(config.handlers.len());
     for (name, spec) in &config.handlers {
-        let path = style.path("handler", name, "");
+        let path = config.style.path("handler", name, "");
         openers.push((
             name.as_str(),
             classes::prepare(&spec.class, &spec.kwargs, &path)?,
         ));
     }
+    Ok(Plan {
+        formatters,
+        filters,
+        openers,
+    })
+}
+
+/// What [`apply`] would reject before touching the system.
+pub(crate) fn check(config: &Config) -> Result<(), ConfigError> {
+    if config.incremental {
+        return Ok(());
+    }
+    plan(config).map(|_| ())
+}
+
+fn apply_whole(config: &Config) -> Result<(), ConfigError> {
+    let style = config.style;
+    // Everything that can be checked is checked here, before any file is
+    // opened.
+    let Plan {
+        formatters,
+        filters,
+        openers,
+    } = plan(config)?;
     let handlers = open_handlers(config, openers, &formatters, &filters)?;
     for (name, handler) in &handlers {
         if let Err(e) = handler.commit() {

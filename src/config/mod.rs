@@ -327,7 +327,8 @@ pub fn file_config_str_with(
 /// The listener's step, exactly CPython's rule: the bytes must be UTF-8;
 /// if the text parses as a JSON object it is applied as dictConfig,
 /// otherwise as fileConfig. When both fail and the text looks like JSON
-/// (it starts with `{` or `[`), the JSON error is the one reported.
+/// (it starts with `{`), the JSON error is the one reported; INI text
+/// starts with `[` and gets the INI error.
 ///
 /// ```
 /// use loglisten::{apply_config, ConfigKind};
@@ -337,28 +338,51 @@ pub fn file_config_str_with(
 /// assert_eq!(err.to_string(), "trailing comma at line 1 column 14");
 /// ```
 pub fn apply_config(bytes: &[u8]) -> Result<Applied, ConfigError> {
+    let (config, kind) = read_any(bytes)?;
+    build::apply(config, kind)
+}
+
+/// Checks `bytes` as [`apply_config`] would apply them, and applies
+/// nothing: syntax, structure, levels, formats, class names, references
+/// between entries and every handler's arguments. Only what needs the
+/// system (opening files, binding sockets) is left to applying.
+///
+/// ```
+/// use loglisten::{check_config, ConfigKind};
+/// assert_eq!(check_config(br#"{"version": 1}"#).unwrap(), ConfigKind::Dict);
+/// let err = check_config(br#"{"version": 1, "root": {"handlers": ["h"]}}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "root.handlers: Unable to add handler 'h'");
+/// ```
+pub fn check_config(bytes: &[u8]) -> Result<ConfigKind, ConfigError> {
+    let (config, kind) = read_any(bytes)?;
+    build::check(&config)?;
+    Ok(kind)
+}
+
+/// UTF-8, then a JSON object as dictConfig, anything else as fileConfig.
+fn read_any(bytes: &[u8]) -> Result<(Config, ConfigKind), ConfigError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
         ConfigError::new(
             "",
-            format!(
-                "configuration is not UTF-8: invalid byte at offset {}",
-                e.valid_up_to()
-            ),
+            format!("configuration is not UTF-8: invalid byte at offset {offset}"),
         )
     })?;
-    match crate::json::parse(text) {
-        Ok(value @ Value::Object(_)) => dict_config(&value),
-        json => {
-            let options = FileConfigOptions::default();
-            match file::read(text, &options) {
-                Ok(config) => build::apply(config, ConfigKind::File),
-                Err(ini_error) => Err(match json {
-                    Err(e) if text.trim_start().starts_with(['{', '[']) => {
-                        ConfigError::at(e.to_string(), e.position())
-                    }
-                    _ => ini_error,
-                }),
+    let json = crate::json::parse(text);
+    if let Ok(value @ Value::Object(_)) = &json {
+        return Ok((dict::read(value)?, ConfigKind::Dict));
+    }
+    match file::read(text, &FileConfigOptions::default()) {
+        Ok(config) => Ok((config, ConfigKind::File)),
+        Err(ini_error) => Err(match json {
+            Err(e) if text.trim_start().starts_with('{') => {
+                ConfigError::at(e.to_string(), e.position())
             }
-        }
+            _ => ini_error,
+        }),
     }
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod check_tests;
