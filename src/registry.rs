@@ -419,10 +419,6 @@ impl Snapshot {
         }
     }
 
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation
-    }
-
     pub(crate) fn settings(&self, id: usize) -> &LoggerSettings {
         &self.nodes[id].settings
     }

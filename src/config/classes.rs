@@ -122,10 +122,12 @@ pub(crate) fn custom_filter(
     factory(kwargs).map_err(|e| ConfigError::new(path, e))
 }
 
+type OpenFn = Box<dyn FnOnce(Option<SharedHandler>) -> io::Result<Box<dyn Handler>>>;
+
 /// A handler whose settings were checked, ready to be opened.
 pub(crate) struct Opener {
     target: Option<String>,
-    open: Box<dyn FnOnce(Option<SharedHandler>) -> io::Result<Box<dyn Handler>>>,
+    open: OpenFn,
 }
 
 impl Opener {
@@ -256,7 +258,7 @@ impl<'a> Kwargs<'a> {
     fn new(map: &'a Map, path: &'a str, known: &[&str]) -> Result<Kwargs<'a>, ConfigError> {
         for (key, _) in map.iter() {
             // dictConfig passes `strm` for `stream` on old signatures.
-            if !known.contains(&key) && !(key == "strm" && known.contains(&"stream")) {
+            if !(known.contains(&key) || key == "strm" && known.contains(&"stream")) {
                 return Err(ConfigError::new(
                     format!("{path}.{key}"),
                     format!("__init__() got an unexpected keyword argument '{key}'"),

@@ -178,7 +178,7 @@ fn normpath(path: &[u8]) -> Vec<u8> {
     for part in path.split(|&b| b == b'/') {
         match part {
             b"" | b"." => {}
-            b".." if leading == 0 && parts.last().map_or(true, |p| *p == b"..") => parts.push(part),
+            b".." if leading == 0 && parts.last().is_none_or(|p| *p == b"..") => parts.push(part),
             b".." => {
                 parts.pop();
             }
