@@ -14,8 +14,13 @@ use std::sync::{Arc, Mutex};
 /// Configurations are applied one at a time.
 static APPLY: Mutex<()> = Mutex::new(());
 
+/// Holds off every other configuration while the guard lives.
+pub(crate) fn lock() -> std::sync::MutexGuard<'static, ()> {
+    APPLY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 pub(crate) fn apply(config: Config, kind: ConfigKind) -> Result<Applied, ConfigError> {
-    let _one_at_a_time = APPLY.lock().unwrap_or_else(|e| e.into_inner());
+    let _one_at_a_time = lock();
     if config.incremental {
         apply_incremental(&config)?;
     } else {

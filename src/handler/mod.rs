@@ -12,7 +12,7 @@ use std::fmt;
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The part of a handler that writes: Python's `emit`, `flush` and `close`.
 /// Implement it for your own destinations and wrap it in a
@@ -91,7 +91,9 @@ struct Cell {
     name: Option<String>,
     origin: Option<Origin>,
     level: AtomicI32,
-    formatter: Formatter,
+    /// Unset means Python's default formatter; `basic_config` may set it
+    /// once, as `if h.formatter is None: h.setFormatter(fmt)`.
+    formatter: OnceLock<Formatter>,
     filters: Vec<Arc<dyn Filter>>,
     wants_text: bool,
     inner: Mutex<Box<dyn Handler>>,
@@ -104,7 +106,7 @@ pub struct SharedHandlerBuilder {
     name: Option<String>,
     origin: Option<Origin>,
     level: Level,
-    formatter: Formatter,
+    formatter: Option<Formatter>,
     filters: Vec<Arc<dyn Filter>>,
     inner: Box<dyn Handler>,
 }
@@ -124,7 +126,7 @@ impl SharedHandlerBuilder {
 
     /// The formatter (default `%(message)s`).
     pub fn formatter(mut self, formatter: Formatter) -> Self {
-        self.formatter = formatter;
+        self.formatter = Some(formatter);
         self
     }
 
@@ -145,7 +147,7 @@ impl SharedHandlerBuilder {
             name: self.name,
             origin: self.origin,
             level: AtomicI32::new(self.level.0),
-            formatter: self.formatter,
+            formatter: self.formatter.map(OnceLock::from).unwrap_or_default(),
             filters: self.filters,
             wants_text: self.inner.wants_text(),
             inner: Mutex::new(self.inner),
@@ -173,7 +175,7 @@ impl SharedHandler {
             name: None,
             origin: None,
             level: Level::NOTSET,
-            formatter: Formatter::default(),
+            formatter: None,
             filters: Vec::new(),
             inner,
         }
@@ -203,9 +205,15 @@ impl SharedHandler {
         self.0.level.store(level.0, Ordering::Relaxed);
     }
 
-    /// The formatter.
+    /// The formatter (Python's default, `%(message)s`, when none was set).
     pub fn formatter(&self) -> &Formatter {
-        &self.0.formatter
+        static DEFAULT: OnceLock<Formatter> = OnceLock::new();
+        self.0.formatter.get().unwrap_or_else(|| DEFAULT.get_or_init(Formatter::default))
+    }
+
+    /// Sets the formatter if none was set; returns whether it was set.
+    pub(crate) fn set_formatter_if_unset(&self, formatter: Formatter) -> bool {
+        self.0.formatter.set(formatter).is_ok()
     }
 
     /// The filters.
@@ -262,12 +270,12 @@ impl SharedHandler {
         TEXT.with(|buffer| match buffer.try_borrow_mut() {
             Ok(mut text) => {
                 text.clear();
-                self.0.formatter.format(record, &mut text);
+                self.formatter().format(record, &mut text);
                 self.lock().emit(record, &text)
             }
             // A Display impl that logs re-enters here: use a fresh buffer.
             Err(_) => {
-                let text = self.0.formatter.format_to_string(record);
+                let text = self.formatter().format_to_string(record);
                 self.lock().emit(record, &text)
             }
         })
