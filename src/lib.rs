@@ -15,10 +15,11 @@ mod level;
 mod logger;
 mod record;
 mod registry;
+mod time;
 
 pub use error::Position;
 pub use filter::{Filter, NameFilter};
-pub use format::{FormatError, Formatter, Style};
+pub use format::{FormatError, Formatter, FormatterBuilder, Style};
 pub use handler::{Handler, SharedHandler, SharedHandlerBuilder};
 pub use level::{add_level_name, Level, UnknownLevel};
 pub use logger::{get_logger, Logger};
