@@ -136,4 +136,106 @@ mod tests {
         let tm = gmtime(-1);
         assert_eq!((tm.year, tm.month, tm.day, tm.hour), (1969, 12, 31, 23));
     }
+
+    /// Local times and `strftime` against CPython's `time.localtime` under
+    /// each `TZ` (one python3 process, `time.tzset()` per zone).
+    #[test]
+    fn zones_match_cpython() {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let common: &[i64] = &[
+            -2_000_000_000,
+            -1,
+            0,
+            15_552_000,
+            1_000_000_000,
+            1_262_217_600,
+            1_678_604_399,
+            1_678_604_400,
+            1_688_212_800,
+            1_699_164_000,
+            1_700_000_000,
+            1_711_846_799,
+            1_711_846_800,
+            2_147_483_648,
+            4_102_444_800,
+            7_258_118_400,
+        ];
+        let modern: &[i64] = &[1_688_212_800, 1_700_000_000];
+        let zones: &[(&str, &[i64])] = &[
+            ("UTC", common),
+            ("UTC0", common),
+            ("", common),
+            (":", common),
+            ("EST5EDT,M3.2.0,M11.1.0", common),
+            ("EST5EDT", common),
+            ("Europe/Paris", common),
+            (":Europe/Paris", common),
+            ("/usr/share/zoneinfo/America/New_York", common),
+            ("Australia/Sydney", common),
+            ("Asia/Kolkata", common),
+            ("America/St_Johns", common),
+            ("Pacific/Chatham", common),
+            ("Africa/Casablanca", common),
+            ("Europe/Dublin", common),
+            ("Antarctica/Troll", common),
+            ("<+03>-3", common),
+            ("garbage", common),
+            ("1", common),
+            ("foo1bar", modern),
+            ("AEST-10AEDT,M10.1.0,M4.1.0/3", common),
+            ("XXX3YYY,J60/0,300", common),
+            ("ABC-5:30", common),
+            ("NZST-12NZDT,M9.5.0,M4.1.0/3", common),
+            ("EST5EDT,M3.2.0/-1,M11.1.0/26", common),
+            ("WGT3WGST,M3.5.0/-2,M10.5.0/-1", common),
+            ("No/Such_Zone", common),
+        ];
+        let format = "%Y-%m-%d %H:%M:%S %Z %z %j %a %U %V";
+        let script = r"
+import os, sys, time
+for line in sys.stdin:
+    tz, t, fmt = line.rstrip('\n').split('\t')
+    os.environ['TZ'] = tz
+    time.tzset()
+    tm = time.localtime(int(t))
+    print(time.strftime(fmt, tm), tm.tm_isdst)
+";
+        let mut input = String::new();
+        let mut expected_ours = Vec::new();
+        for (tz, times) in zones {
+            let zone = Zone::from_tz_var(Some(tz));
+            for &t in *times {
+                input.push_str(&format!("{tz}\t{t}\t{format}\n"));
+                let tm = zone.at(t);
+                let mut text = String::new();
+                strftime(format, &tm, &mut text);
+                expected_ours.push((tz, t, format!("{text} {}", u8::from(tm.is_dst))));
+            }
+        }
+        let child = Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            eprintln!("python3 not available: skipping the time zone comparison");
+            return;
+        };
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), expected_ours.len());
+        let mut failures = Vec::new();
+        for ((tz, t, ours), python) in expected_ours.iter().zip(lines) {
+            if ours != python {
+                failures.push(format!("TZ={tz:?} t={t}: python {python:?}, ours {ours:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }

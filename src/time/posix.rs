@@ -38,7 +38,11 @@ impl Part {
 
     /// The UTC instant this part's change happens in `year`.
     fn change(&self, year: i64) -> i64 {
-        let mut day = days_from_civil(year, 1, 1);
+        // glibc starts every year up to 1970 at the epoch (its quirk, kept
+        // so pre-1970 times agree); the day within the year is the year's.
+        let jan1 = days_from_civil(year, 1, 1);
+        let base = if year > 1970 { jan1 } else { 0 };
+        let mut day = base;
         match self.date {
             Date::Julian(n) => {
                 day += i64::from(n) - 1;
@@ -68,7 +72,7 @@ impl Part {
                     }
                     d += 7;
                 }
-                day = first + d;
+                day = base + (first - jan1) + d;
             }
         }
         day * 86_400 - self.offset + self.secs
