@@ -220,19 +220,33 @@ fn layout(x: f64, style: FloatStyle, digits: &mut String, out: &mut String) {
 /// The digits of |n| in `base` (2, 8, 10 or 16), into `buf`; returns the
 /// slice used.
 pub(crate) fn int_digits(n: i128, base: u32, upper: bool, buf: &mut [u8; 130]) -> &str {
-    let mut v = n.unsigned_abs();
+    let v = n.unsigned_abs();
     let mut i = buf.len();
     let table: &[u8; 16] = if upper {
         b"0123456789ABCDEF"
     } else {
         b"0123456789abcdef"
     };
-    loop {
-        i -= 1;
-        buf[i] = table[(v % u128::from(base)) as usize];
-        v /= u128::from(base);
-        if v == 0 {
-            break;
+    // 64-bit division is much cheaper than 128-bit; record values fit.
+    if let Ok(mut v) = u64::try_from(v) {
+        let base = u64::from(base);
+        loop {
+            i -= 1;
+            buf[i] = table[(v % base) as usize];
+            v /= base;
+            if v == 0 {
+                break;
+            }
+        }
+    } else {
+        let mut v = v;
+        loop {
+            i -= 1;
+            buf[i] = table[(v % u128::from(base)) as usize];
+            v /= u128::from(base);
+            if v == 0 {
+                break;
+            }
         }
     }
     std::str::from_utf8(&buf[i..]).unwrap_or("0")

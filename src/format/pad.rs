@@ -13,15 +13,27 @@ pub(crate) fn push_fill(out: &mut String, fill: char, n: usize) {
     }
 }
 
-/// Inserts `n` copies of `fill` at byte offset `at` (a char boundary).
+/// Inserts `n` copies of `fill` at byte offset `at` (a char boundary),
+/// without allocating for the usual ASCII fills.
 pub(crate) fn insert_fill(out: &mut String, at: usize, fill: char, n: usize) {
-    if n == 0 {
-        return;
+    const SPACES: &str = "                                ";
+    const ZEROS: &str = "00000000000000000000000000000000";
+    let run = match fill {
+        ' ' => SPACES,
+        '0' => ZEROS,
+        _ => {
+            for _ in 0..n {
+                out.insert(at, fill);
+            }
+            return;
+        }
+    };
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(run.len());
+        out.insert_str(at, &run[..k]);
+        left -= k;
     }
-    let mut buf = [0u8; 4];
-    let piece = fill.encode_utf8(&mut buf);
-    let text = piece.repeat(n);
-    out.insert_str(at, &text);
 }
 
 /// Truncates `out[start..]` to at most `max` characters.
