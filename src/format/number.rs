@@ -10,6 +10,30 @@ thread_local! {
     static DIGITS: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+thread_local! {
+    static POOL: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with an empty scratch string from a per-thread pool, so
+/// formatting allocates nothing once warm (nested use takes another).
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    let mut text = POOL
+        .with(|pool| pool.try_borrow_mut().ok().and_then(|mut p| p.pop()))
+        .unwrap_or_default();
+    text.clear();
+    let result = f(&mut text);
+    if text.capacity() <= 4096 {
+        POOL.with(|pool| {
+            if let Ok(mut pool) = pool.try_borrow_mut() {
+                if pool.len() < 4 {
+                    pool.push(text);
+                }
+            }
+        });
+    }
+    result
+}
+
 /// How a float is laid out, as CPython's `PyOS_double_to_string` codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FloatCode {
@@ -276,30 +300,33 @@ pub(crate) fn push_grouped(
         out.push_str(digits);
         return;
     };
-    // Pieces are produced right to left; collect then emit reversed.
-    let mut pieces: Vec<(i64, &str)> = Vec::new();
-    let mut remaining = digits.len() as i64;
+    // CPython walks right to left in pieces of `group` (only the leftmost
+    // piece may be shorter); count the digits it emits, zeros included,
+    // then write them left to right with a separator between pieces.
+    let len = digits.len() as i64;
+    let mut total = 0;
+    let mut remaining = len;
     let mut min_width = min_width;
     loop {
         let l = group.min(remaining.max(min_width).max(1));
-        let zeros = (l - remaining).max(0);
-        let chars = remaining.min(l).max(0);
-        let end = remaining as usize;
-        let piece = &digits[end - chars as usize..end];
-        pieces.push((zeros, piece));
-        remaining -= chars;
+        total += l;
+        remaining -= remaining.min(l).max(0);
         min_width -= l;
         if remaining <= 0 && min_width <= 0 {
             break;
         }
         min_width -= 1;
     }
-    for (i, (zeros, piece)) in pieces.iter().rev().enumerate() {
-        if i > 0 {
+    let zeros = total - len;
+    for i in 0..total {
+        if i > 0 && (total - i) % group == 0 {
             out.push(sep);
         }
-        push_zeros(out, *zeros);
-        out.push_str(piece);
+        if i < zeros {
+            out.push('0');
+        } else {
+            out.push_str(&digits[(i - zeros) as usize..][..1]);
+        }
     }
 }
 
@@ -434,5 +461,17 @@ mod tests {
         assert_eq!(r("a\nb\t\x00\x7f", false), "'a\\nb\\t\\x00\\x7f'");
         assert_eq!(r("é日\u{200b}", false), "'é日\\u200b'");
         assert_eq!(r("é日😀", true), "'\\xe9\\u65e5\\U0001f600'");
+    }
+
+    proptest::proptest! {
+        /// repr round-trips, as Python's does.
+        #[test]
+        fn float_repr_round_trips(bits: u64) {
+            let x = f64::from_bits(bits);
+            if x.is_finite() {
+                let text = repr(x);
+                proptest::prop_assert_eq!(text.parse::<f64>().ok(), Some(x));
+            }
+        }
     }
 }

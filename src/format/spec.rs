@@ -3,7 +3,7 @@
 
 use super::fields::{Kind, Value};
 use super::number::{self, FloatCode, FloatStyle};
-use super::pad::{chars_since, pad, push_fill, truncate_chars, Align};
+use super::pad::{chars_since, insert_fill, pad, push_fill, truncate_chars, Align};
 use super::{FormatError, LIMIT};
 
 fn err(text: impl Into<String>) -> FormatError {
@@ -311,25 +311,25 @@ impl Spec {
         style.alt = self.alt;
         style.add_dot_0 = add_dot_0;
         style.no_neg_0 = self.no_neg_0;
-        let mut text = String::new();
-        number::push_float(x, style, &mut text);
-        if percent {
-            text.push('%');
-        }
-        let (negative, body) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text.as_str()),
-        };
-        let digits_end = body
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(body.len());
-        let digits = &body[..digits_end];
-        let rest = &body[digits_end..];
-        let (decimal, remainder) = match rest.strip_prefix('.') {
-            Some(r) => (true, r),
-            None => (false, rest),
-        };
-        self.layout(negative, "", digits, decimal, remainder, out);
+        number::with_scratch(|text| {
+            number::push_float(x, style, text);
+            if percent {
+                text.push('%');
+            }
+            let (negative, body) = match text.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, text.as_str()),
+            };
+            let digits_end = body
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(body.len());
+            let (digits, rest) = body.split_at(digits_end);
+            let (decimal, remainder) = match rest.strip_prefix('.') {
+                Some(r) => (true, r),
+                None => (false, rest),
+            };
+            self.layout(negative, "", digits, decimal, remainder, out);
+        });
     }
 
     /// CPython's `calc_number_widths` + `fill_number`.
@@ -362,29 +362,29 @@ impl Spec {
             (Some('_'), Some('b' | 'o' | 'x' | 'X')) => 4,
             _ => 3,
         };
-        let mut grouped = String::new();
-        if !digits.is_empty() {
-            number::push_grouped(digits, self.grouping, group, min_width, &mut grouped);
+        // Written in place, then padded: no scratch string per record.
+        let start = out.len();
+        if let Some(sign) = sign {
+            out.push(sign);
         }
-        let used = non_digit + chars_since(&grouped, 0) as i64;
-        let padding = (width - used).max(0) as usize;
+        out.push_str(prefix);
+        let middle_at = out.len();
+        if !digits.is_empty() {
+            number::push_grouped(digits, self.grouping, group, min_width, out);
+        }
+        if decimal {
+            out.push('.');
+        }
+        out.push_str(remainder);
+        let padding = self.width.saturating_sub(chars_since(out, start));
         let (left, middle, right) = match self.align {
             '<' => (0, 0, padding),
             '^' => (padding / 2, 0, padding - padding / 2),
             '=' => (0, padding, 0),
             _ => (padding, 0, 0),
         };
-        push_fill(out, self.fill, left);
-        if let Some(sign) = sign {
-            out.push(sign);
-        }
-        out.push_str(prefix);
-        push_fill(out, self.fill, middle);
-        out.push_str(&grouped);
-        if decimal {
-            out.push('.');
-        }
-        out.push_str(remainder);
+        insert_fill(out, middle_at, self.fill, middle);
+        insert_fill(out, start, self.fill, left);
         push_fill(out, self.fill, right);
     }
 }

@@ -75,7 +75,9 @@ impl Part {
                 day = base + (first - jan1) + d;
             }
         }
-        day * 86_400 - self.offset + self.secs
+        day.saturating_mul(86_400)
+            .saturating_sub(self.offset)
+            .saturating_add(self.secs)
     }
 }
 
@@ -378,5 +380,14 @@ mod tests {
             show("XXX0YYY,J60/0,300", 1_709_251_200),
             "2024-03-01 01:00 YYY 3600 true"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_rule_string_and_time(tz in "[A-Za-z<>+0-9:,./JM-]{0,30}", t: i64) {
+            let zone = PosixTz::parse(&tz);
+            let tm = zone.at(t);
+            proptest::prop_assert!(tm.month >= 1 && tm.month <= 12 && tm.hour < 24);
+        }
     }
 }

@@ -338,4 +338,16 @@ mod tests {
             assert_eq!(f("%G-%V", t), want, "{t}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_format_any_time(format in "(%[-_0^#]{0,2}[0-9]{0,3}[EO]?.|.){0,8}", t in -(1i64 << 50)..(1i64 << 50)) {
+            let mut s = String::new();
+            strftime(&format, &gmtime(t), &mut s);
+            // Text outside directives is copied as it is.
+            if !format.contains('%') {
+                proptest::prop_assert_eq!(s, format);
+            }
+        }
+    }
 }

@@ -307,4 +307,23 @@ mod tests {
         let zone = Zone::from_tz_var(Some("UTC0-no-such-file"));
         assert_eq!(zone.at(0).zone, "UTC");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_parse_or_fail(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200), t: i64) {
+            if let Some(zone) = Zone::from_tzif(&bytes) {
+                let _ = zone.at(t);
+            }
+        }
+
+        #[test]
+        fn mutated_files_parse_or_fail(pos in 0usize..200, byte: u8, t: i64) {
+            let mut bytes = sample("AAA-2BBB,M3.2.0,M11.1.0");
+            let at = pos % bytes.len();
+            bytes[at] = byte;
+            if let Some(zone) = Zone::from_tzif(&bytes) {
+                let _ = zone.at(t);
+            }
+        }
+    }
 }
