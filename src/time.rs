@@ -2,6 +2,11 @@
 //! and the zoneinfo database, as glibc reads them) and `strftime` in the C
 //! locale, as Python's `time.localtime` / `time.gmtime` / `time.strftime`
 //! give on Linux.
+//!
+//! Known differences from glibc: leap-second records in zone files are
+//! skipped (the `right/` zones); a DST rule with no dates uses the US rules
+//! rather than the `posixrules` file (the same since 2007); `%s` is the
+//! record's timestamp even under `utc` (glibc reinterprets it as local).
 
 mod posix;
 mod strftime;

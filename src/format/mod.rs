@@ -1,11 +1,29 @@
 //! Formatters: Python's `logging.Formatter`, compiled once per format.
 //!
-//! A format string is parsed at construction into literal text and fields
-//! (each with its conversion checked against the field's Python type), so
-//! formatting a record only walks that list. Whatever Python would raise
-//! while formatting a record (an unknown field, `%(name)d`, `{levelno:s}`)
-//! is reported at construction instead, with Python's message; so is
-//! everything `validate=True` rejects, with `logging`'s own messages.
+//! A format string is parsed at construction into literal text and fields,
+//! each with its conversion checked against the field's Python type, so
+//! formatting a record only walks that list (no parsing, no allocation
+//! beyond the output; `asctime` is formatted once per second per thread).
+//!
+//! Errors follow CPython. With `validate` (the default) the format is first
+//! checked as `logging` checks it, with its messages. Then, with or without
+//! `validate`, whatever Python would raise while formatting *every* record
+//! (an unknown field, `%(name)d`, `{levelno:s}`, a bad `$` placeholder) is
+//! reported at construction, with the message Python would print then,
+//! instead of failing on each record.
+//!
+//! Where we differ from CPython, on purpose:
+//! - `%` conversions without a `(key)`, `{a.b}` / `{a[0]}` lookups and
+//!   nested `{a:{b}}` specs are rejected (Python formats the whole record
+//!   dict, or looks attributes up at run time).
+//! - `%c` takes an int or a one-character default; on a record's string
+//!   field it is rejected (Python accepts it only when the value happens
+//!   to be one character). An int that is no code point gives U+FFFD
+//!   where Python raises.
+//! - Widths and precisions above 10 000 are rejected.
+//! - `exc_info`, `exc_text`, `stack_info` and `taskName` are `None` (as on
+//!   a record's first formatting), `args` is `()`, `msg` is the message.
+//! - `TZ` and the zone file are read once, at the first local time.
 
 mod brace;
 mod dollar;
@@ -58,6 +76,10 @@ impl Style {
     }
 
     /// The style's character, as Python spells it.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Style::Percent.as_str(), "%");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Style::Percent => "%",
@@ -264,6 +286,11 @@ impl Default for FormatterBuilder {
 
 impl FormatterBuilder {
     /// The format string; unset or empty means the style's default.
+    ///
+    /// ```
+    /// let f = loglisten::Formatter::builder().fmt("%(name)s").build().unwrap();
+    /// assert_eq!(f.fmt(), "%(name)s");
+    /// ```
     pub fn fmt(mut self, fmt: impl Into<String>) -> Self {
         self.fmt = Some(fmt.into());
         self
@@ -271,12 +298,23 @@ impl FormatterBuilder {
 
     /// The `time.strftime` format of `asctime`; unset or empty means
     /// `%Y-%m-%d %H:%M:%S,mmm`.
+    ///
+    /// ```
+    /// let f = loglisten::Formatter::builder().datefmt("%H:%M").build().unwrap();
+    /// assert_eq!(f.datefmt(), Some("%H:%M"));
+    /// ```
     pub fn datefmt(mut self, datefmt: impl Into<String>) -> Self {
         self.datefmt = Some(datefmt.into());
         self
     }
 
     /// The style (default `%`).
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Style};
+    /// let f = Formatter::builder().style(Style::Dollar).fmt("$name").build().unwrap();
+    /// assert_eq!(f.style(), Style::Dollar);
+    /// ```
     pub fn style(mut self, style: Style) -> Self {
         self.style = style;
         self
@@ -284,12 +322,25 @@ impl FormatterBuilder {
 
     /// Whether to check the format as `validate=True` does (the default).
     /// Formats that would fail on every record are rejected either way.
+    ///
+    /// ```
+    /// use loglisten::Formatter;
+    /// assert!(Formatter::builder().fmt("plain").build().is_err());
+    /// assert!(Formatter::builder().fmt("plain").validate(false).build().is_ok());
+    /// ```
     pub fn validate(mut self, validate: bool) -> Self {
         self.validate = validate;
         self
     }
 
     /// Times in UTC (`time.gmtime`) instead of local time.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::builder().fmt("%(asctime)s").utc(true).build().unwrap();
+    /// let r = Record::new("a", Level::INFO, "").with_created(std::time::UNIX_EPOCH);
+    /// assert_eq!(f.format_to_string(&r), "1970-01-01 00:00:00,000");
+    /// ```
     pub fn utc(mut self, utc: bool) -> Self {
         self.utc = utc;
         self
@@ -297,6 +348,13 @@ impl FormatterBuilder {
 
     /// A value for a field records lack (Python's `defaults`); a record's
     /// own attribute wins over a default of the same name.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::builder().fmt("%(app)s: %(message)s")
+    ///     .default_value("app", "shop").build().unwrap();
+    /// assert_eq!(f.format_to_string(&Record::new("a", Level::INFO, "hi")), "shop: hi");
+    /// ```
     pub fn default_value(mut self, field: impl Into<String>, value: impl Into<String>) -> Self {
         let field = field.into();
         let value = value.into();
@@ -308,6 +366,12 @@ impl FormatterBuilder {
     }
 
     /// Compiles the formatter, with CPython's error for a bad format.
+    ///
+    /// ```
+    /// let e = loglisten::Formatter::builder().fmt("{name:d}")
+    ///     .style(loglisten::Style::Brace).build().unwrap_err();
+    /// assert_eq!(e.to_string(), "Unknown format code 'd' for object of type 'str'");
+    /// ```
     pub fn build(self) -> Result<Formatter, FormatError> {
         let fmt = match self.fmt {
             Some(fmt) if !fmt.is_empty() => fmt,
@@ -390,31 +454,56 @@ impl Formatter {
     }
 
     /// The format string (the style's default when none was given).
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Formatter::default().fmt(), "%(message)s");
+    /// ```
     pub fn fmt(&self) -> &str {
         &self.inner.fmt
     }
 
     /// The date format, as given.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Formatter::default().datefmt(), None);
+    /// ```
     pub fn datefmt(&self) -> Option<&str> {
         self.inner.datefmt.as_deref()
     }
 
     /// The style.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Formatter::default().style(), loglisten::Style::Percent);
+    /// ```
     pub fn style(&self) -> Style {
         self.inner.style
     }
 
     /// Whether the format was validated as `validate=True` does.
+    ///
+    /// ```
+    /// assert!(loglisten::Formatter::default().validates());
+    /// ```
     pub fn validates(&self) -> bool {
         self.inner.validate
     }
 
     /// Whether times are shown in UTC rather than local time.
+    ///
+    /// ```
+    /// assert!(!loglisten::Formatter::default().utc());
+    /// ```
     pub fn utc(&self) -> bool {
         self.inner.utc
     }
 
     /// The `defaults`, in the order given.
+    ///
+    /// ```
+    /// let f = loglisten::Formatter::builder().default_value("k", "v").build().unwrap();
+    /// assert_eq!(f.defaults(), &[("k".to_string(), "v".to_string())]);
+    /// ```
     pub fn defaults(&self) -> &[(String, String)] {
         &self.inner.defaults
     }
@@ -430,6 +519,14 @@ impl Formatter {
 
     /// Appends the formatted record to `out` (no terminator), followed by
     /// the attached error's text on a new line, as Python appends exc_text.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::new("%(levelname)s:%(message)s").unwrap();
+    /// let mut out = String::new();
+    /// f.format(&Record::new("a", Level::WARNING, "low disk"), &mut out);
+    /// assert_eq!(out, "WARNING:low disk");
+    /// ```
     pub fn format(&self, record: &Record, out: &mut String) {
         let start = out.len();
         if self.inner.uses_time {
@@ -456,6 +553,12 @@ impl Formatter {
     }
 
     /// The formatted record as a new string.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::new("%(levelno)03d").unwrap();
+    /// assert_eq!(f.format_to_string(&Record::new("a", Level::DEBUG, "")), "010");
+    /// ```
     pub fn format_to_string(&self, record: &Record) -> String {
         let mut out = String::new();
         self.format(record, &mut out);
