@@ -19,6 +19,7 @@ mod logger;
 mod record;
 mod registry;
 mod sha256;
+mod time;
 pub mod verify;
 mod wire;
 
@@ -31,13 +32,14 @@ pub use client::{send_config, send_config_with, Reply, SendOptions};
 #[cfg(unix)]
 pub use client::{send_config_unix, send_config_unix_with};
 pub use config::{
-    apply_config, check_config, config_generation, current_config, dict_config, dict_config_str,
-    file_config, file_config_str, file_config_str_with, file_config_with, register_filter,
-    register_formatter, register_handler, Applied, ConfigError, ConfigKind, FileConfigOptions,
+    apply_config, basic_config, check_config, config_generation, current_config, dict_config,
+    dict_config_str, file_config, file_config_str, file_config_str_with, file_config_with,
+    register_filter, register_formatter, register_handler, Applied, BasicConfig, ConfigError,
+    ConfigKind, FileConfigOptions,
 };
 pub use error::Position;
 pub use filter::{Filter, NameFilter};
-pub use format::{FormatError, Formatter, Style};
+pub use format::{FormatError, Formatter, FormatterBuilder, Style};
 pub use handler::{Handler, SharedHandler, SharedHandlerBuilder};
 pub use level::{add_level_name, Level, UnknownLevel};
 pub use listener::{listen, stop_listening, Listener, DEFAULT_LOGGING_CONFIG_PORT};

@@ -56,24 +56,40 @@ pub struct BasicConfig {
 pub fn basic_config(config: BasicConfig) -> Result<(), ConfigError> {
     let _one_at_a_time = super::build::lock();
     if config.handlers.is_some() && (config.stream.is_some() || config.filename.is_some()) {
-        return Err(ConfigError::new("", "'stream' or 'filename' should not be specified together with 'handlers'"));
+        return Err(ConfigError::new(
+            "",
+            "'stream' or 'filename' should not be specified together with 'handlers'",
+        ));
     }
     if config.stream.is_some() && config.filename.is_some() {
-        return Err(ConfigError::new("", "'stream' and 'filename' should not be specified together"));
+        return Err(ConfigError::new(
+            "",
+            "'stream' and 'filename' should not be specified together",
+        ));
     }
     let root = registry::current().settings(ROOT).handlers.clone();
     if !config.force && !root.is_empty() {
         return Ok(());
     }
-    let format = config.format.unwrap_or_else(|| basic_format(config.style).to_string());
+    let format = config
+        .format
+        .unwrap_or_else(|| basic_format(config.style).to_string());
     let mut builder = Formatter::builder().fmt(format).style(config.style);
     if let Some(datefmt) = config.datefmt {
         builder = builder.datefmt(datefmt);
     }
-    let formatter = builder.build().map_err(|e| ConfigError::new("format", e.to_string()))?;
+    let formatter = builder
+        .build()
+        .map_err(|e| ConfigError::new("format", e.to_string()))?;
     let handlers = match config.handlers {
         Some(handlers) => handlers,
-        None => vec![SharedHandler::new(new_handler(config.filename, config.filemode, config.encoding, config.stream)?)],
+        None => vec![SharedHandler::builder_boxed(new_handler(
+            config.filename,
+            config.filemode,
+            config.encoding,
+            config.stream,
+        )?)
+        .build()],
     };
     for handler in &handlers {
         handler.set_formatter_if_unset(formatter.clone());
@@ -107,11 +123,14 @@ fn new_handler(
     };
     let mut settings = FileSettings::new(filename);
     if let Some(mode) = filemode {
-        settings.mode = Mode::parse(&mode).map_err(|e| ConfigError::new("filemode", e.to_string()))?;
+        settings.mode =
+            Mode::parse(&mode).map_err(|e| ConfigError::new("filemode", e.to_string()))?;
     }
     settings.encoding = encoding;
     let path = settings.filename.display().to_string();
-    FileHandler::new(settings).map(|h| Box::new(h) as Box<dyn Handler>).map_err(|e| ConfigError::new(path, e.to_string()))
+    FileHandler::new(settings)
+        .map(|h| Box::new(h) as Box<dyn Handler>)
+        .map_err(|e| ConfigError::new(path, e.to_string()))
 }
 
 /// Python's `_STYLES[style][1]`, the `basicConfig` default format.

@@ -89,10 +89,7 @@ fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
     let mut openers = Vec::with_capacity(config.handlers.len());
     for (name, spec) in &config.handlers {
         let path = config.style.path("handler", name, "");
-        openers.push((
-            name.as_str(),
-            classes::prepare(&spec.class, &spec.kwargs, &path)?,
-        ));
+        openers.push((name.as_str(), classes::prepare(spec, &path)?));
     }
     Ok(Plan {
         formatters,
@@ -196,8 +193,17 @@ fn standard_formatter(
     validate: bool,
     defaults: &[(String, String)],
 ) -> Result<Formatter, crate::format::FormatError> {
-    let _ = (format, datefmt, style, validate, defaults);
-    Ok(Formatter::default())
+    let mut builder = Formatter::builder().style(style).validate(validate);
+    if let Some(format) = format {
+        builder = builder.fmt(format);
+    }
+    if let Some(datefmt) = datefmt {
+        builder = builder.datefmt(datefmt);
+    }
+    for (field, value) in defaults {
+        builder = builder.default_value(field.as_str(), value.as_str());
+    }
+    builder.build()
 }
 
 fn build_filters(config: &Config) -> Result<HashMap<&str, Arc<dyn Filter>>, ConfigError> {
@@ -322,6 +328,7 @@ fn open_handlers(
                     let origin = Origin {
                         class: spec.class.clone(),
                         kwargs: spec.kwargs.clone(),
+                        props: spec.props.clone(),
                         formatter: spec.formatter.clone(),
                         filters: spec.filters.clone(),
                     };

@@ -2,7 +2,7 @@
 //! names, and the factories an application registers. Nothing else is
 //! ever resolved: no import, no eval.
 
-use super::ConfigError;
+use super::{ConfigError, HandlerSpec};
 use crate::filter::Filter;
 use crate::format::Formatter;
 use crate::handler::{Handler, SharedHandler};
@@ -225,10 +225,19 @@ pub(crate) fn memory_target<'a>(class: &str, kwargs: &'a Map) -> Option<&'a str>
 }
 
 /// Checks a handler entry and returns how to open it.
-pub(crate) fn prepare(class: &str, kwargs: &Map, path: &str) -> Result<Opener, ConfigError> {
+pub(crate) fn prepare(spec: &HandlerSpec, path: &str) -> Result<Opener, ConfigError> {
+    let (class, kwargs) = (spec.class.as_str(), &spec.kwargs);
     if let Some(class) = standard_class(class) {
         let args = Kwargs::new(kwargs, path, parameters(class))?;
-        return super::standard::prepare(class, args);
+        let props = Kwargs {
+            map: &spec.props,
+            path,
+        };
+        return super::standard::prepare(class, args, props);
+    }
+    if !spec.props.is_empty() {
+        let message = "'.' attributes can be set on standard handlers only";
+        return Err(ConfigError::new(format!("{path}.."), message));
     }
     let factory = factories()
         .handlers
@@ -250,8 +259,8 @@ pub(crate) fn prepare(class: &str, kwargs: &Map, path: &str) -> Result<Opener, C
 /// Typed access to a standard handler's keyword arguments, with CPython's
 /// errors for unknown keywords.
 pub(crate) struct Kwargs<'a> {
-    map: &'a Map,
-    path: &'a str,
+    pub(crate) map: &'a Map,
+    pub(crate) path: &'a str,
 }
 
 impl<'a> Kwargs<'a> {

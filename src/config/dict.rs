@@ -305,13 +305,9 @@ impl<'a> Reader<'a> {
         let level = optional_level(map.get("level"), &format!("{path}.level"))?;
         if incremental {
             // Only the level of an existing handler changes.
-            let kwargs = Map::new();
             return Ok(HandlerSpec {
-                class: String::new(),
                 level,
-                formatter: None,
-                filters: Vec::new(),
-                kwargs,
+                ..HandlerSpec::default()
             });
         }
         let formatter = match map.get("formatter") {
@@ -364,12 +360,18 @@ impl<'a> Reader<'a> {
             }
             kwargs.insert(key.to_string(), value.clone());
         }
+        let props = match map.get(".") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(props)) => props.clone(),
+            Some(_) => return Err(ConfigError::new(format!("{path}.."), "must be an object")),
+        };
         Ok(HandlerSpec {
             class,
             level,
             formatter,
             filters,
             kwargs,
+            props,
         })
     }
 

@@ -67,6 +67,9 @@ pub fn current_config() -> Value {
         for (key, value) in origin.kwargs.iter() {
             entry.insert(key.to_string(), value.clone());
         }
+        if !origin.props.is_empty() {
+            entry.insert(".".into(), Value::Object(origin.props.clone()));
+        }
         handlers.insert(name.to_string(), Value::Object(entry));
     }
     let mut logger_entry = |settings: &LoggerSettings, propagate: bool| {

@@ -202,8 +202,8 @@ impl Reader<'_> {
             class,
             level,
             formatter,
-            filters: Vec::new(),
             kwargs,
+            ..HandlerSpec::default()
         })
     }
 

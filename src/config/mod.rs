@@ -8,6 +8,7 @@
 //! what was built, removes the files this attempt created, and changes
 //! nothing that is running.
 
+pub(crate) mod basic;
 pub(crate) mod build;
 pub(crate) mod classes;
 pub(crate) mod dict;
@@ -21,6 +22,7 @@ use crate::level::Level;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub use basic::{basic_config, BasicConfig};
 pub use classes::{register_filter, register_formatter, register_handler};
 pub use dump::current_config;
 
@@ -94,13 +96,15 @@ pub(crate) enum FilterSpec {
 }
 
 /// A handler: a class (standard or registered) and its keyword arguments.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct HandlerSpec {
     pub class: String,
     pub level: Option<Level>,
     pub formatter: Option<String>,
     pub filters: Vec<String>,
     pub kwargs: Map,
+    /// dictConfig's `.`: attributes set after construction.
+    pub props: Map,
 }
 
 /// A logger's settings; `None` leaves a setting as it is.

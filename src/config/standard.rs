@@ -17,7 +17,32 @@ fn boxed<H: Handler + 'static>(
     move || open().map(|h| Box::new(h) as Box<dyn Handler>)
 }
 
-pub(crate) fn prepare(class: &str, args: Kwargs<'_>) -> Result<Opener, ConfigError> {
+/// dictConfig's `.` attributes that change a standard handler's output.
+struct Props {
+    terminator: Option<String>,
+    ident: Option<String>,
+    append_nul: Option<bool>,
+}
+
+/// Other attributes are accepted and ignored: on CPython's standard
+/// handlers they change no output either.
+fn props(props: &Kwargs<'_>) -> Result<Props, ConfigError> {
+    Ok(Props {
+        terminator: props.string("terminator")?,
+        ident: props.string("ident")?,
+        append_nul: props
+            .get("append_nul")
+            .map(|_| props.bool("append_nul", true))
+            .transpose()?,
+    })
+}
+
+pub(crate) fn prepare(
+    class: &str,
+    args: Kwargs<'_>,
+    props_map: Kwargs<'_>,
+) -> Result<Opener, ConfigError> {
+    let props = props(&props_map)?;
     Ok(match class {
         "logging.NullHandler" => Opener::plain(|| Ok(Box::new(NullHandler))),
         "logging.StreamHandler" => {
@@ -29,19 +54,23 @@ pub(crate) fn prepare(class: &str, args: Kwargs<'_>) -> Result<Opener, ConfigErr
                     return Err(args.error("stream", "must be ext://sys.stdout or ext://sys.stderr"))
                 }
             };
+            let handler = match props.terminator {
+                Some(terminator) => handler.with_terminator(&terminator),
+                None => handler,
+            };
             Opener::plain(move || Ok(Box::new(handler)))
         }
         "logging.FileHandler" => {
-            let settings = file_settings(&args)?;
+            let settings = file_settings(&args, &props)?;
             Opener::plain(boxed(move || FileHandler::open(settings)))
         }
         "logging.handlers.WatchedFileHandler" => {
-            let settings = file_settings(&args)?;
+            let settings = file_settings(&args, &props)?;
             Opener::plain(boxed(move || WatchedFileHandler::open(settings)))
         }
         "logging.handlers.RotatingFileHandler" => {
             let settings = RotatingSettings {
-                file: file_settings(&args)?,
+                file: file_settings(&args, &props)?,
                 max_bytes: args.int("maxBytes", 0)?,
                 backup_count: args.int("backupCount", 0)?,
             };
@@ -55,6 +84,9 @@ pub(crate) fn prepare(class: &str, args: Kwargs<'_>) -> Result<Opener, ConfigErr
             settings.file.encoding = args.string("encoding")?;
             settings.file.delay = args.bool("delay", false)?;
             settings.file.errors = args.string("errors")?;
+            if let Some(terminator) = props.terminator {
+                settings.file.terminator = terminator;
+            }
             settings.when = args.string("when")?.unwrap_or_else(|| "h".to_string());
             settings.interval = args.int("interval", 1)?;
             settings.backup_count = args.int("backupCount", 0)?;
@@ -105,6 +137,12 @@ pub(crate) fn prepare(class: &str, args: Kwargs<'_>) -> Result<Opener, ConfigErr
                     })?;
                 }
             }
+            if let Some(ident) = props.ident {
+                settings.ident = ident;
+            }
+            if let Some(append_nul) = props.append_nul {
+                settings.append_nul = append_nul;
+            }
             settings.socktype = match args.get("socktype") {
                 None => None,
                 // Python's socket.SOCK_STREAM and socket.SOCK_DGRAM.
@@ -120,7 +158,7 @@ pub(crate) fn prepare(class: &str, args: Kwargs<'_>) -> Result<Opener, ConfigErr
     })
 }
 
-fn file_settings(args: &Kwargs<'_>) -> Result<FileSettings, ConfigError> {
+fn file_settings(args: &Kwargs<'_>, props: &Props) -> Result<FileSettings, ConfigError> {
     let mut settings = FileSettings::new(args.required_string("filename")?);
     if let Some(mode) = args.string("mode")? {
         settings.mode = Mode::parse(&mode).map_err(|e| args.error("mode", e.to_string()))?;
@@ -128,6 +166,9 @@ fn file_settings(args: &Kwargs<'_>) -> Result<FileSettings, ConfigError> {
     settings.encoding = args.string("encoding")?;
     settings.delay = args.bool("delay", false)?;
     settings.errors = args.string("errors")?;
+    if let Some(terminator) = &props.terminator {
+        settings.terminator = terminator.clone();
+    }
     settings
         .check()
         .map_err(|e| args.error("encoding", e.to_string()))?;

@@ -83,6 +83,7 @@ pub struct SharedHandler(Arc<Cell>);
 pub(crate) struct Origin {
     pub class: String,
     pub kwargs: crate::json::Map,
+    pub props: crate::json::Map,
     pub formatter: Option<String>,
     pub filters: Vec<String>,
 }
@@ -208,7 +209,10 @@ impl SharedHandler {
     /// The formatter (Python's default, `%(message)s`, when none was set).
     pub fn formatter(&self) -> &Formatter {
         static DEFAULT: OnceLock<Formatter> = OnceLock::new();
-        self.0.formatter.get().unwrap_or_else(|| DEFAULT.get_or_init(Formatter::default))
+        self.0
+            .formatter
+            .get()
+            .unwrap_or_else(|| DEFAULT.get_or_init(Formatter::default))
     }
 
     /// Sets the formatter if none was set; returns whether it was set.

@@ -10,7 +10,7 @@ use std::io;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -57,51 +57,10 @@ impl Clock for SystemClock {
     }
 }
 
-/// The local time zone until the crate's time module provides one: the
-/// fixed offset of a `TZ` such as `UTC`, `JST-9` or `<+0330>-3:30`;
-/// anything else (unset, rules, zone files) counts as UTC.
-fn local_offset(_secs: i64) -> (i32, bool) {
-    static OFFSET: OnceLock<i32> = OnceLock::new();
-    let offset = *OFFSET.get_or_init(|| {
-        std::env::var("TZ")
-            .ok()
-            .and_then(|tz| fixed_tz_offset(&tz))
-            .unwrap_or(0)
-    });
-    (offset, false)
-}
-
-/// A POSIX `TZ` of a standard name and offset only, e.g. `EST5`: the
-/// offset east of UTC (POSIX counts west).
-fn fixed_tz_offset(tz: &str) -> Option<i32> {
-    let rest = if let Some(quoted) = tz.strip_prefix('<') {
-        quoted.split_once('>')?.1
-    } else {
-        let name_len = tz.find(|c: char| !c.is_ascii_alphabetic())?;
-        if name_len < 3 {
-            return None;
-        }
-        &tz[name_len..]
-    };
-    let (sign, digits) = match rest.as_bytes().first()? {
-        b'-' => (1, &rest[1..]),
-        b'+' => (-1, &rest[1..]),
-        _ => (-1, rest),
-    };
-    let mut seconds = 0;
-    let mut parts = digits.split(':');
-    for scale in [3600, 60, 1] {
-        if let Some(part) = parts.next() {
-            if part.is_empty() || part.len() > 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            seconds += part.parse::<i32>().ok()? * scale;
-        }
-    }
-    if parts.next().is_some() || seconds > 24 * 3600 {
-        return None;
-    }
-    Some(sign * seconds)
+/// Local time as CPython's `time.localtime` gives it (TZ and zone files).
+fn local_offset(secs: i64) -> (i32, bool) {
+    let tm = crate::time::localtime(secs);
+    (i32::try_from(tm.utc_offset).unwrap_or(0), tm.is_dst)
 }
 
 /// A time of day, Python's `atTime` (a `datetime.time`).
@@ -260,34 +219,18 @@ struct Tm {
     dst: bool,
 }
 
-/// Seconds since the epoch to a UTC calendar time (proleptic Gregorian).
+/// Seconds since the epoch to a UTC calendar time.
 fn gmtime(secs: i64) -> Tm {
-    let days = secs.div_euclid(DAY);
-    let rem = secs.rem_euclid(DAY);
-    // Shift the epoch to 0000-03-01 so leap days fall at the end of a year.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let t = crate::time::gmtime(secs);
     Tm {
-        year,
-        month,
-        day,
-        hour: rem / 3600,
-        minute: rem / 60 % 60,
-        second: rem % 60,
-        // 1970-01-01 was a Thursday.
-        weekday: (days + 3).rem_euclid(7),
+        year: t.year,
+        month: t.month.into(),
+        day: t.day.into(),
+        hour: t.hour.into(),
+        minute: t.minute.into(),
+        second: t.second.into(),
+        // struct_time counts weekdays from Monday, C's tm from Sunday.
+        weekday: (i64::from(t.weekday) + 6) % 7,
         dst: false,
     }
 }
@@ -613,22 +556,6 @@ mod tests {
                 (y, mo, d, h, mi, s, wd),
                 "{secs}"
             );
-        }
-    }
-
-    #[test]
-    fn fixed_tz_offsets() {
-        for (tz, expected) in [
-            ("UTC", None),
-            ("UTC0", Some(0)),
-            ("EST5", Some(-5 * 3600)),
-            ("JST-9", Some(9 * 3600)),
-            ("<+0330>-3:30", Some(3 * 3600 + 1800)),
-            ("EST5EDT", None),
-            ("Europe/Paris", None),
-            ("X1", None),
-        ] {
-            assert_eq!(fixed_tz_offset(tz), expected, "{tz}");
         }
     }
 

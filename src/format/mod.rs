@@ -1,0 +1,652 @@
+//! Formatters: Python's `logging.Formatter`, compiled once per format.
+//!
+//! A format string is parsed at construction into literal text and fields,
+//! each with its conversion checked against the field's Python type, so
+//! formatting a record only walks that list (no parsing, no allocation
+//! beyond the output; `asctime` is formatted once per second per thread).
+//!
+//! Errors follow CPython. With `validate` (the default) the format is first
+//! checked as `logging` checks it, with its messages. Then, with or without
+//! `validate`, whatever Python would raise while formatting *every* record
+//! (an unknown field, `%(name)d`, `{levelno:s}`, a bad `$` placeholder) is
+//! reported at construction, with the message Python would print then,
+//! instead of failing on each record.
+//!
+//! Where we differ from CPython, on purpose:
+//! - `%` conversions without a `(key)`, `{a.b}` / `{a[0]}` lookups and
+//!   nested `{a:{b}}` specs are rejected (Python formats the whole record
+//!   dict, or looks attributes up at run time).
+//! - `%c` takes an int or a one-character default; on a record's string
+//!   field it is rejected (Python accepts it only when the value happens
+//!   to be one character). An int that is no code point gives U+FFFD
+//!   where Python raises.
+//! - Widths and precisions above 10 000 are rejected.
+//! - `exc_info`, `exc_text`, `stack_info` and `taskName` are `None` (as on
+//!   a record's first formatting), `args` is `()`, `msg` is the message.
+//! - `TZ` and the zone file are read once, at the first local time.
+
+mod brace;
+mod dollar;
+mod fields;
+mod number;
+mod pad;
+mod percent;
+mod spec;
+
+use crate::record::Record;
+use crate::time;
+use fields::{Attr, Value};
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// Largest width or precision a format may ask for (Python allows any,
+/// limited by memory; a config from the wire must not make us allocate
+/// gigabytes per record).
+pub(crate) const LIMIT: usize = 10_000;
+
+/// The format string's style, as Python's `style` argument: `'%'`, `'{'`
+/// or `'$'`.
+///
+/// ```
+/// assert_eq!(loglisten::Style::parse("{").unwrap(), loglisten::Style::Brace);
+/// assert_eq!(loglisten::Style::Dollar.as_str(), "$");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Style {
+    /// `%(name)s`, printf-style.
+    #[default]
+    Percent,
+    /// `{name}`, `str.format` style.
+    Brace,
+    /// `$name`, `string.Template` style.
+    Dollar,
+}
+
+impl Style {
+    /// The style named by `%`, `{` or `$`, with Python's error otherwise.
+    pub fn parse(text: &str) -> Result<Style, FormatError> {
+        match text {
+            "%" => Ok(Style::Percent),
+            "{" => Ok(Style::Brace),
+            "$" => Ok(Style::Dollar),
+            _ => Err(FormatError("Style must be one of: %,{,$".to_string())),
+        }
+    }
+
+    /// The style's character, as Python spells it.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Style::Percent.as_str(), "%");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Percent => "%",
+            Style::Brace => "{",
+            Style::Dollar => "$",
+        }
+    }
+
+    /// The format used when none is given: `%(message)s`, `{message}` or
+    /// `${message}`.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Style::Brace.default_format(), "{message}");
+    /// ```
+    pub fn default_format(self) -> &'static str {
+        match self {
+            Style::Percent => "%(message)s",
+            Style::Brace => "{message}",
+            Style::Dollar => "${message}",
+        }
+    }
+}
+
+/// A format string that failed to compile or validate; the message is
+/// CPython's.
+///
+/// ```
+/// let e = loglisten::Formatter::new("%(asctime)").unwrap_err();
+/// assert_eq!(e.to_string(), "Invalid format '%(asctime)' for '%' style");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatError(pub(crate) String);
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// One compiled piece of a format.
+#[derive(Clone, Debug)]
+pub(crate) enum Segment {
+    Literal(Box<str>),
+    /// `str(value)`: `%(x)s`, `{x}`, `$x`.
+    Plain(Attr),
+    Percent(Attr, percent::PercentSpec),
+    Brace(Attr, Box<brace::BraceSpec>),
+}
+
+/// Segments being built; adjacent literal text is merged.
+#[derive(Debug, Default)]
+pub(crate) struct Compiled {
+    segments: Vec<Segment>,
+    text: String,
+}
+
+impl Compiled {
+    pub(crate) fn literal(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    pub(crate) fn literal_char(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    pub(crate) fn push(&mut self, segment: Segment) {
+        self.flush();
+        self.segments.push(segment);
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            let text = std::mem::take(&mut self.text);
+            self.segments.push(Segment::Literal(text.into_boxed_str()));
+        }
+    }
+
+    fn finish(mut self) -> Vec<Segment> {
+        self.flush();
+        self.segments
+    }
+}
+
+/// Appends Python's `str(value)`.
+pub(crate) fn push_str_value(value: &Value, out: &mut String) {
+    match value {
+        Value::Str(s) => out.push_str(s),
+        Value::Int(n) => number::push_int(*n, out),
+        Value::Float(x) => number::push_float_repr(*x, out),
+        Value::None => out.push_str("None"),
+        Value::Tuple => out.push_str("()"),
+    }
+}
+
+/// Turns records into text, like Python's `logging.Formatter`. Cheap to
+/// clone; the default formats `%(message)s`.
+///
+/// The fields are a `LogRecord`'s: `asctime`, `created`, `msecs`,
+/// `relativeCreated`, `levelname`, `levelno`, `name`, `message`, `msg`
+/// (the message too), `thread`, `threadName`, `process`, `processName`
+/// (`MainProcess`), `module`, `filename`, `pathname`, `lineno`, `funcName`,
+/// and `args` (`()`), `exc_info`, `exc_text`, `stack_info`, `taskName`
+/// (all `None`, as in a record's first formatting). Any other field must
+/// come from `defaults`. The record's error text is appended on a new
+/// line, as Python appends `exc_text`.
+///
+/// ```
+/// use loglisten::{Formatter, Level, Record};
+/// let f = Formatter::default();
+/// let r = Record::new("app", Level::INFO, "ready");
+/// assert_eq!(f.format_to_string(&r), "ready");
+/// let f = Formatter::new("%(levelname)-8s|%(name)s|%(lineno)03d").unwrap();
+/// assert_eq!(f.format_to_string(&r), "INFO    |app|000");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Formatter {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    fmt: String,
+    datefmt: Option<String>,
+    style: Style,
+    validate: bool,
+    utc: bool,
+    defaults: Vec<(String, String)>,
+    segments: Vec<Segment>,
+    uses_time: bool,
+    /// Identifies this formatter's settings in the per-thread time cache.
+    id: u64,
+}
+
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for Formatter {
+    fn default() -> Formatter {
+        static DEFAULT: OnceLock<Arc<Inner>> = OnceLock::new();
+        let inner = DEFAULT.get_or_init(|| {
+            Arc::new(Inner {
+                fmt: Style::Percent.default_format().to_string(),
+                datefmt: None,
+                style: Style::Percent,
+                validate: true,
+                utc: false,
+                defaults: Vec::new(),
+                segments: vec![Segment::Plain(Attr::Message)],
+                uses_time: false,
+                id: next_id(),
+            })
+        });
+        Formatter {
+            inner: Arc::clone(inner),
+        }
+    }
+}
+
+/// Options for a [`Formatter`], as the arguments of Python's
+/// `logging.Formatter(fmt, datefmt, style, validate, defaults=...)`, plus
+/// `utc` (Python's `converter = time.gmtime`).
+///
+/// ```
+/// use loglisten::{Formatter, Level, Record, Style};
+/// use std::time::{Duration, UNIX_EPOCH};
+/// let f = Formatter::builder()
+///     .fmt("{asctime} {levelname:<5} [{app}] {message}")
+///     .style(Style::Brace)
+///     .datefmt("%H:%M:%S")
+///     .default_value("app", "demo")
+///     .utc(true)
+///     .build()
+///     .unwrap();
+/// let r = Record::new("x", Level::INFO, "up")
+///     .with_created(UNIX_EPOCH + Duration::from_secs(3_723));
+/// assert_eq!(f.format_to_string(&r), "01:02:03 INFO  [demo] up");
+/// ```
+#[derive(Clone, Debug)]
+pub struct FormatterBuilder {
+    fmt: Option<String>,
+    datefmt: Option<String>,
+    style: Style,
+    validate: bool,
+    utc: bool,
+    defaults: Vec<(String, String)>,
+}
+
+impl Default for FormatterBuilder {
+    fn default() -> FormatterBuilder {
+        FormatterBuilder {
+            fmt: None,
+            datefmt: None,
+            style: Style::Percent,
+            validate: true,
+            utc: false,
+            defaults: Vec::new(),
+        }
+    }
+}
+
+impl FormatterBuilder {
+    /// The format string; unset or empty means the style's default.
+    ///
+    /// ```
+    /// let f = loglisten::Formatter::builder().fmt("%(name)s").build().unwrap();
+    /// assert_eq!(f.fmt(), "%(name)s");
+    /// ```
+    pub fn fmt(mut self, fmt: impl Into<String>) -> Self {
+        self.fmt = Some(fmt.into());
+        self
+    }
+
+    /// The `time.strftime` format of `asctime`; unset or empty means
+    /// `%Y-%m-%d %H:%M:%S,mmm`.
+    ///
+    /// ```
+    /// let f = loglisten::Formatter::builder().datefmt("%H:%M").build().unwrap();
+    /// assert_eq!(f.datefmt(), Some("%H:%M"));
+    /// ```
+    pub fn datefmt(mut self, datefmt: impl Into<String>) -> Self {
+        self.datefmt = Some(datefmt.into());
+        self
+    }
+
+    /// The style (default `%`).
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Style};
+    /// let f = Formatter::builder().style(Style::Dollar).fmt("$name").build().unwrap();
+    /// assert_eq!(f.style(), Style::Dollar);
+    /// ```
+    pub fn style(mut self, style: Style) -> Self {
+        self.style = style;
+        self
+    }
+
+    /// Whether to check the format as `validate=True` does (the default).
+    /// Formats that would fail on every record are rejected either way.
+    ///
+    /// ```
+    /// use loglisten::Formatter;
+    /// assert!(Formatter::builder().fmt("plain").build().is_err());
+    /// assert!(Formatter::builder().fmt("plain").validate(false).build().is_ok());
+    /// ```
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.validate = validate;
+        self
+    }
+
+    /// Times in UTC (`time.gmtime`) instead of local time.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::builder().fmt("%(asctime)s").utc(true).build().unwrap();
+    /// let r = Record::new("a", Level::INFO, "").with_created(std::time::UNIX_EPOCH);
+    /// assert_eq!(f.format_to_string(&r), "1970-01-01 00:00:00,000");
+    /// ```
+    pub fn utc(mut self, utc: bool) -> Self {
+        self.utc = utc;
+        self
+    }
+
+    /// A value for a field records lack (Python's `defaults`); a record's
+    /// own attribute wins over a default of the same name.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::builder().fmt("%(app)s: %(message)s")
+    ///     .default_value("app", "shop").build().unwrap();
+    /// assert_eq!(f.format_to_string(&Record::new("a", Level::INFO, "hi")), "shop: hi");
+    /// ```
+    pub fn default_value(mut self, field: impl Into<String>, value: impl Into<String>) -> Self {
+        let field = field.into();
+        let value = value.into();
+        match self.defaults.iter_mut().find(|(k, _)| *k == field) {
+            Some(slot) => slot.1 = value,
+            None => self.defaults.push((field, value)),
+        }
+        self
+    }
+
+    /// Compiles the formatter, with CPython's error for a bad format.
+    ///
+    /// ```
+    /// let e = loglisten::Formatter::builder().fmt("{name:d}")
+    ///     .style(loglisten::Style::Brace).build().unwrap_err();
+    /// assert_eq!(e.to_string(), "Unknown format code 'd' for object of type 'str'");
+    /// ```
+    pub fn build(self) -> Result<Formatter, FormatError> {
+        let fmt = match self.fmt {
+            Some(fmt) if !fmt.is_empty() => fmt,
+            _ => self.style.default_format().to_string(),
+        };
+        if self.validate {
+            match self.style {
+                Style::Percent => percent::validate(&fmt)?,
+                Style::Brace => brace::validate(&fmt)?,
+                Style::Dollar => dollar::validate(&fmt)?,
+            }
+        }
+        let compiled = match self.style {
+            Style::Percent => percent::compile(&fmt, &self.defaults)?,
+            Style::Brace => brace::compile(&fmt, &self.defaults)?,
+            Style::Dollar => dollar::compile(&fmt, &self.defaults)?,
+        };
+        let segments = compiled.finish();
+        let uses_time = segments.iter().any(|s| match s {
+            Segment::Plain(a) | Segment::Percent(a, _) | Segment::Brace(a, _) => {
+                *a == Attr::Asctime
+            }
+            Segment::Literal(_) => false,
+        });
+        if uses_time {
+            if let Some(datefmt) = &self.datefmt {
+                time::check_format(datefmt).map_err(|e| FormatError(e.to_string()))?;
+            }
+        }
+        Ok(Formatter {
+            inner: Arc::new(Inner {
+                fmt,
+                datefmt: self.datefmt,
+                style: self.style,
+                validate: self.validate,
+                utc: self.utc,
+                defaults: self.defaults,
+                segments,
+                uses_time,
+                id: next_id(),
+            }),
+        })
+    }
+}
+
+/// The last formatted second per formatter, per thread, so the date is
+/// formatted once per second rather than per record.
+struct TimeCache {
+    entries: [(u64, i64, usize, String); 4],
+    next: usize,
+}
+
+thread_local! {
+    static TIMES: RefCell<TimeCache> = RefCell::new(TimeCache {
+        entries: Default::default(),
+        next: 0,
+    });
+}
+
+impl Formatter {
+    /// A `%`-style formatter for `fmt`, validated as Python's
+    /// `logging.Formatter(fmt)` is.
+    ///
+    /// ```
+    /// let e = loglisten::Formatter::new("%(nope)s").unwrap_err();
+    /// assert_eq!(e.to_string(), "Formatting field not found in record: 'nope'");
+    /// ```
+    pub fn new(fmt: &str) -> Result<Formatter, FormatError> {
+        Formatter::builder().fmt(fmt).build()
+    }
+
+    /// Options beyond a `%`-style format: style, datefmt, defaults, UTC.
+    ///
+    /// ```
+    /// let f = loglisten::Formatter::builder().style(loglisten::Style::Dollar).build().unwrap();
+    /// assert_eq!(f.fmt(), "${message}");
+    /// ```
+    pub fn builder() -> FormatterBuilder {
+        FormatterBuilder::default()
+    }
+
+    /// The format string (the style's default when none was given).
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Formatter::default().fmt(), "%(message)s");
+    /// ```
+    pub fn fmt(&self) -> &str {
+        &self.inner.fmt
+    }
+
+    /// The date format, as given.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Formatter::default().datefmt(), None);
+    /// ```
+    pub fn datefmt(&self) -> Option<&str> {
+        self.inner.datefmt.as_deref()
+    }
+
+    /// The style.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::Formatter::default().style(), loglisten::Style::Percent);
+    /// ```
+    pub fn style(&self) -> Style {
+        self.inner.style
+    }
+
+    /// Whether the format was validated as `validate=True` does.
+    ///
+    /// ```
+    /// assert!(loglisten::Formatter::default().validates());
+    /// ```
+    pub fn validates(&self) -> bool {
+        self.inner.validate
+    }
+
+    /// Whether times are shown in UTC rather than local time.
+    ///
+    /// ```
+    /// assert!(!loglisten::Formatter::default().utc());
+    /// ```
+    pub fn utc(&self) -> bool {
+        self.inner.utc
+    }
+
+    /// The `defaults`, in the order given.
+    ///
+    /// ```
+    /// let f = loglisten::Formatter::builder().default_value("k", "v").build().unwrap();
+    /// assert_eq!(f.defaults(), &[("k".to_string(), "v".to_string())]);
+    /// ```
+    pub fn defaults(&self) -> &[(String, String)] {
+        &self.inner.defaults
+    }
+
+    /// Whether the format shows `asctime` (Python's `usesTime`).
+    ///
+    /// ```
+    /// assert!(loglisten::Formatter::new("%(asctime)s").unwrap().uses_time());
+    /// ```
+    pub fn uses_time(&self) -> bool {
+        self.inner.uses_time
+    }
+
+    /// Appends the formatted record to `out` (no terminator), followed by
+    /// the attached error's text on a new line, as Python appends exc_text.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::new("%(levelname)s:%(message)s").unwrap();
+    /// let mut out = String::new();
+    /// f.format(&Record::new("a", Level::WARNING, "low disk"), &mut out);
+    /// assert_eq!(out, "WARNING:low disk");
+    /// ```
+    pub fn format(&self, record: &Record, out: &mut String) {
+        let start = out.len();
+        if self.inner.uses_time {
+            TIMES.with(|cache| match cache.try_borrow_mut() {
+                Ok(mut cache) => {
+                    let asctime = cache.get(&self.inner, record);
+                    self.inner.write(record, asctime, out);
+                }
+                Err(_) => {
+                    let mut asctime = String::new();
+                    self.inner.asctime(record, &mut asctime);
+                    self.inner.write(record, &asctime, out);
+                }
+            });
+        } else {
+            self.inner.write(record, "", out);
+        }
+        if let Some(text) = record.error_text() {
+            if !out[start..].ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&text);
+        }
+    }
+
+    /// The formatted record as a new string.
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Level, Record};
+    /// let f = Formatter::new("%(levelno)03d").unwrap();
+    /// assert_eq!(f.format_to_string(&Record::new("a", Level::DEBUG, "")), "010");
+    /// ```
+    pub fn format_to_string(&self, record: &Record) -> String {
+        let mut out = String::new();
+        self.format(record, &mut out);
+        out
+    }
+}
+
+fn seconds(record: &Record) -> i64 {
+    i64::try_from(record.created_since_epoch().as_secs()).unwrap_or(i64::MAX)
+}
+
+impl TimeCache {
+    fn get(&mut self, inner: &Inner, record: &Record) -> &str {
+        let secs = seconds(record);
+        let found = self
+            .entries
+            .iter()
+            .position(|(id, s, _, _)| *id == inner.id && *s == secs);
+        let slot = match found {
+            Some(slot) => slot,
+            None => {
+                let slot = self.next;
+                self.next = (self.next + 1) % self.entries.len();
+                let entry = &mut self.entries[slot];
+                entry.3.clear();
+                inner.date(secs, &mut entry.3);
+                *entry = (inner.id, secs, entry.3.len(), std::mem::take(&mut entry.3));
+                slot
+            }
+        };
+        let (_, _, len, text) = &mut self.entries[slot];
+        text.truncate(*len);
+        inner.append_msecs(record, text);
+        text
+    }
+}
+
+impl Inner {
+    fn custom_datefmt(&self) -> Option<&str> {
+        self.datefmt.as_deref().filter(|d| !d.is_empty())
+    }
+
+    /// The part of asctime that depends only on the second.
+    fn date(&self, secs: i64, out: &mut String) {
+        let tm = if self.utc {
+            time::gmtime(secs)
+        } else {
+            time::localtime(secs)
+        };
+        let format = self.custom_datefmt().unwrap_or("%Y-%m-%d %H:%M:%S");
+        time::strftime(format, &tm, out);
+    }
+
+    /// Python's `default_msec_format` `%s,%03d`, without a custom datefmt.
+    fn append_msecs(&self, record: &Record, out: &mut String) {
+        if self.custom_datefmt().is_none() {
+            let ms = record.msecs() as u32;
+            out.push(',');
+            out.push(char::from(b'0' + (ms / 100 % 10) as u8));
+            out.push(char::from(b'0' + (ms / 10 % 10) as u8));
+            out.push(char::from(b'0' + (ms % 10) as u8));
+        }
+    }
+
+    /// Python's `formatTime`.
+    fn asctime(&self, record: &Record, out: &mut String) {
+        self.date(seconds(record), out);
+        self.append_msecs(record, out);
+    }
+
+    fn write(&self, record: &Record, asctime: &str, out: &mut String) {
+        for segment in &self.segments {
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::Plain(attr) => match attr {
+                    Attr::Asctime => out.push_str(asctime),
+                    Attr::Message => out.push_str(record.message()),
+                    Attr::Name => out.push_str(record.name()),
+                    Attr::LevelName => out.push_str(&record.level_name()),
+                    attr => push_str_value(&attr.value(record, asctime), out),
+                },
+                Segment::Percent(attr, spec) => {
+                    percent::render(spec, &attr.value(record, asctime), out)
+                }
+                Segment::Brace(attr, spec) => {
+                    brace::render(spec, &attr.value(record, asctime), out)
+                }
+            }
+        }
+    }
+}
