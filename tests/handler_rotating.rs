@@ -401,7 +401,7 @@ proptest! {
         let mut h = RotatingFileHandler::new(settings).unwrap();
         let mut expected = String::new();
         for (i, length) in lengths.iter().enumerate() {
-            let text: String = std::iter::repeat(char::from(b'a' + (i % 26) as u8)).take(*length).collect();
+            let text: String = std::iter::repeat_n(char::from(b'a' + (i % 26) as u8), *length).collect();
             emit(&mut h, &text);
             expected.push_str(&text);
             expected.push('\n');
