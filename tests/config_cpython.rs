@@ -100,7 +100,12 @@ fn cpython_test_configs_give_the_same_output() {
         loglisten::shutdown();
         let ours = std::fs::read_to_string(&path).unwrap_or_default();
         let python_ok = case.get("ok").and_then(|v| v.as_bool()).unwrap();
-        assert_eq!(applied.is_ok(), python_ok, "{kind} {name}: CPython said {:?}, we said {applied:?}", field("error"));
+        assert_eq!(
+            applied.is_ok(),
+            python_ok,
+            "{kind} {name}: CPython said {:?}, we said {applied:?}",
+            field("error")
+        );
         if python_ok {
             assert_eq!(ours, field("output"), "{kind} {name}: output differs");
         } else {
@@ -115,7 +120,10 @@ fn cpython_test_configs_give_the_same_output() {
         compared += 1;
     }
     eprintln!("compared {compared} CPython test configs; CPython half-applied {half_applied_by_cpython:?}");
-    assert!(half_applied_by_cpython.contains(&"dict config2b".to_string()), "the half-applied case is exercised");
+    assert!(
+        half_applied_by_cpython.contains(&"dict config2b".to_string()),
+        "the half-applied case is exercised"
+    );
     assert!(
         compared >= 20,
         "expected the bulk of CPython's configs, got {compared}"
