@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 /// Timings of one benchmark: per-iteration times of `samples` samples.
 #[derive(Debug)]
 pub struct Stats {
-    pub median: Duration,
-    pub min: Duration,
-    pub max: Duration,
+    /// Seconds per iteration (f64: a `Duration` would round below 1 ns).
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
     pub samples: usize,
     pub iterations: u64,
 }
@@ -32,16 +33,16 @@ pub fn measure<R>(samples: usize, sample_time: Duration, mut f: impl FnMut() -> 
         }
         iterations *= 2;
     }
-    let mut times: Vec<Duration> = (0..samples.max(1))
+    let mut times: Vec<f64> = (0..samples.max(1))
         .map(|_| {
             let start = Instant::now();
             for _ in 0..iterations {
                 black_box(f());
             }
-            Duration::from_secs_f64(start.elapsed().as_secs_f64() / iterations as f64)
+            start.elapsed().as_secs_f64() / iterations as f64
         })
         .collect();
-    times.sort();
+    times.sort_by(f64::total_cmp);
     Stats {
         median: times[times.len() / 2],
         min: times[0],
@@ -55,23 +56,29 @@ pub fn measure<R>(samples: usize, sample_time: Duration, mut f: impl FnMut() -> 
 /// median MB/s with the range over the samples.
 #[allow(dead_code)]
 pub fn report_throughput(name: &str, bytes: usize, stats: &Stats) {
-    let mbps = |d: Duration| bytes as f64 / d.as_secs_f64() / 1e6;
+    let mbps = |secs: f64| bytes as f64 / secs / 1e6;
     println!(
-        "{name:<32} {:>8.1} MB/s median  ({:.1} .. {:.1})  {:>10.2?}/iter  [{} samples x {} iters]",
+        "{name:<32} {:>8.1} MB/s median  ({:.1} .. {:.1})  {:>10.0} ns/iter  [{} samples x {} iters]",
         mbps(stats.median),
         mbps(stats.max),
         mbps(stats.min),
-        stats.median,
+        stats.median * 1e9,
         stats.samples,
         stats.iterations,
     );
 }
 
-/// Prints the median time per iteration with the range over the samples.
+/// Prints the median time per iteration in nanoseconds with the range
+/// over the samples.
 #[allow(dead_code)]
 pub fn report_time(name: &str, stats: &Stats) {
+    let ns = |secs: f64| secs * 1e9;
     println!(
-        "{name:<44} {:>10.2?} median  ({:.2?} .. {:.2?})  [{} samples x {} iters]",
-        stats.median, stats.min, stats.max, stats.samples, stats.iterations,
+        "{name:<44} {:>10.2} ns median  ({:.2} .. {:.2})  [{} samples x {} iters]",
+        ns(stats.median),
+        ns(stats.min),
+        ns(stats.max),
+        stats.samples,
+        stats.iterations,
     );
 }
