@@ -1,9 +1,14 @@
 //! dictConfig: a JSON value to a [`Config`], with CPython's rules for
 //! `version`, `incremental`, `cfg://` and `ext://`.
+//!
+//! Entries are read in place; a copy is made only of an entry that holds a
+//! `cfg://` or `ext://` string, and error paths are spelled out only when
+//! there is an error.
 
 use super::{Config, ConfigError, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
 use crate::json::{Map, Value};
 use crate::level::Level;
+use std::borrow::Cow;
 
 /// How many `cfg://` references may chain before we call it a cycle.
 const MAX_REFERENCE_DEPTH: usize = 16;
@@ -39,30 +44,34 @@ pub(crate) fn read(value: &Value) -> Result<Config, ConfigError> {
     if !incremental {
         // An incremental configuration ignores formatters and filters.
         for (name, entry) in reader.section("formatters")? {
-            let spec = reader.formatter(&name, &entry)?;
-            config.formatters.push((name, spec));
+            config
+                .formatters
+                .push((name.to_string(), reader.formatter(name, entry)?));
         }
         for (name, entry) in reader.section("filters")? {
-            let spec = reader.filter(&name, &entry)?;
-            config.filters.push((name, spec));
+            config
+                .filters
+                .push((name.to_string(), reader.filter(name, entry)?));
         }
     }
     let mut handlers = reader.section("handlers")?;
     // CPython builds handlers in sorted order (the order files appear in).
-    handlers.sort_by(|a, b| a.0.cmp(&b.0));
+    handlers.sort_by(|a, b| a.0.cmp(b.0));
     for (name, entry) in handlers {
-        let spec = reader.handler(&name, &entry, incremental)?;
-        config.handlers.push((name, spec));
+        config
+            .handlers
+            .push((name.to_string(), reader.handler(name, entry, incremental)?));
     }
     for (name, entry) in reader.section("loggers")? {
-        let spec = reader.logger("loggers", &name, &entry)?;
-        config.loggers.push((name, spec));
+        config.loggers.push((
+            name.to_string(),
+            reader.logger(&format!("loggers.{name}"), entry)?,
+        ));
     }
     if let Some(root) = top.get("root") {
-        let root = reader.convert(root, "root")?;
-        // CPython: `if root:` skips an empty dict.
-        if root.as_object().is_some_and(|m| !m.is_empty()) {
-            config.root = Some(reader.logger("root", "", &root)?);
+        // CPython: `if root:` skips an empty dict (or null).
+        if truthy(reader.resolve(root, "root", 0)?.as_ref()) {
+            config.root = Some(reader.logger("root", root)?);
         }
     }
     Ok(config)
@@ -100,6 +109,25 @@ fn python_str(value: &Value) -> String {
     }
 }
 
+/// An error at `path.key`.
+fn at(path: &str, key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError::new(format!("{path}.{key}"), message)
+}
+
+/// Whether any string in `value` is a `cfg://` or `ext://` reference.
+fn has_reference(value: &Value) -> bool {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::String(s) if s.starts_with("cfg://") || s.starts_with("ext://") => return true,
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(map) => stack.extend(map.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    false
+}
+
 struct Reader<'a> {
     top: &'a Map,
 }
@@ -107,74 +135,65 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A top-level section (`formatters`, `handlers` …) as its entries; a
     /// section may itself be a `cfg://` reference, as CPython allows.
-    fn section(&self, key: &str) -> Result<Vec<(String, Value)>, ConfigError> {
+    fn section(&self, key: &str) -> Result<Vec<(&'a str, &'a Value)>, ConfigError> {
         let value = match self.top.get(key) {
             None | Some(Value::Null) => return Ok(Vec::new()),
-            Some(Value::String(s)) if s.starts_with("cfg://") => {
-                let rest = &s["cfg://".len()..];
-                self.lookup(s, rest).map_err(|m| ConfigError::new(key, m))?
-            }
+            Some(Value::String(s)) if s.starts_with("cfg://") => self
+                .lookup(s, &s["cfg://".len()..])
+                .map_err(|m| ConfigError::new(key, m))?,
             Some(value) => value,
         };
         match value {
-            Value::Object(map) => Ok(map
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect()),
+            Value::Object(map) => Ok(map.iter().collect()),
             _ => Err(ConfigError::new(key, "must be an object")),
         }
     }
 
-    /// Resolves `cfg://` and `ext://` strings anywhere in `value`, as
-    /// CPython's converting containers do on access.
-    fn convert(&self, value: &Value, path: &str) -> Result<Value, ConfigError> {
-        self.convert_depth(value, path, 0)
-    }
-
-    fn convert_depth(&self, value: &Value, path: &str, depth: usize) -> Result<Value, ConfigError> {
+    /// `value` with `cfg://` and `ext://` strings resolved anywhere in it,
+    /// as CPython's converting containers do on access; borrowed when
+    /// there is nothing to resolve.
+    fn resolve(
+        &self,
+        value: &'a Value,
+        path: &str,
+        depth: usize,
+    ) -> Result<Cow<'a, Value>, ConfigError> {
         if depth > MAX_REFERENCE_DEPTH {
             return Err(ConfigError::new(
                 path,
                 "cfg:// references nest too deeply (a cycle?)",
             ));
         }
+        if !has_reference(value) {
+            return Ok(Cow::Borrowed(value));
+        }
         match value {
-            Value::String(s) => {
-                if let Some(rest) = s.strip_prefix("cfg://") {
-                    let target = self
-                        .lookup(s, rest)
-                        .map_err(|m| ConfigError::new(path, m))?;
-                    return self.convert_depth(target, path, depth + 1);
+            Value::String(s) => match (s.strip_prefix("cfg://"), s.strip_prefix("ext://")) {
+                (Some(rest), _) => {
+                    let target = self.lookup(s, rest).map_err(|m| ConfigError::new(path, m))?;
+                    self.resolve(target, path, depth + 1)
                 }
-                if let Some(rest) = s.strip_prefix("ext://") {
-                    return match rest {
-                        "sys.stdout" | "sys.stderr" => Ok(value.clone()),
-                        _ => Err(ConfigError::new(
-                            path,
-                            format!("cannot resolve '{s}': only ext://sys.stdout and ext://sys.stderr are known (nothing is imported)"),
-                        )),
-                    };
-                }
-                Ok(value.clone())
-            }
+                (_, Some("sys.stdout" | "sys.stderr")) => Ok(Cow::Borrowed(value)),
+                _ => Err(ConfigError::new(
+                    path,
+                    format!("cannot resolve '{s}': only ext://sys.stdout and ext://sys.stderr are known (nothing is imported)"),
+                )),
+            },
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    out.push(self.convert_depth(item, &format!("{path}[{i}]"), depth)?);
+                    out.push(self.resolve(item, &format!("{path}[{i}]"), depth)?.into_owned());
                 }
-                Ok(Value::Array(out.into()))
+                Ok(Cow::Owned(Value::Array(out.into())))
             }
             Value::Object(map) => {
                 let mut out = Map::new();
                 for (k, v) in map.iter() {
-                    out.insert(
-                        k.to_string(),
-                        self.convert_depth(v, &format!("{path}.{k}"), depth)?,
-                    );
+                    out.insert(k.to_string(), self.resolve(v, &format!("{path}.{k}"), depth)?.into_owned());
                 }
-                Ok(Value::Object(out))
+                Ok(Cow::Owned(Value::Object(out)))
             }
-            other => Ok(other.clone()),
+            _ => Ok(Cow::Borrowed(value)),
         }
     }
 
@@ -217,28 +236,27 @@ impl<'a> Reader<'a> {
         Ok(current)
     }
 
-    fn entry(&self, entry: &Value, path: &str) -> Result<Map, ConfigError> {
-        match self.convert(entry, path)? {
-            Value::Object(map) => Ok(map),
+    /// An entry of a section, resolved, which must be an object.
+    fn entry(&self, entry: &'a Value, path: &str) -> Result<Cow<'a, Map>, ConfigError> {
+        match self.resolve(entry, path, 0)? {
+            Cow::Borrowed(Value::Object(map)) => Ok(Cow::Borrowed(map)),
+            Cow::Owned(Value::Object(map)) => Ok(Cow::Owned(map)),
             _ => Err(ConfigError::new(path, "must be an object")),
         }
     }
 
-    fn formatter(&self, name: &str, entry: &Value) -> Result<FormatterSpec, ConfigError> {
+    fn formatter(&self, name: &str, entry: &'a Value) -> Result<FormatterSpec, ConfigError> {
         let path = format!("formatters.{name}");
         let map = self.entry(entry, &path)?;
         if let Some(factory) = map.get("()") {
-            return custom(factory, &map, &path)
-                .map(|(factory, kwargs)| FormatterSpec::Custom { factory, kwargs });
+            let (factory, kwargs) = custom(factory, &map, &path)?;
+            return Ok(FormatterSpec::Custom { factory, kwargs });
         }
         let text = |key: &str| -> Result<Option<String>, ConfigError> {
             match map.get(key) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(ConfigError::new(
-                    format!("{path}.{key}"),
-                    "must be a string",
-                )),
+                Some(_) => Err(at(&path, key, "must be a string")),
             }
         };
         if let Some(class) = text("class")?.filter(|c| c != "logging.Formatter") {
@@ -264,12 +282,7 @@ impl<'a> Reader<'a> {
                     )
                 })
                 .collect(),
-            Some(_) => {
-                return Err(ConfigError::new(
-                    format!("{path}.defaults"),
-                    "must be an object",
-                ))
-            }
+            Some(_) => return Err(at(&path, "defaults", "must be an object")),
         };
         Ok(FormatterSpec::Standard {
             format: text("format")?,
@@ -280,29 +293,29 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn filter(&self, name: &str, entry: &Value) -> Result<FilterSpec, ConfigError> {
+    fn filter(&self, name: &str, entry: &'a Value) -> Result<FilterSpec, ConfigError> {
         let path = format!("filters.{name}");
         let map = self.entry(entry, &path)?;
         if let Some(factory) = map.get("()") {
-            return custom(factory, &map, &path)
-                .map(|(factory, kwargs)| FilterSpec::Custom { factory, kwargs });
+            let (factory, kwargs) = custom(factory, &map, &path)?;
+            return Ok(FilterSpec::Custom { factory, kwargs });
         }
         match map.get("name") {
             None => Ok(FilterSpec::Name(String::new())),
             Some(Value::String(s)) => Ok(FilterSpec::Name(s.clone())),
-            Some(_) => Err(ConfigError::new(format!("{path}.name"), "must be a string")),
+            Some(_) => Err(at(&path, "name", "must be a string")),
         }
     }
 
     fn handler(
         &self,
         name: &str,
-        entry: &Value,
+        entry: &'a Value,
         incremental: bool,
     ) -> Result<HandlerSpec, ConfigError> {
         let path = format!("handlers.{name}");
         let map = self.entry(entry, &path)?;
-        let level = optional_level(map.get("level"), &format!("{path}.level"))?;
+        let level = optional_level(map.get("level"), &path, "level")?;
         if incremental {
             // Only the level of an existing handler changes.
             return Ok(HandlerSpec {
@@ -314,32 +327,24 @@ impl<'a> Reader<'a> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.is_empty() => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                return Err(ConfigError::new(
-                    format!("{path}.formatter"),
-                    "must be a string",
-                ))
-            }
+            Some(_) => return Err(at(&path, "formatter", "must be a string")),
         };
-        let filters = names(map.get("filters"), &format!("{path}.filters"))?;
+        let filters = names(map.get("filters"), &path, "filters")?;
         let class = match (map.get("()"), map.get("class")) {
             (Some(Value::String(f)), _) => f.clone(),
             (Some(_), _) => {
-                return Err(ConfigError::new(
-                    format!("{path}.()"),
+                return Err(at(
+                    &path,
+                    "()",
                     "must be a string naming a registered factory",
                 ))
             }
             (None, Some(Value::String(c))) => c.clone(),
-            (None, Some(_)) => {
-                return Err(ConfigError::new(
-                    format!("{path}.class"),
-                    "must be a string",
-                ))
-            }
+            (None, Some(_)) => return Err(at(&path, "class", "must be a string")),
             (None, None) => {
-                return Err(ConfigError::new(
-                    format!("{path}.class"),
+                return Err(at(
+                    &path,
+                    "class",
                     "missing: a handler needs a class or a '()' factory",
                 ))
             }
@@ -353,8 +358,9 @@ impl<'a> Reader<'a> {
                 continue;
             }
             if !valid_ident(key) {
-                return Err(ConfigError::new(
-                    format!("{path}.{key}"),
+                return Err(at(
+                    &path,
+                    key,
                     format!("Not a valid Python identifier: '{key}'"),
                 ));
             }
@@ -363,7 +369,7 @@ impl<'a> Reader<'a> {
         let props = match map.get(".") {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(props)) => props.clone(),
-            Some(_) => return Err(ConfigError::new(format!("{path}.."), "must be an object")),
+            Some(_) => return Err(at(&path, ".", "must be an object")),
         };
         Ok(HandlerSpec {
             class,
@@ -375,18 +381,14 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn logger(&self, section: &str, name: &str, entry: &Value) -> Result<LoggerSpec, ConfigError> {
-        let path = if section == "root" {
-            "root".to_string()
-        } else {
-            format!("loggers.{name}")
-        };
-        let map = self.entry(entry, &path)?;
+    /// A logger's entry; `path` is `loggers.NAME` or `root`.
+    fn logger(&self, path: &str, entry: &'a Value) -> Result<LoggerSpec, ConfigError> {
+        let map = self.entry(entry, path)?;
         Ok(LoggerSpec {
-            level: optional_level(map.get("level"), &format!("{path}.level"))?,
+            level: optional_level(map.get("level"), path, "level")?,
             propagate: map.get("propagate").filter(|v| !v.is_null()).map(truthy),
-            handlers: names(map.get("handlers"), &format!("{path}.handlers"))?,
-            filters: names(map.get("filters"), &format!("{path}.filters"))?,
+            handlers: names(map.get("handlers"), path, "handlers")?,
+            filters: names(map.get("filters"), path, "filters")?,
         })
     }
 }
@@ -407,8 +409,9 @@ fn valid_ident(key: &str) -> bool {
 /// A `()` factory and its keyword arguments (everything but `()` and `.`).
 fn custom(factory: &Value, map: &Map, path: &str) -> Result<(String, Map), ConfigError> {
     let Value::String(factory) = factory else {
-        return Err(ConfigError::new(
-            format!("{path}.()"),
+        return Err(at(
+            path,
+            "()",
             "must be a string naming a registered factory",
         ));
     };
@@ -441,25 +444,28 @@ pub(crate) fn level_value(value: &Value, path: &str) -> Result<Level, ConfigErro
     }
 }
 
-fn optional_level(value: Option<&Value>, path: &str) -> Result<Option<Level>, ConfigError> {
+fn optional_level(
+    value: Option<&Value>,
+    path: &str,
+    key: &str,
+) -> Result<Option<Level>, ConfigError> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => level_value(v, path).map(Some),
+        // Named levels, the common case, need no path.
+        Some(Value::String(s)) if Level::from_name(s).is_some() => Ok(Level::from_name(s)),
+        Some(v) => level_value(v, &format!("{path}.{key}")).map(Some),
     }
 }
 
 /// A list of names (handlers, filters).
-fn names(value: Option<&Value>, path: &str) -> Result<Vec<String>, ConfigError> {
+fn names(value: Option<&Value>, path: &str, key: &str) -> Result<Vec<String>, ConfigError> {
+    let bad = || at(path, key, "must be a list of names");
     match value {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| ConfigError::new(path, "must be a list of names"))
-            })
+            .map(|v| v.as_str().map(str::to_string).ok_or_else(bad))
             .collect(),
-        Some(_) => Err(ConfigError::new(path, "must be a list of names")),
+        Some(_) => Err(bad()),
     }
 }

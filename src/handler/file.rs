@@ -233,16 +233,29 @@ impl FileCore {
                 Mode::Append => options.append(true),
                 Mode::Write => options.write(true),
             };
-            let file = match options.clone().create_new(true).open(&core.path) {
-                Ok(file) => {
-                    core.created = true;
-                    file
+            // Usually the file exists: one open. Otherwise create it
+            // exclusively, so that only a file this attempt made is removed
+            // if the configuration fails (a race with another creator ends
+            // in the first branch on the retry).
+            let mut tries = 0;
+            let file = loop {
+                tries += 1;
+                match options.open(&core.path) {
+                    Ok(file) => {
+                        core.pending_truncate = mode == Mode::Write;
+                        break file;
+                    }
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    Err(_) => {}
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    core.pending_truncate = mode == Mode::Write;
-                    options.open(&core.path)?
+                match options.clone().create_new(true).open(&core.path) {
+                    Ok(file) => {
+                        core.created = true;
+                        break file;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 3 => continue,
+                    Err(e) => return Err(e),
                 }
-                Err(e) => return Err(e),
             };
             core.file = Some(file);
         }
