@@ -48,3 +48,8 @@ pub use logger::{get_logger, Logger};
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
 pub use registry::{disable, shutdown};
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
