@@ -295,7 +295,12 @@ mod tests {
             .stdout(Stdio::piped())
             .spawn();
         let Ok(mut child) = child else {
-            eprintln!("skipping: python3 is not available for the differential test");
+            // Past the harness capture: a skip should show in every run.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("skipping: python3 is not available for the differential test\n")
+                    .as_bytes(),
+            );
             return None;
         };
         let mut stdin = child.stdin.take().expect("stdin was piped");

@@ -634,7 +634,11 @@ for i, (when, interval, backup, utc, at, tz, start, events) in enumerate({litera
     {
         Ok(output) => output,
         Err(e) => {
-            eprintln!("skipping the CPython comparison: python3 not runnable ({e})");
+            // Past the harness capture: a skip should show in every run.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("skipping the CPython comparison: python3 not runnable ({e})\n").as_bytes(),
+            );
             return;
         }
     };

@@ -318,7 +318,10 @@ fn python_is_311() -> Result<(), String> {
 #[test]
 fn agrees_with_cpython_configparser() {
     if let Err(why) = python_is_311() {
-        eprintln!("SKIPPED ini differential test: {why}");
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("SKIPPED ini differential test: {why}\n").as_bytes(),
+        );
         return;
     }
     let mut cases: Vec<(String, Vec<(String, String)>)> =
