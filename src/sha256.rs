@@ -298,8 +298,7 @@ mod tests {
             // Past the harness capture: a skip should show in every run.
             let _ = std::io::Write::write_all(
                 &mut std::io::stderr(),
-                format!("skipping: python3 is not available for the differential test\n")
-                    .as_bytes(),
+                "skipping: python3 is not available for the differential test\n".as_bytes(),
             );
             return None;
         };

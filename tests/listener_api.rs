@@ -449,11 +449,15 @@ fn connection_threads_are_reused_then_end() {
         let reply = send_config(("127.0.0.1", l.port()), &level_config("api.reuse", "INFO"));
         assert!(matches!(reply.unwrap(), Reply::Ok { .. }));
     }
-    // A thread may not be back waiting when the next connection arrives,
-    // so a second one can start; never one per connection.
-    let (open, threads) = l.__in_flight();
-    assert_eq!(open, 0);
-    assert!((1..=2).contains(&threads), "{threads} threads");
+    // A thread may not be back waiting when the next connection arrives
+    // (the reply goes out before it is), so another can start on a loaded
+    // machine; but never one per connection.
+    wait_for("the connections to close", || l.__in_flight().0 == 0);
+    let threads = l.__in_flight().1;
+    assert!(
+        (1..6).contains(&threads),
+        "{threads} threads for 6 sequential connections"
+    );
     wait_for("the threads to end", || l.__in_flight() == (0, 0));
 }
 
