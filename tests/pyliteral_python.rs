@@ -54,8 +54,7 @@ fn python(mode: Mode, cases: &[String]) -> Option<Vec<Result<String, String>>> {
         // Past the harness capture: a skip should show in every run.
         let _ = std::io::Write::write_all(
             &mut std::io::stderr(),
-            format!("python3 not found: skipping the differential test against CPython\n")
-                .as_bytes(),
+            "python3 not found: skipping the differential test against CPython\n".as_bytes(),
         );
         return None;
     };
