@@ -285,3 +285,23 @@ fn current_config_round_trips() {
     );
     let _ = Arc::new(());
 }
+
+#[test]
+fn a_value_nested_a_million_deep_is_an_error_not_a_crash() {
+    let _g = serial();
+    let mut deep = loglisten::json::Value::Null;
+    for _ in 0..1_000_000 {
+        deep = loglisten::json::Value::Array(vec![deep].into());
+    }
+    let mut top = loglisten::json::Map::new();
+    top.insert("version".into(), loglisten::json::Value::from(1i64));
+    top.insert("custom".into(), deep);
+    let config = loglisten::json::Value::Object(top);
+    let err = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || loglisten::dict_config(&config).unwrap_err().to_string())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(err, "nested deeper than 128 levels");
+}

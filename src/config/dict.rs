@@ -14,6 +14,15 @@ use std::borrow::Cow;
 const MAX_REFERENCE_DEPTH: usize = 16;
 
 pub(crate) fn read(value: &Value) -> Result<Config, ConfigError> {
+    // The reader recurses into entries; a value built by hand (not parsed,
+    // where the parser's limit applies) could nest deep enough to overflow.
+    if nests_deeper_than(value, crate::json::DEFAULT_MAX_DEPTH) {
+        let message = format!(
+            "nested deeper than {} levels",
+            crate::json::DEFAULT_MAX_DEPTH
+        );
+        return Err(ConfigError::new("", message));
+    }
     let top = value
         .as_object()
         .ok_or_else(|| ConfigError::new("", "a dictConfig must be a JSON object"))?;
@@ -114,18 +123,33 @@ fn at(path: &str, key: &str, message: impl Into<String>) -> ConfigError {
     ConfigError::new(format!("{path}.{key}"), message)
 }
 
-/// Whether any string in `value` is a `cfg://` or `ext://` reference.
-fn has_reference(value: &Value) -> bool {
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::String(s) if s.starts_with("cfg://") || s.starts_with("ext://") => return true,
-            Value::Array(items) => stack.extend(items.iter()),
-            Value::Object(map) => stack.extend(map.iter().map(|(_, v)| v)),
-            _ => {}
+/// Whether containers in `value` nest deeper than `limit`, found without
+/// recursion.
+fn nests_deeper_than(value: &Value, limit: usize) -> bool {
+    let mut stack = vec![(value, 0)];
+    while let Some((value, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.iter().map(|(_, v)| v)),
+            _ => continue,
+        };
+        if depth >= limit {
+            return true;
         }
+        stack.extend(children.map(|child| (child, depth + 1)));
     }
     false
+}
+
+/// Whether any string in `value` is a `cfg://` or `ext://` reference.
+/// Recursive without allocating: `read` checked the depth first.
+fn has_reference(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.starts_with("cfg://") || s.starts_with("ext://"),
+        Value::Array(items) => items.iter().any(has_reference),
+        Value::Object(map) => map.iter().any(|(_, v)| has_reference(v)),
+        _ => false,
+    }
 }
 
 struct Reader<'a> {
