@@ -53,6 +53,22 @@ struct Node {
     threshold: i32,
 }
 
+impl Node {
+    /// The root logger as CPython starts it: WARNING, no handlers.
+    fn root() -> Node {
+        let settings = LoggerSettings {
+            level: Level::WARNING,
+            ..LoggerSettings::default()
+        };
+        Node {
+            name: Arc::from("root"),
+            parent: None,
+            settings,
+            threshold: Level::WARNING.0,
+        }
+    }
+}
+
 /// One whole configuration of the tree: what every record is handled by.
 #[derive(Debug)]
 pub(crate) struct Snapshot {
@@ -82,22 +98,10 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 /// Root's id; root is created with the registry.
 pub(crate) const ROOT: usize = 0;
 
-/// The level below which nothing is disabled by `disable` (Python's
-/// `manager.disable` starts at 0, which disables only NOTSET records).
-const NO_DISABLE: Level = Level(i32::MIN);
-
 fn state() -> MutexGuard<'static, State> {
     static STATE: OnceLock<Mutex<State>> = OnceLock::new();
     let state = STATE.get_or_init(|| {
-        let root = Node {
-            name: Arc::from("root"),
-            parent: None,
-            settings: LoggerSettings {
-                level: Level::WARNING,
-                ..LoggerSettings::default()
-            },
-            threshold: Level::WARNING.0,
-        };
+        let root = Node::root();
         let handle = Arc::new(LoggerNode {
             id: ROOT,
             name: root.name.clone(),
@@ -131,15 +135,7 @@ impl Draft {
     /// A tree holding only a root at WARNING, not installed anywhere.
     #[cfg(test)]
     pub(crate) fn detached() -> Draft {
-        let root = Node {
-            name: Arc::from("root"),
-            parent: None,
-            settings: LoggerSettings {
-                level: Level::WARNING,
-                ..LoggerSettings::default()
-            },
-            threshold: 0,
-        };
+        let root = Node::root();
         Draft {
             nodes: vec![root],
             by_name: HashMap::new(),
@@ -217,26 +213,26 @@ impl Draft {
         self.disable = level;
     }
 
-    fn effective_level(&self, mut id: usize) -> Level {
-        loop {
-            let node = &self.nodes[id];
-            match node.parent {
-                _ if node.settings.level != Level::NOTSET => return node.settings.level,
-                Some(parent) => id = parent,
-                None => return Level::NOTSET,
-            }
-        }
-    }
-
     fn threshold(&self, id: usize) -> i32 {
         if self.nodes[id].settings.disabled {
             return i32::MAX;
         }
-        let effective = self.effective_level(id).0;
-        if self.disable == NO_DISABLE {
-            effective
-        } else {
-            effective.max(self.disable.0.saturating_add(1))
+        // `disable(level)` turns off `level` and below (Python's
+        // `manager.disable`, 0 at start, so NOTSET records never pass).
+        let effective = effective_level(&self.nodes, id).0;
+        effective.max(self.disable.0.saturating_add(1))
+    }
+}
+
+/// The first level other than NOTSET from `id` up the tree (Python's
+/// `getEffectiveLevel`).
+fn effective_level(nodes: &[Node], mut id: usize) -> Level {
+    loop {
+        let node = &nodes[id];
+        match node.parent {
+            _ if node.settings.level != Level::NOTSET => return node.settings.level,
+            Some(parent) => id = parent,
+            None => return Level::NOTSET,
         }
     }
 }
@@ -429,15 +425,7 @@ impl Snapshot {
     }
 
     pub(crate) fn effective_level(&self, id: usize) -> Level {
-        let mut at = id;
-        loop {
-            let node = &self.nodes[at];
-            match node.parent {
-                _ if node.settings.level != Level::NOTSET => return node.settings.level,
-                Some(parent) => at = parent,
-                None => return Level::NOTSET,
-            }
-        }
+        effective_level(&self.nodes, id)
     }
 
     pub(crate) fn parent_name(&self, id: usize) -> Option<&str> {
