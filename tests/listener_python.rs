@@ -1,84 +1,84 @@
-//! Interop with CPython 3.11: its sender to our listener (as test_logging's
-//! `setup_via_listener` does it), our client to its `logging.config.listen()`,
-//! and HMAC signing by a Python sender.
+//! Interop with CPython 3.11's own listener tests and client.
 //!
-//! The configs are test_logging's `config10` (dictConfig) and
-//! `ConfigFileTest.config1` (fileConfig) with `StreamHandler` replaced by
-//! `NullHandler`, and effects checked through logger levels: the standard
-//! stream handlers are wired in elsewhere.
+//! CPython's client code (test_logging's `setup_via_listener`) sends
+//! CPython's listener test configs (`ConfigDictTest.config10`,
+//! `ConfigFileTest.config1`) to our listener, as `test_listen_config_10_ok`,
+//! `test_listen_config_1_ok` and `test_listen_verify` do, and the output must
+//! be what those tests assert. The configs are taken from CPython's
+//! `test.test_logging` (tests/support/listener_peer.py), with their
+//! `sys.stdout` stream handler turned into a FileHandler on a temp file:
+//! this process cannot capture its own stdout. Each test then also replays
+//! the same configs and calls in CPython (dictConfig/fileConfig applied as
+//! CPython's listener applies what it receives) and compares the files
+//! byte for byte.
+//!
+//! Besides: our `send_config` to CPython's `listen()` (it answers nothing:
+//! `NoAck`), and a Python HMAC-signing sender against `verify::hmac_sha256`.
 
 use loglisten::listener::Outcome;
 use loglisten::{get_logger, ConfigKind, Level, Listener, Reply};
 use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::mpsc;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-/// These tests apply whole configurations: one at a time.
+/// The tests here apply whole configurations to the one logging registry
+/// of this process: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-fn python_present() -> bool {
-    let found = Command::new("python3")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        // Past the harness capture: a skip should show in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            "skipped: python3 is not available\n".as_bytes(),
-        );
+const PEER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/support/listener_peer.py"
+);
+
+/// Writes past the harness's capture, so a skip shows in every run.
+fn skip(why: &str) {
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("skipped: {why}\n").as_bytes(),
+    );
+}
+
+/// Whether python3 runs, and whether its `test` package (test_logging) is
+/// installed: checked once.
+fn python(need_test_package: bool) -> bool {
+    static FOUND: OnceLock<(bool, bool)> = OnceLock::new();
+    let (python, tests) = *FOUND.get_or_init(|| {
+        let probe = "import importlib.util, sys\n\
+                     sys.exit(0 if importlib.util.find_spec('test.test_logging') else 3)";
+        match Command::new("python3")
+            .args(["-c", probe])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+        {
+            Ok(s) if s.success() => (true, true),
+            Ok(s) if s.code() == Some(3) => (true, false),
+            _ => (false, false),
+        }
+    });
+    if !python {
+        skip("python3 is not available");
+    } else if need_test_package && !tests {
+        skip("python3's test package (test.test_logging) is not installed");
     }
-    found
+    python && (tests || !need_test_package)
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn spawn(builder: loglisten::listener::Builder) -> (Listener, Receiver<Outcome>) {
-    let (tx, rx) = mpsc::channel();
-    let tx = Mutex::new(tx);
-    let l = builder
-        .port(0)
-        .on_message(move |_, outcome| {
-            let _ = tx.lock().unwrap().send(outcome.clone());
-        })
-        .spawn()
-        .unwrap();
-    (l, rx)
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
 }
 
-/// test_logging's sender: length prefix, data, close. With `hmac` the data
-/// is signed (tag + data); with `tampered` one byte is flipped after signing.
-const SENDER: &str = r#"
-import hashlib, hmac, socket, struct, sys
-key = b"interop key"
-for line in sys.stdin:
-    port, mode, data = line.split()
-    data = bytes.fromhex(data)
-    if mode in ("hmac", "tampered"):
-        tag = hmac.new(key, data, hashlib.sha256).digest()
-        if mode == "tampered":
-            data = data[:-1] + bytes([data[-1] ^ 1])
-        data = tag + data
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.settimeout(2.0)
-    sock.connect(("localhost", int(port)))
-    s = struct.pack(">L", len(data)) + data
-    sentsofar = 0
-    left = len(s)
-    while left > 0:
-        sent = sock.send(s[sentsofar:])
-        sentsofar += sent
-        left -= sent
-    sock.close()
-    print("sent", flush=True)
-"#;
-
+/// A python3 process: tests/support/listener_peer.py, or a script.
 struct Python {
     child: Child,
     stdin: ChildStdin,
@@ -86,10 +86,8 @@ struct Python {
 }
 
 impl Python {
-    fn start(script: &str, args: &[&str]) -> Python {
+    fn start(args: &[&str]) -> Python {
         let mut child = Command::new("python3")
-            .arg("-c")
-            .arg(script)
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -104,16 +102,48 @@ impl Python {
         }
     }
 
+    fn peer() -> Python {
+        Python::start(&[PEER])
+    }
+
     fn line(&mut self) -> String {
         let mut line = String::new();
         self.stdout.read_line(&mut line).unwrap();
         line.trim_end().to_string()
     }
 
-    fn send(&mut self, port: u16, mode: &str, data: &[u8]) {
-        writeln!(self.stdin, "{port} {mode} {}", hex(data)).unwrap();
+    fn command(&mut self, command: &str) {
+        writeln!(self.stdin, "{command}").unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// test_logging's client: connect, `struct.pack('>L', len) + data`,
+    /// close. `mode` is `plain`, `reverse`, `hmac` or `tampered`.
+    fn send(&mut self, port: u16, mode: &str, data: &[u8]) {
+        self.command(&format!("send {port} {mode} {}", hex(data)));
         assert_eq!(self.line(), "sent");
+    }
+
+    /// CPython's config10 and config1, their output going to `@LOGFILE@`.
+    fn configs(&mut self) -> (String, String) {
+        self.command("configs");
+        let mut texts = Vec::new();
+        for name in ["config10", "config1"] {
+            let line = self.line();
+            let hex = line.strip_prefix(name).and_then(|l| l.strip_prefix(' '));
+            let hex = hex.unwrap_or_else(|| panic!("expected {name}, got {line:?}"));
+            texts.push(String::from_utf8(unhex(hex)).unwrap());
+        }
+        let config1 = texts.pop().unwrap();
+        (texts.pop().unwrap(), config1)
+    }
+
+    /// The CPython test `scenario` replayed in CPython, output in
+    /// `dir/py-*.log`.
+    fn reference(&mut self, scenario: &str, dir: &Path) {
+        let dir = hex(dir.to_str().unwrap().as_bytes());
+        self.command(&format!("reference {scenario} {dir}"));
+        assert_eq!(self.line(), "done");
     }
 
     fn finish(mut self) {
@@ -122,106 +152,333 @@ impl Python {
     }
 }
 
-const CONFIG10: &str = r#"{
+/// A temp directory for one test's log files; removed at the end, after
+/// logging has been reset (closing the files).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "loglisten-listener-python-{}-{test}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Our log file `name`.
+    fn path(&self, name: &str) -> String {
+        let path = self.0.join(format!("rs-{name}.log"));
+        path.to_str().unwrap().to_string()
+    }
+
+    /// A log file's contents; None when it was never created.
+    fn read(&self, side: &str, name: &str) -> Option<String> {
+        std::fs::read_to_string(self.0.join(format!("{side}-{name}.log"))).ok()
+    }
+
+    fn ours(&self, name: &str) -> String {
+        self.read("rs", name).unwrap_or_default()
+    }
+
+    /// Our files against CPython's, byte for byte.
+    fn compare(&self, names: &[&str]) {
+        for name in names {
+            assert_eq!(
+                self.read("rs", name),
+                self.read("py", name),
+                "{name}.log: ours, then CPython's"
+            );
+        }
+    }
+}
+
+/// Logging with nowhere to go: no record reaches the last-resort handler
+/// (stderr), such as our listener's report of a rejected message.
+const QUIET: &str = r#"{"version": 1, "disable_existing_loggers": false,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "root": {"handlers": ["null"]}}"#;
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = loglisten::dict_config_str(QUIET);
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// test_logging's BaseTest.setUp: the root logger at DEBUG with a handler
+/// in BaseTest's format (on `rs-base.log` instead of a StringIO). The
+/// loggers the tests use start out as fresh ones (level NOTSET, no
+/// handlers or filters, propagating), whatever an earlier test here did.
+/// Our listener reports each outcome on the `loglisten` logger, which
+/// CPython's does not have: those records go to `rs-outcomes.log`, not
+/// through the root logger.
+fn base_setup(scratch: &Scratch) {
+    let config = format!(
+        r#"{{
     "version": 1,
-    "formatters": {"form1": {"format": "%(levelname)s ++ %(message)s"}},
-    "filters": {"filt1": {"name": "compiler.parser"}},
-    "handlers": {"hand1": {"class": "logging.NullHandler", "formatter": "form1",
-                           "level": "NOTSET", "filters": ["filt1"]}},
-    "loggers": {"compiler.parser": {"level": "DEBUG", "filters": ["filt1"]}},
-    "root": {"level": "WARNING", "handlers": ["hand1"]}
-}"#;
+    "disable_existing_loggers": false,
+    "formatters": {{"base": {{"format": "%(name)s -> %(levelname)s: %(message)s"}}}},
+    "handlers": {{
+        "base": {{"class": "logging.FileHandler", "filename": "{}", "formatter": "base"}},
+        "outcomes": {{"class": "logging.FileHandler", "filename": "{}", "formatter": "base"}}
+    }},
+    "loggers": {{
+        "compiler": {{"level": "NOTSET"}},
+        "compiler.parser": {{"level": "NOTSET"}},
+        "compiler.lexer": {{"level": "NOTSET"}},
+        "compiler.parser.codegen": {{"level": "NOTSET"}},
+        "loglisten": {{"level": "INFO", "handlers": ["outcomes"], "propagate": false}}
+    }},
+    "root": {{"level": "DEBUG", "handlers": ["base"]}}
+}}"#,
+        scratch.path("base"),
+        scratch.path("outcomes")
+    );
+    loglisten::dict_config_str(&config).unwrap();
+}
 
-const CONFIG1: &str = "
-[loggers]
-keys=root,parser
+/// setup_via_listener(text) with no verify: CPython's `listen(0, None)`,
+/// its client sends `text`, we wait until it is applied, then
+/// `stopListening()`.
+fn via_listen(py: &mut Python, text: &str) {
+    let before = loglisten::config_generation();
+    let listener = loglisten::listen(0, None).unwrap();
+    py.send(listener.port(), "plain", text.as_bytes());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while loglisten::config_generation() == before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    loglisten::stop_listening();
+    listener.join().unwrap();
+    assert_ne!(
+        loglisten::config_generation(),
+        before,
+        "the configuration was not applied within 5 s"
+    );
+}
 
-[handlers]
-keys=hand1
+/// A listener with `verify` to which the client sends `text` in `mode`;
+/// returns the outcome, once the listener is done with it.
+fn via_builder(
+    py: &mut Python,
+    text: &[u8],
+    mode: &str,
+    verify: impl Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync + 'static,
+) -> Outcome {
+    let (tx, rx) = mpsc::channel();
+    let tx = Mutex::new(tx);
+    let listener = Listener::builder()
+        .port(0)
+        .verify(verify)
+        .on_message(move |_, outcome| {
+            let _ = tx.lock().unwrap().send(outcome.clone());
+        })
+        .spawn()
+        .unwrap();
+    py.send(listener.port(), mode, text);
+    let outcome = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    listener.stop();
+    listener.join().unwrap();
+    outcome
+}
 
-[formatters]
-keys=form1
+/// test_listen_verify's `verify_fail`.
+fn verify_fail(_stuff: &[u8]) -> Option<Vec<u8>> {
+    None
+}
 
-[logger_root]
-level=WARNING
-handlers=
+/// test_listen_verify's `verify_reverse`: the bytes reversed.
+fn verify_reverse(stuff: &[u8]) -> Option<Vec<u8>> {
+    Some(stuff.iter().rev().copied().collect())
+}
 
-[logger_parser]
-level=DEBUG
-handlers=hand1
-propagate=1
-qualname=compiler.parser
-
-[handler_hand1]
-class=NullHandler
-level=NOTSET
-formatter=form1
-args=()
-
-[formatter_form1]
-format=%(levelname)s ++ %(message)s
-datefmt=
-";
-
-fn next(rx: &Receiver<Outcome>) -> Outcome {
-    rx.recv_timeout(Duration::from_secs(10)).unwrap()
+/// BaseTest.next_message: "1", "2", ... Called before each log call, as
+/// Python evaluates it: the `info!`-style macros would not evaluate their
+/// arguments at all for a logger that is disabled or below the level.
+fn counter() -> impl FnMut() -> String {
+    let mut n = 0;
+    move || {
+        n += 1;
+        n.to_string()
+    }
 }
 
 #[test]
-fn cpython_sender_to_our_listener() {
+fn listen_config_10_ok() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    if !python_present() {
+    if !python(true) {
         return;
     }
-    let (plain, plain_rx) = spawn(Listener::builder());
-    let (signed, signed_rx) =
-        spawn(Listener::builder().verify(loglisten::verify::hmac_sha256(b"interop key".to_vec())));
-    let mut py = Python::start(SENDER, &[]);
-    let parser = get_logger("compiler.parser");
+    let scratch = Scratch::new("config10");
+    let mut py = Python::peer();
+    let (config10, _) = py.configs();
+    base_setup(&scratch);
+    let mut next_message = counter();
 
-    // test_listen_config_10_ok
-    parser.set_level(Level::CRITICAL);
-    get_logger("").set_level(Level::ERROR);
-    py.send(plain.port(), "plain", CONFIG10.as_bytes());
-    assert!(matches!(
-        next(&plain_rx),
-        Outcome::Applied {
-            kind: ConfigKind::Dict,
-            ..
-        }
-    ));
-    assert_eq!(parser.level(), Level::DEBUG);
-    assert_eq!(get_logger("").level(), Level::WARNING);
-    assert!(get_logger("compiler.parser.codegen").is_enabled_for(Level::DEBUG));
-    assert!(!get_logger("compiler").is_enabled_for(Level::INFO));
-    assert!(get_logger("compiler").is_enabled_for(Level::WARNING));
+    via_listen(
+        &mut py,
+        &config10.replace("@LOGFILE@", &scratch.path("config10")),
+    );
+    let logger = get_logger("compiler.parser");
+    logger.log(Level::WARNING, &next_message());
+    let logger = get_logger("compiler");
+    // Not output, because filtered
+    logger.log(Level::WARNING, &next_message());
+    let logger = get_logger("compiler.lexer");
+    // Not output, because filtered
+    logger.log(Level::WARNING, &next_message());
+    let logger = get_logger("compiler.parser.codegen");
+    // Output, as not filtered
+    logger.log(Level::ERROR, &next_message());
+    assert_eq!(scratch.ours("config10"), "WARNING ++ 1\nERROR ++ 4\n");
+    assert_eq!(scratch.ours("base"), "");
 
-    // test_listen_config_1_ok
-    parser.set_level(Level::CRITICAL);
-    get_logger("").set_level(Level::ERROR);
-    py.send(plain.port(), "plain", CONFIG1.as_bytes());
-    assert!(matches!(
-        next(&plain_rx),
-        Outcome::Applied {
-            kind: ConfigKind::File,
-            ..
-        }
-    ));
-    assert_eq!(parser.level(), Level::DEBUG);
-    assert_eq!(get_logger("").level(), Level::WARNING);
+    py.reference("listen_config_10_ok", &scratch.0);
+    scratch.compare(&["config10", "base"]);
+    py.finish();
+}
 
-    // An HMAC-signing Python sender: accepted; tampered: rejected.
+#[test]
+fn listen_config_1_ok() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if !python(true) {
+        return;
+    }
+    let scratch = Scratch::new("config1");
+    let mut py = Python::peer();
+    let (_, config1) = py.configs();
+    base_setup(&scratch);
+    let mut next_message = counter();
+
+    via_listen(
+        &mut py,
+        &config1.replace("@LOGFILE@", &scratch.path("config1")),
+    );
+    let logger = get_logger("compiler.parser");
+    // Both will output a message
+    logger.log(Level::INFO, &next_message());
+    logger.log(Level::ERROR, &next_message());
+    assert_eq!(scratch.ours("config1"), "INFO ++ 1\nERROR ++ 2\n");
+    // Original logger output is empty.
+    assert_eq!(scratch.ours("base"), "");
+
+    py.reference("listen_config_1_ok", &scratch.0);
+    scratch.compare(&["config1", "base"]);
+    py.finish();
+}
+
+#[test]
+fn listen_verify() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if !python(true) {
+        return;
+    }
+    let scratch = Scratch::new("verify");
+    let mut py = Python::peer();
+    let (_, config1) = py.configs();
+    base_setup(&scratch);
+    let mut next_message = counter();
+    let to_send = |out: &str| config1.replace("@LOGFILE@", &scratch.path(out));
+    let original = "compiler.parser -> INFO: 1\ncompiler.parser -> ERROR: 2\n";
+
+    let logger = get_logger("compiler.parser");
+    // First, a verification function that fails: no output, since the
+    // configuration never took effect.
+    let outcome = via_builder(
+        &mut py,
+        to_send("verify-fail").as_bytes(),
+        "plain",
+        verify_fail,
+    );
+    assert_eq!(outcome, Outcome::Rejected);
+    logger.log(Level::INFO, &next_message());
+    logger.log(Level::ERROR, &next_message());
+    assert_eq!(scratch.read("rs", "verify-fail"), None);
+    // Original logger output has the stuff we logged.
+    assert_eq!(scratch.ours("base"), original);
+    // And our listener said why, on its own logger.
+    let outcomes = scratch.ours("outcomes");
+    assert!(
+        outcomes.starts_with("loglisten -> WARNING: rejected a config from 127.0.0.1:")
+            && outcomes.ends_with(": verify refused it\n")
+            && outcomes.lines().count() == 1,
+        "{outcomes:?}"
+    );
+
+    // Now, no verification: the configuration takes effect.
+    via_listen(&mut py, &to_send("verify-none"));
+    let logger = get_logger("compiler.parser");
+    logger.log(Level::INFO, &next_message());
+    logger.log(Level::ERROR, &next_message());
+    assert_eq!(scratch.ours("verify-none"), "INFO ++ 3\nERROR ++ 4\n");
+    assert_eq!(scratch.ours("base"), original);
+
+    // Now, a verification which transforms the bytes: the text is sent
+    // reversed, and reversed back.
+    let outcome = via_builder(
+        &mut py,
+        to_send("verify-reverse").as_bytes(),
+        "reverse",
+        verify_reverse,
+    );
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Applied {
+                kind: ConfigKind::File,
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+    let logger = get_logger("compiler.parser");
+    logger.log(Level::INFO, &next_message());
+    logger.log(Level::ERROR, &next_message());
+    assert_eq!(scratch.ours("verify-reverse"), "INFO ++ 5\nERROR ++ 6\n");
+    assert_eq!(scratch.ours("verify-none"), "INFO ++ 3\nERROR ++ 4\n");
+    assert_eq!(scratch.ours("base"), original);
+
+    py.reference("listen_verify", &scratch.0);
+    scratch.compare(&["verify-fail", "verify-none", "verify-reverse", "base"]);
+    py.finish();
+}
+
+#[test]
+fn python_hmac_sender() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    if !python(false) {
+        return;
+    }
+    loglisten::dict_config_str(QUIET).unwrap();
+    let mut py = Python::peer();
     let config =
         br#"{"version": 1, "incremental": true, "loggers": {"interop.hmac": {"level": "DEBUG"}}}"#;
+    let verify = || loglisten::verify::hmac_sha256(b"interop key".to_vec());
     let sentinel = get_logger("interop.hmac");
     sentinel.set_level(Level::ERROR);
-    py.send(signed.port(), "tampered", config);
-    assert_eq!(next(&signed_rx), Outcome::Rejected);
+
+    // Signed, then one byte of the config flipped: rejected.
+    let outcome = via_builder(&mut py, config, "tampered", verify());
+    assert_eq!(outcome, Outcome::Rejected);
     assert_eq!(sentinel.level(), Level::ERROR);
-    py.send(signed.port(), "plain", config);
-    assert_eq!(next(&signed_rx), Outcome::Rejected);
-    py.send(signed.port(), "hmac", config);
-    assert!(matches!(next(&signed_rx), Outcome::Applied { .. }));
+    // Not signed: rejected.
+    let outcome = via_builder(&mut py, config, "plain", verify());
+    assert_eq!(outcome, Outcome::Rejected);
+    assert_eq!(sentinel.level(), Level::ERROR);
+    // Signed: applied.
+    let outcome = via_builder(&mut py, config, "hmac", verify());
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Applied {
+                kind: ConfigKind::Dict,
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
     assert_eq!(sentinel.level(), Level::DEBUG);
     py.finish();
 }
@@ -247,10 +504,10 @@ t.join()
 #[test]
 fn our_client_to_cpython_listener() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    if !python_present() {
+    if !python(false) {
         return;
     }
-    let mut py = Python::start(CPYTHON_LISTENER, &["interop.cpy", "interop.cpy2"]);
+    let mut py = Python::start(&["-c", CPYTHON_LISTENER, "interop.cpy", "interop.cpy2"]);
     let port: u16 = py.line().parse().unwrap();
     let dict = br#"{"version": 1, "disable_existing_loggers": false,
         "loggers": {"interop.cpy": {"level": "DEBUG"}}}"#;
