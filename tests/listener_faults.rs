@@ -63,8 +63,10 @@ fn level_config(logger: &str, level: &str) -> Vec<u8> {
 /// Sends `bytes`, half-closes, returns the reply's status line.
 fn exchange(port: u16, bytes: &[u8]) -> Option<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.write_all(bytes).unwrap();
-    s.shutdown(Shutdown::Write).unwrap();
+    // The listener may answer and stop reading before all is sent (a
+    // length over the limit): a failed write is not the test's concern.
+    let _ = s.write_all(bytes);
+    let _ = s.shutdown(Shutdown::Write);
     read_reply(&mut s)
 }
 

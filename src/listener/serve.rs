@@ -303,6 +303,25 @@ fn serve(shared: &Shared, mut stream: Stream, peer: &str) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
     let _ = stream.shutdown(Shutdown::Write);
+    if matches!(outcome, Outcome::TooLarge { .. } | Outcome::BadFrame(_)) {
+        drain(&mut stream);
+    }
+}
+
+/// Reads (a bounded amount, briefly) what the client sent beyond what we
+/// read: closing a socket with unread input sends a reset, which can
+/// destroy the reply before the client reads it.
+fn drain(stream: &mut Stream) {
+    use std::io::Read;
+    let _ = wire::Conn::set_read_timeout(stream, Some(Duration::from_millis(50)));
+    let mut buf = [0u8; 4096];
+    let mut left = 64 * 1024;
+    while left > 0 {
+        match stream.read(&mut buf) {
+            Ok(n) if n > 0 => left -= n.min(left),
+            _ => break,
+        }
+    }
 }
 
 fn receive_and_apply(shared: &Shared, stream: &mut Stream) -> Outcome {
