@@ -262,15 +262,24 @@ fn a_failing_config_changes_nothing() {
 fn current_config_round_trips() {
     let _g = serial();
     reset();
+    // A logger the next config does not name keeps a handler whose filter
+    // that config no longer defines: the dump must still apply.
+    dict_config_str(
+        r#"{"version": 1, "filters": {"old": {"name": "x"}},
+            "handlers": {"stale": {"class": "test.Capture", "tag": "s", "filters": ["old"]}},
+            "loggers": {"rt.stale": {"handlers": ["stale"]}}}"#,
+    )
+    .unwrap();
     dict_config_str(
         r#"{"version": 1, "formatters": {"f": {"format": "%(levelname)s %(message)s"}},
             "filters": {"ab": {"name": "a.b"}},
             "handlers": {"h": {"class": "test.Capture", "tag": "rt", "level": "INFO", "formatter": "f", "filters": ["ab"]}},
             "loggers": {"a": {"level": "DEBUG", "handlers": ["h"], "propagate": false, "filters": ["ab"]}},
-            "root": {"level": "ERROR"}}"#,
+            "root": {"level": "ERROR"}, "disable_existing_loggers": false}"#,
     )
     .unwrap();
     let first = current_config();
+    assert!(first.get("handlers").and_then(|h| h.get("stale")).is_none());
     dict_config_str(&first.to_string()).unwrap();
     assert_eq!(current_config(), first);
     let a = first.get("loggers").and_then(|l| l.get("a")).unwrap();

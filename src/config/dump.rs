@@ -29,7 +29,9 @@ pub(crate) static DEFINED: Mutex<Defined> = Mutex::new(Defined {
 /// [`dict_config`](crate::dict_config), it reproduces the loggers, the
 /// handlers built from configurations (with their classes and keyword
 /// arguments), their formatters and filters. Handlers added in code have
-/// no configuration to write and are left out, as are disabled loggers.
+/// no configuration to write and are left out, as are handlers of earlier
+/// configurations still held by loggers the last one did not name, and
+/// disabled loggers.
 ///
 /// ```
 /// loglisten::dict_config_str(r#"{"version": 1, "disable_existing_loggers": false,
@@ -51,7 +53,11 @@ pub fn current_config() -> Value {
     let mut handlers = Map::new();
     let mut used_formatters: Vec<String> = Vec::new();
     let mut used_filters: Vec<String> = Vec::new();
-    for handler in snapshot.handlers() {
+    // Only the last whole configuration's handlers: older ones still held
+    // by loggers it did not name may use formatters and filters it no
+    // longer defines.
+    let current = |h: &SharedHandler| defined.handlers.iter().any(|(_, d)| d.same(h));
+    for handler in snapshot.handlers().iter().filter(|h| current(h)) {
         let (Some(name), Some(origin)) = (handler.name(), handler.origin()) else {
             continue;
         };
@@ -81,7 +87,7 @@ pub fn current_config() -> Value {
         let names: Vec<String> = settings
             .handlers
             .iter()
-            .filter(|h| h.origin().is_some())
+            .filter(|h| current(h))
             .filter_map(|h| h.name().map(str::to_string))
             .collect();
         entry.insert("handlers".into(), strings(&names));
