@@ -6,6 +6,7 @@
 //! there is an error.
 
 use super::{Config, ConfigError, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
+use crate::handler::sorted_order;
 use crate::json::{Map, Value};
 use crate::level::Level;
 use std::borrow::Cow;
@@ -63,10 +64,11 @@ pub(crate) fn read(value: &Value) -> Result<Config, ConfigError> {
                 .push((name.to_string(), reader.filter(name, entry)?));
         }
     }
-    let mut handlers = reader.section("handlers")?;
+    let handlers = reader.section("handlers")?;
     // CPython builds handlers in sorted order (the order files appear in).
-    handlers.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, entry) in handlers {
+    let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
+    for i in sorted_order(&keys) {
+        let (name, entry) = handlers[i];
         config
             .handlers
             .push((name.to_string(), reader.handler(name, entry, incremental)?));

@@ -133,6 +133,10 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    // Errors are rare: one out-of-line copy instead of one inlined at every
+    // site.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> ConfigError {
         ConfigError {
             path: path.into(),
@@ -141,6 +145,8 @@ impl ConfigError {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn at(message: impl Into<String>, position: Position) -> ConfigError {
         ConfigError {
             path: String::new(),
