@@ -89,7 +89,9 @@ pub(crate) struct LoggerNode {
 struct State {
     snapshot: Arc<Snapshot>,
     handles: Vec<Arc<LoggerNode>>,
-    by_name: HashMap<Arc<str>, usize>,
+    // String keys: the same map type as the INI reader's, so its code is
+    // generated once.
+    by_name: HashMap<String, usize>,
 }
 
 /// Bumped at every swap; the cache check on the logging path.
@@ -126,7 +128,9 @@ fn state() -> MutexGuard<'static, State> {
 #[derive(Debug)]
 pub(crate) struct Draft {
     nodes: Vec<Node>,
-    by_name: HashMap<Arc<str>, usize>,
+    // String keys: the same map type as the INI reader's, so its code is
+    // generated once.
+    by_name: HashMap<String, usize>,
     disable: Level,
     new_handles: usize,
 }
@@ -188,7 +192,7 @@ impl Draft {
             settings: LoggerSettings::default(),
             threshold: 0,
         });
-        self.by_name.insert(name, id);
+        self.by_name.insert(name.to_string(), id);
         self.new_handles += 1;
         id
     }
