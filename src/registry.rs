@@ -89,9 +89,7 @@ pub(crate) struct LoggerNode {
 struct State {
     snapshot: Arc<Snapshot>,
     handles: Vec<Arc<LoggerNode>>,
-    // String keys: the same map type as the INI reader's, so its code is
-    // generated once.
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<Arc<str>, usize>,
 }
 
 /// Bumped at every swap; the cache check on the logging path.
@@ -128,9 +126,7 @@ fn state() -> MutexGuard<'static, State> {
 #[derive(Debug)]
 pub(crate) struct Draft {
     nodes: Vec<Node>,
-    // String keys: the same map type as the INI reader's, so its code is
-    // generated once.
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<Arc<str>, usize>,
     disable: Level,
     new_handles: usize,
 }
@@ -192,7 +188,7 @@ impl Draft {
             settings: LoggerSettings::default(),
             threshold: 0,
         });
-        self.by_name.insert(name.to_string(), id);
+        self.by_name.insert(name, id);
         self.new_handles += 1;
         id
     }
