@@ -5,10 +5,9 @@ use super::dump::DEFINED;
 use super::{next_generation, Applied, Config, ConfigError, ConfigKind, FilterSpec, FormatterSpec};
 use crate::filter::{Filter, NameFilter};
 use crate::format::{Formatter, Style};
-use crate::handler::{Origin, SharedHandler};
+use crate::handler::{sorted_order, Origin, SharedHandler};
 use crate::level::Level;
 use crate::registry::{self, Draft};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Configurations are applied one at a time.
@@ -77,9 +76,49 @@ fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
 /// Everything a whole configuration needs, checked and built without
 /// touching the system: formatters, filters, and handlers ready to open.
 struct Plan<'a> {
-    formatters: HashMap<&'a str, Formatter>,
-    filters: HashMap<&'a str, Arc<dyn Filter>>,
+    formatters: Built<'a, Formatter>,
+    filters: Built<'a, Arc<dyn Filter>>,
     openers: Vec<(&'a str, Opener)>,
+}
+
+/// Built formatters or filters with their names; a name defined twice
+/// means its last definition, as a dict's insert would.
+struct Built<'a, T> {
+    names: Index<'a>,
+    items: Vec<T>,
+}
+
+impl<T> Built<'_, T> {
+    fn get(&self, name: &str) -> Option<&T> {
+        self.names.find(name).map(|i| &self.items[i])
+    }
+}
+
+/// Names to positions by binary search, without a hash map per value type.
+struct Index<'a> {
+    names: Vec<&'a str>,
+    /// Positions sorted by name, then position.
+    order: Vec<usize>,
+}
+
+impl<'a> Index<'a> {
+    fn new<T>(entries: &'a [(String, T)]) -> Index<'a> {
+        let mut names = Vec::with_capacity(entries.len());
+        let mut keys = Vec::with_capacity(entries.len());
+        for (name, _) in entries {
+            names.push(name.as_str());
+            keys.push(name.as_bytes());
+        }
+        let order = sorted_order(&keys);
+        Index { names, order }
+    }
+
+    /// The last position holding `name`.
+    fn find(&self, name: &str) -> Option<usize> {
+        let end = self.order.partition_point(|&i| self.names[i] <= name);
+        let last = *self.order[..end].last()?;
+        (self.names[last] == name).then_some(last)
+    }
 }
 
 fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
@@ -137,25 +176,23 @@ fn apply_whole(config: &Config) -> Result<(), ConfigError> {
 /// Keeps the formatter and filter definitions for `current_config`.
 fn remember(
     config: &Config,
-    filters: &HashMap<&str, Arc<dyn Filter>>,
+    filters: &Built<'_, Arc<dyn Filter>>,
     handlers: &[(String, SharedHandler)],
 ) {
     let mut defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
     defined.handlers = handlers.to_vec();
     defined.formatters = config.formatters.clone();
-    defined.filters = config
-        .filters
-        .iter()
-        .filter_map(|(name, spec)| {
-            filters
-                .get(name.as_str())
-                .map(|f| (name.clone(), spec.clone(), Arc::clone(f)))
-        })
-        .collect();
+    let mut kept = Vec::with_capacity(config.filters.len());
+    for (name, spec) in &config.filters {
+        if let Some(f) = filters.get(name) {
+            kept.push((name.clone(), spec.clone(), Arc::clone(f)));
+        }
+    }
+    defined.filters = kept;
 }
 
-fn build_formatters(config: &Config) -> Result<HashMap<&str, Formatter>, ConfigError> {
-    let mut built = HashMap::new();
+fn build_formatters(config: &Config) -> Result<Built<'_, Formatter>, ConfigError> {
+    let mut built = Vec::with_capacity(config.formatters.len());
     for (name, spec) in &config.formatters {
         let path = config.style.path("formatter", name, "");
         let formatter = match spec {
@@ -181,9 +218,12 @@ fn build_formatters(config: &Config) -> Result<HashMap<&str, Formatter>, ConfigE
                 classes::custom_formatter(factory, kwargs, &path)?
             }
         };
-        built.insert(name.as_str(), formatter);
+        built.push(formatter);
     }
-    Ok(built)
+    Ok(Built {
+        names: Index::new(&config.formatters),
+        items: built,
+    })
 }
 
 fn standard_formatter(
@@ -206,8 +246,8 @@ fn standard_formatter(
     builder.build()
 }
 
-fn build_filters(config: &Config) -> Result<HashMap<&str, Arc<dyn Filter>>, ConfigError> {
-    let mut built: HashMap<&str, Arc<dyn Filter>> = HashMap::new();
+fn build_filters(config: &Config) -> Result<Built<'_, Arc<dyn Filter>>, ConfigError> {
+    let mut built: Vec<Arc<dyn Filter>> = Vec::with_capacity(config.filters.len());
     for (name, spec) in &config.filters {
         let path = config.style.path("filter", name, "");
         let filter: Arc<dyn Filter> = match spec {
@@ -216,22 +256,25 @@ fn build_filters(config: &Config) -> Result<HashMap<&str, Arc<dyn Filter>>, Conf
                 classes::custom_filter(factory, kwargs, &path)?
             }
         };
-        built.insert(name.as_str(), filter);
+        built.push(filter);
     }
-    Ok(built)
+    Ok(Built {
+        names: Index::new(&config.filters),
+        items: built,
+    })
 }
 
 /// Every name a handler or logger refers to must be defined.
 fn check_references(
     config: &Config,
-    formatters: &HashMap<&str, Formatter>,
-    filters: &HashMap<&str, Arc<dyn Filter>>,
+    formatters: &Built<'_, Formatter>,
+    filters: &Built<'_, Arc<dyn Filter>>,
 ) -> Result<(), ConfigError> {
     let style = config.style;
     let handler_names: Vec<&str> = config.handlers.iter().map(|(n, _)| n.as_str()).collect();
     for (name, spec) in &config.handlers {
         if let Some(f) = &spec.formatter {
-            if !formatters.contains_key(f.as_str()) {
+            if formatters.get(f).is_none() {
                 let path = style.path("handler", name, "formatter");
                 return Err(ConfigError::new(
                     path,
@@ -240,7 +283,7 @@ fn check_references(
             }
         }
         for f in &spec.filters {
-            if !filters.contains_key(f.as_str()) {
+            if filters.get(f).is_none() {
                 return Err(ConfigError::new(
                     style.path("handler", name, "filters"),
                     format!("Unable to add filter '{f}'"),
@@ -271,7 +314,7 @@ fn check_references(
             }
         }
         for f in &spec.filters {
-            if !filters.contains_key(f.as_str()) {
+            if filters.get(f).is_none() {
                 return Err(ConfigError::new(
                     style.path(kind, name, "filters"),
                     format!("Unable to add filter '{f}'"),
@@ -287,8 +330,8 @@ fn check_references(
 fn open_handlers(
     config: &Config,
     openers: Vec<(&str, Opener)>,
-    formatters: &HashMap<&str, Formatter>,
-    filters: &HashMap<&str, Arc<dyn Filter>>,
+    formatters: &Built<'_, Formatter>,
+    filters: &Built<'_, Arc<dyn Filter>>,
 ) -> Result<Vec<(String, SharedHandler)>, ConfigError> {
     let mut opened: Vec<(String, SharedHandler)> = Vec::new();
     let mut pending: Vec<(usize, &str, Opener)> = openers
@@ -322,8 +365,10 @@ fn open_handlers(
                     if let Some(f) = spec.formatter.as_deref().and_then(|f| formatters.get(f)) {
                         builder = builder.formatter(f.clone());
                     }
-                    for f in spec.filters.iter().filter_map(|f| filters.get(f.as_str())) {
-                        builder = builder.filter(Arc::clone(f));
+                    for f in &spec.filters {
+                        if let Some(f) = filters.get(f) {
+                            builder = builder.filter(Arc::clone(f));
+                        }
                     }
                     let origin = Origin {
                         class: spec.class.clone(),
@@ -366,7 +411,7 @@ fn install(
     draft: &mut Draft,
     config: &Config,
     handlers: &[(String, SharedHandler)],
-    filters: &HashMap<&str, Arc<dyn Filter>>,
+    filters: &Built<'_, Arc<dyn Filter>>,
 ) {
     let find = |name: &String| {
         handlers
@@ -374,25 +419,32 @@ fn install(
             .find(|(n, _)| n == name)
             .map(|(_, h)| h.clone())
     };
-    let find_filter = |name: &String| filters.get(name.as_str()).map(Arc::clone);
+    let find_filter = |name: &String| filters.get(name).map(Arc::clone);
     // CPython's `existing`: every name in loggerDict, placeholders included.
-    let mut existing: Vec<String> = Vec::new();
+    let mut all: Vec<String> = Vec::new();
     for name in draft.names() {
-        existing.push(name.to_string());
-        existing.extend(registry::ancestors(&name).map(str::to_string));
+        for ancestor in registry::ancestors(&name) {
+            all.push(ancestor.to_string());
+        }
+        all.push(name.to_string());
     }
-    existing.sort();
-    existing.dedup();
-    let mut children: Vec<String> = Vec::new();
+    let keys: Vec<&[u8]> = all.iter().map(|n| n.as_bytes()).collect();
+    let mut existing: Vec<&str> = Vec::with_capacity(all.len());
+    for i in sorted_order(&keys) {
+        if existing.last() != Some(&all[i].as_str()) {
+            existing.push(&all[i]);
+        }
+    }
+    let mut children: Vec<&str> = Vec::new();
     for (name, spec) in &config.loggers {
-        if let Ok(at) = existing.binary_search(name) {
-            let prefix = format!("{name}.");
-            children.extend(
-                existing[at + 1..]
-                    .iter()
-                    .filter(|e| e.starts_with(&prefix))
-                    .cloned(),
-            );
+        if let Ok(at) = existing.binary_search(&name.as_str()) {
+            for e in &existing[at + 1..] {
+                if e.strip_prefix(name.as_str())
+                    .is_some_and(|r| r.starts_with('.'))
+                {
+                    children.push(e);
+                }
+            }
             existing.remove(at);
         }
         let id = draft.id(name);
@@ -408,7 +460,7 @@ fn install(
         }
     }
     for name in existing {
-        let Some(id) = draft.existing_id(&name) else {
+        let Some(id) = draft.existing_id(name) else {
             continue;
         }; // a placeholder
         let settings = draft.settings(id);

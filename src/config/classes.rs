@@ -5,7 +5,11 @@
 use super::{ConfigError, HandlerSpec};
 use crate::filter::Filter;
 use crate::format::Formatter;
-use crate::handler::{Handler, SharedHandler};
+use crate::handler::{
+    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
+    RotatingFileHandler, RotatingSettings, SharedHandler, StreamHandler, SysLogHandler,
+    SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
+};
 use crate::json::{Map, Value};
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -122,40 +126,47 @@ pub(crate) fn custom_filter(
     factory(kwargs).map_err(|e| ConfigError::new(path, e))
 }
 
-type OpenFn = Box<dyn FnOnce(Option<SharedHandler>) -> io::Result<Box<dyn Handler>>>;
-
-/// A handler whose settings were checked, ready to be opened.
-pub(crate) struct Opener {
-    target: Option<String>,
-    open: OpenFn,
+/// A handler whose settings were checked, ready to be opened: plain data,
+/// one variant per class, so opening is one `match` rather than a boxed
+/// closure per class.
+pub(crate) enum Opener {
+    Null,
+    Stream(StreamHandler),
+    File(FileSettings),
+    Watched(FileSettings),
+    Rotating(RotatingSettings),
+    Timed(TimedSettings),
+    Memory(MemorySettings, Option<String>),
+    SysLog(SysLogSettings),
+    Custom(HandlerFactory, Map),
 }
 
 impl Opener {
-    pub(crate) fn plain(open: impl FnOnce() -> io::Result<Box<dyn Handler>> + 'static) -> Opener {
-        Opener {
-            target: None,
-            open: Box::new(move |_| open()),
-        }
-    }
-
-    pub(crate) fn with_target(
-        target: Option<String>,
-        open: impl FnOnce(Option<SharedHandler>) -> io::Result<Box<dyn Handler>> + 'static,
-    ) -> Opener {
-        Opener {
-            target,
-            open: Box::new(open),
-        }
-    }
-
     /// The handler this one needs opened first (a memory handler's target).
     pub fn target(&self) -> Option<&str> {
-        self.target.as_deref()
+        match self {
+            Opener::Memory(_, target) => target.as_deref(),
+            _ => None,
+        }
     }
 
     /// Constructs the handler (opening files, binding sockets).
     pub fn open(self, target: Option<SharedHandler>) -> io::Result<Box<dyn Handler>> {
-        (self.open)(target)
+        Ok(match self {
+            Opener::Null => Box::new(NullHandler),
+            Opener::Stream(handler) => Box::new(handler),
+            Opener::File(settings) => Box::new(FileHandler::open(settings)?),
+            Opener::Watched(settings) => Box::new(WatchedFileHandler::open(settings)?),
+            Opener::Rotating(settings) => Box::new(RotatingFileHandler::open(settings)?),
+            Opener::Timed(settings) => Box::new(TimedRotatingFileHandler::open(settings)?),
+            Opener::Memory(settings, _) => {
+                let mut handler = MemoryHandler::new(settings);
+                handler.set_target(target);
+                Box::new(handler)
+            }
+            Opener::SysLog(settings) => Box::new(SysLogHandler::new(settings)?),
+            Opener::Custom(factory, kwargs) => factory(&kwargs).map_err(io::Error::other)?,
+        })
     }
 }
 
@@ -250,10 +261,7 @@ pub(crate) fn prepare(spec: &HandlerSpec, path: &str) -> Result<Opener, ConfigEr
             unknown("handler class", class),
         ));
     };
-    let kwargs = kwargs.clone();
-    Ok(Opener::plain(move || {
-        factory(&kwargs).map_err(io::Error::other)
-    }))
+    Ok(Opener::Custom(factory, kwargs.clone()))
 }
 
 /// Typed access to a standard handler's keyword arguments, with CPython's

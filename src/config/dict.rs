@@ -6,6 +6,7 @@
 //! there is an error.
 
 use super::{Config, ConfigError, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
+use crate::handler::sorted_order;
 use crate::json::{Map, Value};
 use crate::level::Level;
 use std::borrow::Cow;
@@ -63,10 +64,11 @@ pub(crate) fn read(value: &Value) -> Result<Config, ConfigError> {
                 .push((name.to_string(), reader.filter(name, entry)?));
         }
     }
-    let mut handlers = reader.section("handlers")?;
+    let handlers = reader.section("handlers")?;
     // CPython builds handlers in sorted order (the order files appear in).
-    handlers.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, entry) in handlers {
+    let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
+    for i in sorted_order(&keys) {
+        let (name, entry) = handlers[i];
         config
             .handlers
             .push((name.to_string(), reader.handler(name, entry, incremental)?));
@@ -119,6 +121,8 @@ fn python_str(value: &Value) -> String {
 }
 
 /// An error at `path.key`.
+#[cold]
+#[inline(never)]
 fn at(path: &str, key: &str, message: impl Into<String>) -> ConfigError {
     ConfigError::new(format!("{path}.{key}"), message)
 }
@@ -128,15 +132,20 @@ fn at(path: &str, key: &str, message: impl Into<String>) -> ConfigError {
 fn nests_deeper_than(value: &Value, limit: usize) -> bool {
     let mut stack = vec![(value, 0)];
     while let Some((value, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match value {
-            Value::Array(items) => Box::new(items.iter()),
-            Value::Object(map) => Box::new(map.iter().map(|(_, v)| v)),
-            _ => continue,
-        };
-        if depth >= limit {
-            return true;
+        match value {
+            Value::Array(_) | Value::Object(_) if depth >= limit => return true,
+            Value::Array(items) => {
+                for child in items.iter() {
+                    stack.push((child, depth + 1));
+                }
+            }
+            Value::Object(map) => {
+                for (_, child) in map.iter() {
+                    stack.push((child, depth + 1));
+                }
+            }
+            _ => {}
         }
-        stack.extend(children.map(|child| (child, depth + 1)));
     }
     false
 }
@@ -295,19 +304,16 @@ impl<'a> Reader<'a> {
                 kwargs,
             });
         }
-        let defaults = match map.get("defaults") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Object(d)) => d
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.to_string(),
-                        v.as_str().map_or_else(|| python_str(v), str::to_string),
-                    )
-                })
-                .collect(),
+        let mut defaults = Vec::new();
+        match map.get("defaults") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(d)) => {
+                for (k, v) in d.iter() {
+                    defaults.push((k.to_string(), python_str(v)));
+                }
+            }
             Some(_) => return Err(at(&path, "defaults", "must be an object")),
-        };
+        }
         Ok(FormatterSpec::Standard {
             format: text("format")?,
             datefmt: text("datefmt")?,
@@ -439,11 +445,13 @@ fn custom(factory: &Value, map: &Map, path: &str) -> Result<(String, Map), Confi
             "must be a string naming a registered factory",
         ));
     };
-    let kwargs = map
-        .iter()
-        .filter(|(k, _)| !matches!(*k, "()" | "."))
-        .map(|(k, v)| (k.to_string(), v.clone()));
-    Ok((factory.clone(), kwargs.collect()))
+    let mut kwargs = Map::new();
+    for (k, v) in map.iter() {
+        if !matches!(k, "()" | ".") {
+            kwargs.insert(k.to_string(), v.clone());
+        }
+    }
+    Ok((factory.clone(), kwargs))
 }
 
 /// A level as `logging._checkLevel` takes it: an integer or a level name.
@@ -483,13 +491,18 @@ fn optional_level(
 
 /// A list of names (handlers, filters).
 fn names(value: Option<&Value>, path: &str, key: &str) -> Result<Vec<String>, ConfigError> {
-    let bad = || at(path, key, "must be a list of names");
+    let mut names = Vec::new();
     match value {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_string).ok_or_else(bad))
-            .collect(),
-        Some(_) => Err(bad()),
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items.iter() {
+                match item {
+                    Value::String(name) => names.push(name.clone()),
+                    _ => return Err(at(path, key, "must be a list of names")),
+                }
+            }
+        }
+        Some(_) => return Err(at(path, key, "must be a list of names")),
     }
+    Ok(names)
 }

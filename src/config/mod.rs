@@ -125,52 +125,73 @@ pub(crate) struct LoggerSpec {
 /// assert_eq!(err.to_string(), "version: Unsupported version: 2");
 /// assert_eq!(err.path(), "version");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConfigError(Box<ErrorParts>);
+
+/// Boxed so that every `Result<_, ConfigError>` stays one pointer wide on
+/// its error side: the many `?` in the readers move 8 bytes, not 72.
+#[derive(Clone, PartialEq, Eq)]
+struct ErrorParts {
     path: String,
     message: String,
     position: Option<Position>,
 }
 
 impl ConfigError {
+    // Errors are rare: one out-of-line copy instead of one inlined at every
+    // site.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> ConfigError {
-        ConfigError {
+        ConfigError(Box::new(ErrorParts {
             path: path.into(),
             message: message.into(),
             position: None,
-        }
+        }))
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn at(message: impl Into<String>, position: Position) -> ConfigError {
-        ConfigError {
+        ConfigError(Box::new(ErrorParts {
             path: String::new(),
             message: message.into(),
             position: Some(position),
-        }
+        }))
     }
 
     /// Where in the configuration, or `""` for the text as a whole.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// What is wrong.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The line and column, for syntax errors.
     pub fn position(&self) -> Option<Position> {
-        self.position
+        self.0.position
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigError")
+            .field("path", &self.0.path)
+            .field("message", &self.0.message)
+            .field("position", &self.0.position)
+            .finish()
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
+        if self.0.path.is_empty() {
+            f.write_str(&self.0.message)
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            write!(f, "{}: {}", self.0.path, self.0.message)
         }
     }
 }

@@ -4,18 +4,10 @@
 use super::classes::{Kwargs, Opener};
 use super::ConfigError;
 use crate::handler::{
-    facility_by_name, AtTime, FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings,
-    Mode, NullHandler, RotatingFileHandler, RotatingSettings, SockType, StreamHandler,
-    SysLogHandler, SysLogSettings, SyslogAddress, TimedRotatingFileHandler, TimedSettings,
-    WatchedFileHandler,
+    facility_by_name, AtTime, FileSettings, MemorySettings, Mode, RotatingSettings, SockType,
+    StreamHandler, SysLogSettings, SyslogAddress, TimedSettings,
 };
 use crate::json::Value;
-
-fn boxed<H: Handler + 'static>(
-    open: impl FnOnce() -> std::io::Result<H> + 'static,
-) -> impl FnOnce() -> std::io::Result<Box<dyn Handler>> + 'static {
-    move || open().map(|h| Box::new(h) as Box<dyn Handler>)
-}
 
 /// dictConfig's `.` attributes that change a standard handler's output.
 struct Props {
@@ -44,7 +36,7 @@ pub(crate) fn prepare(
 ) -> Result<Opener, ConfigError> {
     let props = props(&props_map)?;
     Ok(match class {
-        "logging.NullHandler" => Opener::plain(|| Ok(Box::new(NullHandler))),
+        "logging.NullHandler" => Opener::Null,
         "logging.StreamHandler" => {
             let stream = args.get("stream").or_else(|| args.get("strm"));
             let handler = match stream.map(|v| (v, v.as_str())) {
@@ -58,15 +50,15 @@ pub(crate) fn prepare(
                 Some(terminator) => handler.with_terminator(&terminator),
                 None => handler,
             };
-            Opener::plain(move || Ok(Box::new(handler)))
+            Opener::Stream(handler)
         }
         "logging.FileHandler" => {
             let settings = file_settings(&args, &props)?;
-            Opener::plain(boxed(move || FileHandler::open(settings)))
+            Opener::File(settings)
         }
         "logging.handlers.WatchedFileHandler" => {
             let settings = file_settings(&args, &props)?;
-            Opener::plain(boxed(move || WatchedFileHandler::open(settings)))
+            Opener::Watched(settings)
         }
         "logging.handlers.RotatingFileHandler" => {
             let settings = RotatingSettings {
@@ -77,7 +69,7 @@ pub(crate) fn prepare(
             settings
                 .check()
                 .map_err(|e| args.error("filename", e.to_string()))?;
-            Opener::plain(boxed(move || RotatingFileHandler::open(settings)))
+            Opener::Rotating(settings)
         }
         "logging.handlers.TimedRotatingFileHandler" => {
             let mut settings = TimedSettings::new(args.required_string("filename")?);
@@ -95,7 +87,7 @@ pub(crate) fn prepare(
             settings
                 .check()
                 .map_err(|e| args.error("when", e.to_string()))?;
-            Opener::plain(boxed(move || TimedRotatingFileHandler::open(settings)))
+            Opener::Timed(settings)
         }
         "logging.handlers.MemoryHandler" => {
             let capacity = args.int("capacity", -1)?;
@@ -112,11 +104,7 @@ pub(crate) fn prepare(
             }
             settings.flush_on_close = args.bool("flushOnClose", true)?;
             let target = args.string("target")?;
-            Opener::with_target(target, move |target| {
-                let mut handler = MemoryHandler::new(settings);
-                handler.set_target(target);
-                Ok(Box::new(handler))
-            })
+            Opener::Memory(settings, target)
         }
         "logging.handlers.SysLogHandler" => {
             let mut settings = SysLogSettings {
@@ -152,7 +140,7 @@ pub(crate) fn prepare(
                     return Err(args.error("socktype", "must be 1 (SOCK_STREAM) or 2 (SOCK_DGRAM)"))
                 }
             };
-            Opener::plain(boxed(move || SysLogHandler::new(settings)))
+            Opener::SysLog(settings)
         }
         other => return Err(args.error("class", format!("{other} has no constructor"))),
     })

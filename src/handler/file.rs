@@ -195,7 +195,6 @@ fn normpath(path: &[u8]) -> Vec<u8> {
 
 /// The state Python's `FileHandler` keeps (path, mode, stream, `_closed`)
 /// plus the staging flags.
-#[derive(Debug)]
 pub(crate) struct FileCore {
     pub(crate) settings: FileSettings,
     /// `baseFilename`.
@@ -208,6 +207,19 @@ pub(crate) struct FileCore {
     pending_truncate: bool,
     abandoned: bool,
     line: Vec<u8>,
+}
+
+// By hand: the open file shows as open or not (`File`'s own Debug reads
+// the descriptor's path and flags, code used for nothing else).
+impl fmt::Debug for FileCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileCore")
+            .field("path", &self.path)
+            .field("mode", &self.mode)
+            .field("open", &self.file.is_some())
+            .field("closed", &self.closed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FileCore {

@@ -175,8 +175,12 @@ fn shift_backups(base: &Path, backup_count: i64) -> io::Result<()> {
             found.push(k);
         }
     }
-    found.sort_unstable_by(|a, b| b.cmp(a));
-    for k in found {
+    // Highest first. Each k is positive, so its big-endian bytes sort
+    // in numeric order.
+    let bytes: Vec<[u8; 8]> = found.iter().map(|k| k.to_be_bytes()).collect();
+    let keys: Vec<&[u8]> = bytes.iter().map(|b| b.as_slice()).collect();
+    for i in super::sorted_order(&keys).into_iter().rev() {
+        let k = found[i];
         let source = numbered(base, k);
         if !source.exists() {
             continue;

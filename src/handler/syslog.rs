@@ -3,6 +3,7 @@
 
 use super::Handler;
 use crate::record::Record;
+use std::fmt;
 use std::io::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::unix::net::{UnixDatagram, UnixStream};
@@ -164,12 +165,24 @@ fn map_priority(level_name: &str) -> i32 {
     }
 }
 
-#[derive(Debug)]
 enum Socket {
     Udp(UdpSocket, SocketAddr),
     Tcp(TcpStream),
     UnixDatagram(UnixDatagram),
     UnixStream(UnixStream),
+}
+
+// By hand: the kind of socket, not the sockets' own Debug (which queries
+// the descriptors, code used for nothing else).
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Socket::Udp(..) => "Udp",
+            Socket::Tcp(_) => "Tcp",
+            Socket::UnixDatagram(_) => "UnixDatagram",
+            Socket::UnixStream(_) => "UnixStream",
+        })
+    }
 }
 
 /// Python's `logging.handlers.SysLogHandler`: each record is sent as

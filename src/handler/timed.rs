@@ -4,6 +4,7 @@
 use super::file::{FileCore, FileSettings, Mode, SettingsError};
 use super::Handler;
 use crate::record::Record;
+use std::ffi::OsString;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -480,12 +481,13 @@ impl TimedRotatingFileHandler {
         if result.len() < keep {
             return Ok(Vec::new());
         }
-        result.sort();
-        result.truncate(result.len() - keep);
-        Ok(result
-            .into_iter()
-            .map(|p| PathBuf::from(std::ffi::OsString::from_vec(p)))
-            .collect())
+        let keys: Vec<&[u8]> = result.iter().map(Vec::as_slice).collect();
+        let order = super::sorted_order(&keys);
+        let mut oldest = Vec::with_capacity(result.len() - keep);
+        for &i in &order[..result.len() - keep] {
+            oldest.push(PathBuf::from(OsString::from_vec(result[i].clone())));
+        }
+        Ok(oldest)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Numbers: exact integers of any size, or finite `f64`, printed like Python.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// A JSON number: an exact integer, or a finite `f64`.
 ///
@@ -152,7 +152,12 @@ impl fmt::Display for Number {
             Repr::PosInt(n) => write!(f, "{n}"),
             Repr::NegInt(n) => write!(f, "{n}"),
             Repr::Big(digits) => f.write_str(digits),
-            Repr::Float(x) => write_float(f, *x),
+            Repr::Float(x) => {
+                // The formatter's float repr, shared rather than repeated.
+                let mut text = String::new();
+                crate::format::push_float_repr(*x, &mut text);
+                f.write_str(&text)
+            }
         }
     }
 }
@@ -160,83 +165,6 @@ impl fmt::Display for Number {
 impl fmt::Debug for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Number({self})")
-    }
-}
-
-/// A small stack buffer for formatting a float without allocating.
-struct Buf {
-    bytes: [u8; 40],
-    len: usize,
-}
-
-impl fmt::Write for Buf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        self.bytes
-            .get_mut(self.len..end)
-            .ok_or(fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-/// Writes `x` as Python's `float.__repr__` does: the shortest digits that
-/// round-trip (Rust's `{:e}` gives the same digits), in positional notation
-/// when the decimal exponent is in -4..16, else as `d.ddde+XX`.
-fn write_float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
-    let mut buf = Buf {
-        bytes: [0; 40],
-        len: 0,
-    };
-    write!(buf, "{x:e}")?;
-    let text = &buf.bytes[..buf.len];
-    let (negative, text) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
-    let e = text.iter().position(|&b| b == b'e').ok_or(fmt::Error)?;
-    let exponent: i32 = std::str::from_utf8(&text[e + 1..])
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or(fmt::Error)?;
-    let mut digits = [0u8; 24];
-    let mut n = 0;
-    for &b in text[..e].iter().filter(|&&b| b != b'.') {
-        *digits.get_mut(n).ok_or(fmt::Error)? = b;
-        n += 1;
-    }
-    let digits = std::str::from_utf8(&digits[..n]).map_err(|_| fmt::Error)?;
-    // Position of the decimal point relative to the digits.
-    let point = exponent + 1;
-    if negative {
-        f.write_str("-")?;
-    }
-    if !(-3..=16).contains(&point) {
-        let (first, rest) = digits.split_at(1);
-        f.write_str(first)?;
-        if !rest.is_empty() {
-            write!(f, ".{rest}")?;
-        }
-        let sign = if exponent < 0 { '-' } else { '+' };
-        write!(f, "e{sign}{:02}", exponent.unsigned_abs())
-    } else if point <= 0 {
-        f.write_str("0.")?;
-        for _ in point..0 {
-            f.write_str("0")?;
-        }
-        f.write_str(digits)
-    } else {
-        let point = point as usize;
-        if point >= digits.len() {
-            f.write_str(digits)?;
-            for _ in digits.len()..point {
-                f.write_str("0")?;
-            }
-            f.write_str(".0")
-        } else {
-            write!(f, "{}.{}", &digits[..point], &digits[point..])
-        }
     }
 }
 

@@ -12,7 +12,7 @@ use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
 use crate::logger::{get_logger, Logger};
 use crate::wire;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::Shutdown;
@@ -72,13 +72,23 @@ struct Conns {
     next_id: u64,
     /// A second handle to each connection being served or queued, so that
     /// `stop` can shut them down whatever their threads are blocked on.
-    open: HashMap<u64, Stream>,
+    /// At most `max_connections` of them, so a list is enough.
+    open: Vec<(u64, Stream)>,
     /// Connections handed to idle threads, not yet taken.
     queue: VecDeque<Job>,
     /// Connection threads alive, serving or idle.
     threads: usize,
     /// Of those, the ones waiting for a connection.
     idle: usize,
+}
+
+impl Conns {
+    /// Drops the second handle of connection `id`.
+    fn forget(&mut self, id: u64) {
+        if let Some(i) = self.open.iter().position(|(open, _)| *open == id) {
+            self.open.swap_remove(i);
+        }
+    }
 }
 
 /// One accepted connection and its registry id.
@@ -132,7 +142,7 @@ impl Shared {
         {
             let mut conns = self.conns();
             conns.closed = true;
-            for stream in conns.open.values() {
+            for (_, stream) in &conns.open {
                 let _ = stream.shutdown(Shutdown::Both);
             }
         }
@@ -211,7 +221,7 @@ fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
         };
         let id = conns.next_id;
         conns.next_id += 1;
-        conns.open.insert(id, handle);
+        conns.open.push((id, handle));
         let job = Job { stream, peer, id };
         if conns.idle > conns.queue.len() {
             conns.queue.push_back(job);
@@ -230,7 +240,7 @@ fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
         .name("loglisten-conn".into())
         .spawn(move || worker(thread, job));
     if let Err(e) = spawned {
-        shared.conns().open.remove(&id);
+        shared.conns().forget(id);
         crate::error!(shared.log, "starting a connection thread failed: {e}");
     }
 }
@@ -256,7 +266,7 @@ fn worker(thread: ThreadGuard, mut job: Job) {
         // connection is always unregistered.
         let _ = catch_unwind(AssertUnwindSafe(|| serve(shared, job.stream, &job.peer)));
         let mut conns = shared.conns();
-        conns.open.remove(&id);
+        conns.forget(id);
         let give_up = Instant::now() + LINGER;
         conns.idle += 1;
         let next = loop {
