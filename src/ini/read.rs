@@ -1,10 +1,10 @@
 //! The line reader: configparser's `RawConfigParser._read` and
 //! `_join_multiline_values`, line by line in the same order of checks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::pystr::{rstrip, strip};
-use super::{Error, Ini, Options, Table, DEFAULT_SECTION};
+use super::{Error, Ini, Options, Ordered, Table, DEFAULT_SECTION};
 
 /// Which table the reader is filling.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,8 +19,7 @@ struct Reader<'a> {
     /// DEFAULT options read from the text (the `defaults` map may be
     /// overridden once; the text may not repeat itself).
     defaults_seen: HashSet<String>,
-    sections: Vec<(String, Table)>,
-    section_index: HashMap<String, usize>,
+    sections: Ordered<Table>,
     /// The option that continuation lines extend, if any.
     current: Option<(Target, usize)>,
 }
@@ -43,8 +42,7 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
         source: &options.source,
         defaults,
         defaults_seen: HashSet::new(),
-        sections: Vec::new(),
-        section_index: HashMap::new(),
+        sections: Ordered::default(),
         current: None,
     };
     // Deliberately unlike 3.11, which keeps U+FEFF as part of line 1.
@@ -99,7 +97,6 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
     Ok(Ini {
         defaults: reader.defaults,
         sections: reader.sections,
-        section_index: reader.section_index,
         max_expansion: options.max_expansion,
     })
 }
@@ -117,7 +114,7 @@ impl Reader<'_> {
     fn table(&mut self, target: Target) -> &mut Table {
         match target {
             Target::Defaults => &mut self.defaults,
-            Target::Section(i) => &mut self.sections[i].1,
+            Target::Section(i) => self.sections.value_mut(i),
         }
     }
 
@@ -141,15 +138,13 @@ impl Reader<'_> {
     }
 
     fn open_section(&mut self, name: &str, lineno: usize) -> Result<Target, Error> {
-        if self.section_index.contains_key(name) {
+        if self.sections.contains(name) {
             return Err(Error::duplicate_section(self.source, lineno, name));
         }
         if name == DEFAULT_SECTION {
             return Ok(Target::Defaults);
         }
-        let i = self.sections.len();
-        self.section_index.insert(name.to_string(), i);
-        self.sections.push((name.to_string(), Table::default()));
+        let i = self.sections.set(name.to_string(), Table::default());
         Ok(Target::Section(i))
     }
 
@@ -165,12 +160,12 @@ impl Reader<'_> {
     ) -> Result<(), Error> {
         let duplicate = match target {
             Target::Defaults => !self.defaults_seen.insert(name.clone()),
-            Target::Section(i) => self.sections[i].1.contains(&name),
+            Target::Section(i) => self.sections.at(i).1.contains(&name),
         };
         if duplicate {
             let section = match target {
                 Target::Defaults => DEFAULT_SECTION,
-                Target::Section(i) => &self.sections[i].0,
+                Target::Section(i) => self.sections.at(i).0,
             };
             return Err(Error::duplicate_option(
                 self.source,
