@@ -141,8 +141,11 @@ impl<'a> Reader<'a> {
         let class =
             standard_class(&class_name).map_or_else(|| class_name.to_string(), str::to_string);
         let path = |key: &str| format!("[{section}] {key}");
-        let args_text = self.get(&section, "args")?.unwrap_or(Cow::Borrowed("()"));
-        let args = literal(&args_text, &path("args"))?;
+        // Absent, they are CPython's defaults `()` and `{}`.
+        let args = match self.get(&section, "args")? {
+            Some(text) => literal(&text, &section, "args")?,
+            None => PyValue::Tuple(Vec::new()),
+        };
         let args = match args {
             PyValue::Tuple(items) | PyValue::List(items) => items,
             other => {
@@ -150,8 +153,11 @@ impl<'a> Reader<'a> {
                 return Err(ConfigError::new(path("args"), message));
             }
         };
-        let kwargs_text = self.get(&section, "kwargs")?.unwrap_or(Cow::Borrowed("{}"));
-        let PyValue::Dict(pairs) = literal(&kwargs_text, &path("kwargs"))? else {
+        let kwargs = match self.get(&section, "kwargs")? {
+            Some(text) => literal(&text, &section, "kwargs")?,
+            None => PyValue::Dict(Vec::new()),
+        };
+        let PyValue::Dict(pairs) = kwargs else {
             return Err(ConfigError::new(
                 path("kwargs"),
                 "must be a dict of keyword arguments",
@@ -192,7 +198,7 @@ impl<'a> Reader<'a> {
         }
         let level = match self.get(&section, "level")? {
             None => None,
-            Some(text) => Some(level(&text, &path("level"))?),
+            Some(text) => Some(level(&text, &section)?),
         };
         let formatter = self.get(&section, "formatter")?.filter(|f| !f.is_empty());
         let formatter = formatter.map(Cow::into_owned);
@@ -212,7 +218,7 @@ impl<'a> Reader<'a> {
         let path = |option: &str| format!("[{section}] {option}");
         let level = match self.get(&section, "level")? {
             None => None,
-            Some(text) => Some(level(&text, &path("level"))?),
+            Some(text) => Some(level(&text, &section)?),
         };
         let handlers = split_list(&self.required(&section, "handlers")?);
         if key == "root" {
@@ -260,8 +266,13 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 /// `Logger.setLevel(text)`: a registered level name (no numbers in text).
-fn level(text: &str, path: &str) -> Result<Level, ConfigError> {
-    Level::from_name(text).ok_or_else(|| ConfigError::new(path, format!("Unknown level: '{text}'")))
+fn level(text: &str, section: &str) -> Result<Level, ConfigError> {
+    Level::from_name(text).ok_or_else(|| {
+        ConfigError::new(
+            format!("[{section}] level"),
+            format!("Unknown level: '{text}'"),
+        )
+    })
 }
 
 /// configparser's booleans.
@@ -273,8 +284,9 @@ fn boolean(text: &str) -> Option<bool> {
     }
 }
 
-fn literal(text: &str, path: &str) -> Result<PyValue, ConfigError> {
-    pyliteral::parse(text).map_err(|e| ConfigError::new(path, e.to_string()))
+fn literal(text: &str, section: &str, option: &str) -> Result<PyValue, ConfigError> {
+    pyliteral::parse(text)
+        .map_err(|e| ConfigError::new(format!("[{section}] {option}"), e.to_string()))
 }
 
 /// Literal values as the JSON values handler keywords are read from;
