@@ -40,7 +40,7 @@ mod table;
 
 use std::borrow::Cow;
 
-use table::Ordered;
+use table::{Ordered, Span};
 
 pub use error::{Error, ErrorKind};
 
@@ -102,7 +102,7 @@ pub fn parse(text: &str, options: &Options) -> Result<Ini, Error> {
 }
 
 /// One section's options (or DEFAULT's): lower-cased names to raw values.
-pub(crate) type Table = Ordered<String>;
+pub(crate) type Table = Ordered<Span>;
 
 /// `name`, lower-cased as configparser's `optionxform` does; borrowed when
 /// that changes nothing (names written in code usually are lower-case).
@@ -126,6 +126,8 @@ fn lower(name: &str) -> Cow<'_, str> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Ini {
+    /// The names and values the tables refer to.
+    text: String,
     defaults: Table,
     sections: Ordered<Table>,
     max_expansion: usize,
@@ -139,7 +141,8 @@ impl Ini {
     /// assert_eq!(ini.sections(), ["x"]);
     /// ```
     pub fn sections(&self) -> Vec<&str> {
-        self.sections.iter().map(|(name, _)| name).collect()
+        let names = self.sections.iter().map(|(name, _)| name.get(&self.text));
+        names.collect()
     }
 
     /// Whether the section exists; false for DEFAULT, like Python.
@@ -149,7 +152,7 @@ impl Ini {
     /// assert!(ini.has_section("x") && !ini.has_section("X") && !ini.has_section("DEFAULT"));
     /// ```
     pub fn has_section(&self, section: &str) -> bool {
-        self.sections.contains(section)
+        self.sections.contains(&self.text, section)
     }
 
     /// Whether `option` (any case) is set in `section` or in DEFAULT. An
@@ -163,11 +166,12 @@ impl Ini {
     /// ```
     pub fn has_option(&self, section: &str, option: &str) -> bool {
         let option = lower(option);
+        let text = &self.text;
         if section.is_empty() || section == DEFAULT_SECTION {
-            return self.defaults.contains(&option);
+            return self.defaults.contains(text, &option);
         }
-        match self.sections.get(section) {
-            Some(table) => table.contains(&option) || self.defaults.contains(&option),
+        match self.sections.get(text, section) {
+            Some(table) => table.contains(text, &option) || self.defaults.contains(text, &option),
             None => false,
         }
     }
@@ -182,13 +186,14 @@ impl Ini {
     /// assert_eq!(ini.options("DEFAULT").unwrap_err().to_string(), "No section: 'DEFAULT'");
     /// ```
     pub fn options(&self, section: &str) -> Result<Vec<&str>, Error> {
-        let Some(table) = self.sections.get(section) else {
+        let text = &self.text;
+        let Some(table) = self.sections.get(text, section) else {
             return Err(Error::no_section(section));
         };
-        let own = table.iter().map(|(name, _)| name);
-        let inherited = self.defaults.iter().map(|(name, _)| name);
+        let own = table.iter().map(|(name, _)| name.get(text));
+        let inherited = self.defaults.iter().map(|(name, _)| name.get(text));
         Ok(own
-            .chain(inherited.filter(|name| !table.contains(name)))
+            .chain(inherited.filter(|name| !table.contains(text, name)))
             .collect())
     }
 
@@ -200,8 +205,9 @@ impl Ini {
     /// ```
     pub fn defaults(&self) -> Vec<(&str, &str)> {
         let entries = self.defaults.iter();
+        let text = &self.text;
         entries
-            .map(|(name, value)| (name, value.as_str()))
+            .map(|(name, value)| (name.get(text), value.get(text)))
             .collect()
     }
 
@@ -257,7 +263,7 @@ impl Ini {
     /// The section's own table; `None` for DEFAULT, which has none besides
     /// the defaults.
     fn table(&self, section: &str) -> Result<Option<&Table>, Error> {
-        match self.sections.get(section) {
+        match self.sections.get(&self.text, section) {
             Some(table) => Ok(Some(table)),
             None if section == DEFAULT_SECTION => Ok(None),
             None => Err(Error::no_section(section)),
@@ -266,8 +272,9 @@ impl Ini {
 
     /// `name` (already lower-cased) in `own`, then in DEFAULT.
     fn lookup<'a>(&'a self, own: Option<&'a Table>, name: &str) -> Option<&'a str> {
-        own.and_then(|t| t.get(name))
-            .or_else(|| self.defaults.get(name))
-            .map(String::as_str)
+        let text = &self.text;
+        own.and_then(|t| t.get(text, name))
+            .or_else(|| self.defaults.get(text, name))
+            .map(|value| value.get(text))
     }
 }
