@@ -2,11 +2,13 @@
 //! interpolation, raw formats and positional `args` (parsed as literals,
 //! never evaluated).
 
+use std::borrow::Cow;
+
 use super::classes::{parameters, standard_class};
 use super::{
     Config, ConfigError, FileConfigOptions, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle,
 };
-use crate::ini::{self, ErrorKind, Ini};
+use crate::ini::{self, Ini};
 use crate::json::{Map, Number, Value};
 use crate::level::Level;
 use crate::pyliteral::{self, PyValue};
@@ -54,7 +56,7 @@ struct Reader<'a> {
     ini: &'a Ini,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn section(&self, name: &str) -> Result<(), ConfigError> {
         match self.ini.has_section(name) {
             true => Ok(()),
@@ -63,20 +65,18 @@ impl Reader<'_> {
     }
 
     /// An option read with interpolation; `None` when absent.
-    fn get(&self, section: &str, option: &str) -> Result<Option<String>, ConfigError> {
-        match self.ini.get(section, option) {
-            Ok(value) => Ok(Some(value)),
-            Err(e) if e.kind() == ErrorKind::NoOption => Ok(None),
-            Err(e) => Err(ini_error(&format!("[{section}] {option}"), e)),
-        }
+    fn get(&self, section: &str, option: &str) -> Result<Option<Cow<'a, str>>, ConfigError> {
+        let value = self.ini.value(section, option);
+        value.map_err(|e| ini_error(&format!("[{section}] {option}"), e))
     }
 
     /// An option read raw (formats keep their `%`), `None` when absent.
     fn get_raw(&self, section: &str, option: &str) -> Option<String> {
-        self.ini.get_raw(section, option).ok().map(str::to_string)
+        let raw = self.ini.raw_value(section, option).ok().flatten();
+        raw.map(str::to_string)
     }
 
-    fn required(&self, section: &str, option: &str) -> Result<String, ConfigError> {
+    fn required(&self, section: &str, option: &str) -> Result<Cow<'a, str>, ConfigError> {
         self.get(section, option)?
             .ok_or_else(|| ConfigError::new(format!("[{section}] {option}"), "option is missing"))
     }
@@ -121,7 +121,7 @@ impl Reader<'_> {
             }
             kwargs.insert("validate".to_string(), Value::Bool(validate));
             return Ok(FormatterSpec::Custom {
-                factory: class,
+                factory: class.into_owned(),
                 kwargs,
             });
         }
@@ -138,12 +138,14 @@ impl Reader<'_> {
         let section = format!("handler_{name}");
         self.section(&section)?;
         let class_name = self.required(&section, "class")?;
-        let class = standard_class(&class_name).map_or(class_name, str::to_string);
+        let class =
+            standard_class(&class_name).map_or_else(|| class_name.to_string(), str::to_string);
         let path = |key: &str| format!("[{section}] {key}");
-        let args_text = self
-            .get(&section, "args")?
-            .unwrap_or_else(|| "()".to_string());
-        let args = literal(&args_text, &path("args"))?;
+        // Absent, they are CPython's defaults `()` and `{}`.
+        let args = match self.get(&section, "args")? {
+            Some(text) => literal(&text, &section, "args")?,
+            None => PyValue::Tuple(Vec::new()),
+        };
         let args = match args {
             PyValue::Tuple(items) | PyValue::List(items) => items,
             other => {
@@ -151,10 +153,11 @@ impl Reader<'_> {
                 return Err(ConfigError::new(path("args"), message));
             }
         };
-        let kwargs_text = self
-            .get(&section, "kwargs")?
-            .unwrap_or_else(|| "{}".to_string());
-        let PyValue::Dict(pairs) = literal(&kwargs_text, &path("kwargs"))? else {
+        let kwargs = match self.get(&section, "kwargs")? {
+            Some(text) => literal(&text, &section, "kwargs")?,
+            None => PyValue::Dict(Vec::new()),
+        };
+        let PyValue::Dict(pairs) = kwargs else {
             return Err(ConfigError::new(
                 path("kwargs"),
                 "must be a dict of keyword arguments",
@@ -190,14 +193,15 @@ impl Reader<'_> {
         if class == "logging.handlers.MemoryHandler" {
             // fileConfig sets a memory handler's target from `target=`.
             if let Some(target) = self.get(&section, "target")?.filter(|t| !t.is_empty()) {
-                kwargs.insert("target".to_string(), Value::String(target));
+                kwargs.insert("target".to_string(), Value::String(target.into_owned()));
             }
         }
         let level = match self.get(&section, "level")? {
             None => None,
-            Some(text) => Some(level(&text, &path("level"))?),
+            Some(text) => Some(level(&text, &section)?),
         };
         let formatter = self.get(&section, "formatter")?.filter(|f| !f.is_empty());
+        let formatter = formatter.map(Cow::into_owned);
         Ok(HandlerSpec {
             class,
             level,
@@ -214,7 +218,7 @@ impl Reader<'_> {
         let path = |option: &str| format!("[{section}] {option}");
         let level = match self.get(&section, "level")? {
             None => None,
-            Some(text) => Some(level(&text, &path("level"))?),
+            Some(text) => Some(level(&text, &section)?),
         };
         let handlers = split_list(&self.required(&section, "handlers")?);
         if key == "root" {
@@ -242,7 +246,7 @@ impl Reader<'_> {
             }
         };
         Ok((
-            qualname,
+            qualname.into_owned(),
             LoggerSpec {
                 level,
                 propagate: Some(propagate),
@@ -262,8 +266,13 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 /// `Logger.setLevel(text)`: a registered level name (no numbers in text).
-fn level(text: &str, path: &str) -> Result<Level, ConfigError> {
-    Level::from_name(text).ok_or_else(|| ConfigError::new(path, format!("Unknown level: '{text}'")))
+fn level(text: &str, section: &str) -> Result<Level, ConfigError> {
+    Level::from_name(text).ok_or_else(|| {
+        ConfigError::new(
+            format!("[{section}] level"),
+            format!("Unknown level: '{text}'"),
+        )
+    })
 }
 
 /// configparser's booleans.
@@ -275,8 +284,9 @@ fn boolean(text: &str) -> Option<bool> {
     }
 }
 
-fn literal(text: &str, path: &str) -> Result<PyValue, ConfigError> {
-    pyliteral::parse(text).map_err(|e| ConfigError::new(path, e.to_string()))
+fn literal(text: &str, section: &str, option: &str) -> Result<PyValue, ConfigError> {
+    pyliteral::parse(text)
+        .map_err(|e| ConfigError::new(format!("[{section}] {option}"), e.to_string()))
 }
 
 /// Literal values as the JSON values handler keywords are read from;

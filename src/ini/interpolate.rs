@@ -1,5 +1,7 @@
 //! configparser's `BasicInterpolation.before_get`: `%%` and `%(name)s`.
 
+use std::borrow::Cow;
+
 use super::{Error, Ini, Table};
 
 /// configparser's `MAX_INTERPOLATION_DEPTH`.
@@ -18,14 +20,15 @@ struct Expansion<'a> {
 }
 
 /// Expands `raw`, the value of `option` in `section` (`own` is that
-/// section's table, `None` for DEFAULT).
-pub(super) fn expand(
+/// section's table, `None` for DEFAULT). Borrows `raw` when it holds no
+/// `%` (most values).
+pub(super) fn expand<'a>(
     ini: &Ini,
     own: Option<&Table>,
     section: &str,
     option: &str,
-    raw: &str,
-) -> Result<String, Error> {
+    raw: &'a str,
+) -> Result<Cow<'a, str>, Error> {
     let mut expansion = Expansion {
         ini,
         own,
@@ -34,9 +37,13 @@ pub(super) fn expand(
         raw,
         budget: ini.max_expansion,
     };
+    if !raw.contains('%') {
+        expansion.spend(raw.len())?;
+        return Ok(Cow::Borrowed(raw));
+    }
     let mut out = String::new();
     expansion.some(&mut out, raw, 1)?;
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 impl Expansion<'_> {

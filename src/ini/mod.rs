@@ -36,8 +36,11 @@ mod error;
 mod interpolate;
 pub(crate) mod pystr;
 mod read;
+mod table;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use table::{Ordered, Span};
 
 pub use error::{Error, ErrorKind};
 
@@ -98,37 +101,19 @@ pub fn parse(text: &str, options: &Options) -> Result<Ini, Error> {
     read::read(text, options)
 }
 
-/// Options in insertion order, with an index by name.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Table {
-    entries: Vec<(String, String)>,
-    index: HashMap<String, usize>,
-}
+/// One section's options (or DEFAULT's): lower-cased names to raw values.
+pub(crate) type Table = Ordered<Span>;
 
-impl Table {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.index.get(name).map(|&i| self.entries[i].1.as_str())
-    }
-
-    fn contains(&self, name: &str) -> bool {
-        self.index.contains_key(name)
-    }
-
-    /// Sets `name`, keeping its place if it exists (like a Python dict), and
-    /// returns its position.
-    fn set(&mut self, name: String, value: String) -> usize {
-        if let Some(&i) = self.index.get(&name) {
-            self.entries[i].1 = value;
-            return i;
-        }
-        let i = self.entries.len();
-        self.index.insert(name.clone(), i);
-        self.entries.push((name, value));
-        i
-    }
-
-    fn value_mut(&mut self, i: usize) -> &mut String {
-        &mut self.entries[i].1
+/// `name`, lower-cased as configparser's `optionxform` does; borrowed when
+/// that changes nothing (names written in code usually are lower-case).
+fn lower(name: &str) -> Cow<'_, str> {
+    if name
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+    {
+        Cow::Owned(name.to_lowercase())
+    } else {
+        Cow::Borrowed(name)
     }
 }
 
@@ -141,9 +126,10 @@ impl Table {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Ini {
+    /// The names and values the tables refer to.
+    text: String,
     defaults: Table,
-    sections: Vec<(String, Table)>,
-    section_index: HashMap<String, usize>,
+    sections: Ordered<Table>,
     max_expansion: usize,
 }
 
@@ -155,10 +141,8 @@ impl Ini {
     /// assert_eq!(ini.sections(), ["x"]);
     /// ```
     pub fn sections(&self) -> Vec<&str> {
-        self.sections
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect()
+        let names = self.sections.iter().map(|(name, _)| name.get(&self.text));
+        names.collect()
     }
 
     /// Whether the section exists; false for DEFAULT, like Python.
@@ -168,7 +152,7 @@ impl Ini {
     /// assert!(ini.has_section("x") && !ini.has_section("X") && !ini.has_section("DEFAULT"));
     /// ```
     pub fn has_section(&self, section: &str) -> bool {
-        self.section_index.contains_key(section)
+        self.sections.contains(&self.text, section)
     }
 
     /// Whether `option` (any case) is set in `section` or in DEFAULT. An
@@ -181,12 +165,13 @@ impl Ini {
     /// assert!(!ini.has_option("DEFAULT", "a") && !ini.has_option("y", "d"));
     /// ```
     pub fn has_option(&self, section: &str, option: &str) -> bool {
-        let option = option.to_lowercase();
+        let option = lower(option);
+        let text = &self.text;
         if section.is_empty() || section == DEFAULT_SECTION {
-            return self.defaults.contains(&option);
+            return self.defaults.contains(text, &option);
         }
-        match self.section_index.get(section) {
-            Some(&i) => self.sections[i].1.contains(&option) || self.defaults.contains(&option),
+        match self.sections.get(text, section) {
+            Some(table) => table.contains(text, &option) || self.defaults.contains(text, &option),
             None => false,
         }
     }
@@ -201,14 +186,14 @@ impl Ini {
     /// assert_eq!(ini.options("DEFAULT").unwrap_err().to_string(), "No section: 'DEFAULT'");
     /// ```
     pub fn options(&self, section: &str) -> Result<Vec<&str>, Error> {
-        let table = match self.section_index.get(section) {
-            Some(&i) => &self.sections[i].1,
-            None => return Err(Error::no_section(section)),
+        let text = &self.text;
+        let Some(table) = self.sections.get(text, section) else {
+            return Err(Error::no_section(section));
         };
-        let own = table.entries.iter().map(|(name, _)| name.as_str());
-        let inherited = self.defaults.entries.iter().map(|(name, _)| name.as_str());
+        let own = table.iter().map(|(name, _)| name.get(text));
+        let inherited = self.defaults.iter().map(|(name, _)| name.get(text));
         Ok(own
-            .chain(inherited.filter(|name| !table.contains(name)))
+            .chain(inherited.filter(|name| !table.contains(text, name)))
             .collect())
     }
 
@@ -219,9 +204,10 @@ impl Ini {
     /// assert_eq!(ini.defaults(), [("a", "%(b)s")]);
     /// ```
     pub fn defaults(&self) -> Vec<(&str, &str)> {
-        let entries = self.defaults.entries.iter();
+        let entries = self.defaults.iter();
+        let text = &self.text;
         entries
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .map(|(name, value)| (name.get(text), value.get(text)))
             .collect()
     }
 
@@ -235,12 +221,10 @@ impl Ini {
     /// assert_eq!(ini.get("s", "c").unwrap_err().to_string(), "No option 'c' in section: 's'");
     /// ```
     pub fn get(&self, section: &str, option: &str) -> Result<String, Error> {
-        let option = option.to_lowercase();
-        let own = self.table(section)?;
-        let raw = self
-            .lookup(own, &option)
-            .ok_or_else(|| Error::no_option(&option, section))?;
-        interpolate::expand(self, own, section, &option, raw)
+        match self.value(section, option)? {
+            Some(value) => Ok(value.into_owned()),
+            None => Err(Error::no_option(&lower(option), section)),
+        }
     }
 
     /// The value as written, without expansion: Python's
@@ -252,17 +236,35 @@ impl Ini {
     /// assert!(ini.get_raw("s", "datefmt").is_err());
     /// ```
     pub fn get_raw(&self, section: &str, option: &str) -> Result<&str, Error> {
-        let option = option.to_lowercase();
+        match self.raw_value(section, option)? {
+            Some(raw) => Ok(raw),
+            None => Err(Error::no_option(&lower(option), section)),
+        }
+    }
+
+    /// [`Ini::get`] for callers that treat a missing option as absent:
+    /// `None` instead of [`ErrorKind::NoOption`], and no copy of a value
+    /// that has nothing to expand.
+    pub(crate) fn value(&self, section: &str, option: &str) -> Result<Option<Cow<'_, str>>, Error> {
+        let option = lower(option);
         let own = self.table(section)?;
-        self.lookup(own, &option)
-            .ok_or_else(|| Error::no_option(&option, section))
+        match self.lookup(own, &option) {
+            Some(raw) => interpolate::expand(self, own, section, &option, raw).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Ini::get_raw`] with `None` for a missing option.
+    pub(crate) fn raw_value(&self, section: &str, option: &str) -> Result<Option<&str>, Error> {
+        let own = self.table(section)?;
+        Ok(self.lookup(own, &lower(option)))
     }
 
     /// The section's own table; `None` for DEFAULT, which has none besides
     /// the defaults.
     fn table(&self, section: &str) -> Result<Option<&Table>, Error> {
-        match self.section_index.get(section) {
-            Some(&i) => Ok(Some(&self.sections[i].1)),
+        match self.sections.get(&self.text, section) {
+            Some(table) => Ok(Some(table)),
             None if section == DEFAULT_SECTION => Ok(None),
             None => Err(Error::no_section(section)),
         }
@@ -270,7 +272,9 @@ impl Ini {
 
     /// `name` (already lower-cased) in `own`, then in DEFAULT.
     fn lookup<'a>(&'a self, own: Option<&'a Table>, name: &str) -> Option<&'a str> {
-        own.and_then(|t| t.get(name))
-            .or_else(|| self.defaults.get(name))
+        let text = &self.text;
+        own.and_then(|t| t.get(text, name))
+            .or_else(|| self.defaults.get(text, name))
+            .map(|value| value.get(text))
     }
 }

@@ -1,9 +1,10 @@
 //! The line reader: configparser's `RawConfigParser._read` and
 //! `_join_multiline_values`, line by line in the same order of checks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::pystr::{rstrip, strip};
+use super::table::{Ordered, Span};
 use super::{Error, Ini, Options, Table, DEFAULT_SECTION};
 
 /// Which table the reader is filling.
@@ -15,36 +16,41 @@ enum Target {
 
 struct Reader<'a> {
     source: &'a str,
+    /// Every name and value read, back to back (see [`Span`]).
+    text: String,
     defaults: Table,
     /// DEFAULT options read from the text (the `defaults` map may be
     /// overridden once; the text may not repeat itself).
     defaults_seen: HashSet<String>,
-    sections: Vec<(String, Table)>,
-    section_index: HashMap<String, usize>,
-    /// The option that continuation lines extend, if any.
+    sections: Ordered<Table>,
+    /// The option that continuation lines extend, if any. Its value is
+    /// always the last thing in `text`: nothing else is stored until the
+    /// next option or section ends it.
     current: Option<(Target, usize)>,
 }
 
 pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
+    let mut store = String::with_capacity(text.len());
     let mut defaults = Table::default();
     for (name, value) in &options.defaults {
-        let name = name.to_lowercase();
-        if defaults.contains(&name) {
+        let name = Span::push_lower(&mut store, name);
+        if defaults.contains(&store, name.get(&store)) {
             return Err(Error::duplicate_option(
                 "<dict>",
                 None,
                 DEFAULT_SECTION,
-                &name,
+                name.get(&store),
             ));
         }
-        defaults.set(name, value.clone());
+        let value = Span::push(&mut store, value);
+        defaults.set(&store, name, value);
     }
     let mut reader = Reader {
         source: &options.source,
+        text: store,
         defaults,
         defaults_seen: HashSet::new(),
-        sections: Vec::new(),
-        section_index: HashMap::new(),
+        sections: Ordered::default(),
         current: None,
     };
     // Deliberately unlike 3.11, which keeps U+FEFF as part of line 1.
@@ -80,7 +86,7 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
         } else if let Some(target) = cursect {
             match value.find(['=', ':']) {
                 Some(at) => {
-                    let name = rstrip(&value[..at]).to_lowercase();
+                    let name = rstrip(&value[..at]);
                     if name.is_empty() {
                         bad.push((lineno, line));
                     }
@@ -97,9 +103,9 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
         return Err(Error::parsing(reader.source, &bad));
     }
     Ok(Ini {
+        text: reader.text,
         defaults: reader.defaults,
         sections: reader.sections,
-        section_index: reader.section_index,
         max_expansion: options.max_expansion,
     })
 }
@@ -117,15 +123,16 @@ impl Reader<'_> {
     fn table(&mut self, target: Target) -> &mut Table {
         match target {
             Target::Defaults => &mut self.defaults,
-            Target::Section(i) => &mut self.sections[i].1,
+            Target::Section(i) => self.sections.value_mut(i),
         }
     }
 
     fn append(&mut self, piece: &str) {
         if let Some((target, i)) = self.current {
-            let value = self.table(target).value_mut(i);
-            value.push('\n');
-            value.push_str(piece);
+            let mut value = *self.table(target).value_mut(i);
+            value.extend(&mut self.text, "\n");
+            value.extend(&mut self.text, piece);
+            *self.table(target).value_mut(i) = value;
         }
     }
 
@@ -134,54 +141,63 @@ impl Reader<'_> {
     /// `defaults` map are never trimmed: only those the text sets.
     fn finish_value(&mut self) {
         if let Some((target, i)) = self.current.take() {
-            let value = self.table(target).value_mut(i);
-            let keep = rstrip(value).len();
-            value.truncate(keep);
+            let mut value = *self.table(target).value_mut(i);
+            value.rstrip(&mut self.text);
+            *self.table(target).value_mut(i) = value;
         }
     }
 
     fn open_section(&mut self, name: &str, lineno: usize) -> Result<Target, Error> {
-        if self.section_index.contains_key(name) {
+        if self.sections.contains(&self.text, name) {
             return Err(Error::duplicate_section(self.source, lineno, name));
         }
         if name == DEFAULT_SECTION {
             return Ok(Target::Defaults);
         }
-        let i = self.sections.len();
-        self.section_index.insert(name.to_string(), i);
-        self.sections.push((name.to_string(), Table::default()));
+        let name = Span::push(&mut self.text, name);
+        let i = self.sections.set(&self.text, name, Table::default());
         Ok(Target::Section(i))
     }
 
-    /// Records `name = value` from line `lineno`. An empty name is a parsing
-    /// error the caller has noted; like configparser it is still stored (so
-    /// a second one is a duplicate) but takes no continuation lines.
+    /// Records `name = value` from line `lineno` (`name` as written). An
+    /// empty name is a parsing error the caller has noted; like configparser
+    /// it is still stored (so a second one is a duplicate) but takes no
+    /// continuation lines.
     fn set_option(
         &mut self,
         target: Target,
-        name: String,
+        name: &str,
         value: &str,
         lineno: usize,
     ) -> Result<(), Error> {
+        // Ends the previous value first: only the last value in `text` can
+        // be trimmed.
+        self.finish_value();
+        let name = Span::push_lower(&mut self.text, name);
+        let text = &self.text;
         let duplicate = match target {
-            Target::Defaults => !self.defaults_seen.insert(name.clone()),
-            Target::Section(i) => self.sections[i].1.contains(&name),
+            Target::Defaults => !self.defaults_seen.insert(name.get(text).to_string()),
+            Target::Section(i) => self.sections.at(i).1.contains(text, name.get(text)),
         };
         if duplicate {
             let section = match target {
                 Target::Defaults => DEFAULT_SECTION,
-                Target::Section(i) => &self.sections[i].0,
+                Target::Section(i) => self.sections.at(i).0.get(text),
             };
             return Err(Error::duplicate_option(
                 self.source,
                 Some(lineno),
                 section,
-                &name,
+                name.get(text),
             ));
         }
-        self.finish_value();
-        let empty = name.is_empty();
-        let i = self.table(target).set(name, value.to_string());
+        let empty = name.get(text).is_empty();
+        let value = Span::push(&mut self.text, value);
+        let table = match target {
+            Target::Defaults => &mut self.defaults,
+            Target::Section(i) => self.sections.value_mut(i),
+        };
+        let i = table.set(&self.text, name, value);
         self.current = (!empty).then_some((target, i));
         Ok(())
     }

@@ -137,7 +137,10 @@ impl<'a> Lexer<'a> {
                     Tok::Name
                 }
             }
-            Some(c) => match PUNCT.iter().find(|p| rest.starts_with(*p)) {
+            Some(c) => match PUNCT
+                .iter()
+                .find(|p| p.as_bytes().first() == rest.as_bytes().first() && rest.starts_with(*p))
+            {
                 Some(p) if *p != "!" => {
                     self.pos += p.len();
                     Tok::Punct(p)
@@ -156,8 +159,9 @@ impl<'a> Lexer<'a> {
     /// A string body after its optional prefix; `self.pos` is at the quote.
     fn string(&mut self, start: usize, raw: bool) -> Result<Tok, Error> {
         let quote = self.bump().unwrap_or('\'');
-        let closing: String = [quote, quote].iter().collect();
-        let triple = self.rest().starts_with(&closing);
+        // The two quotes that, after one, close a triple-quoted string.
+        let closing = if quote == '"' { "\"\"" } else { "''" };
+        let triple = self.rest().starts_with(closing);
         if triple {
             self.pos += 2;
         }
@@ -180,7 +184,7 @@ impl<'a> Lexer<'a> {
                     if !triple {
                         break;
                     }
-                    if self.rest().starts_with(&closing) {
+                    if self.rest().starts_with(closing) {
                         self.pos += 2;
                         break;
                     }

@@ -1,6 +1,8 @@
 //! The parser: operator precedence with an explicit stack instead of
 //! recursion, so no input can overflow the thread's stack.
 
+use std::borrow::Cow;
+
 use super::arith::{self, BinOp, UNARY_PREC};
 use super::dict::DictBuilder;
 use super::lex::{Lexer, Tok, Token};
@@ -16,12 +18,14 @@ enum SeqKind {
 }
 
 impl SeqKind {
-    fn closer(self) -> &'static str {
-        match self {
-            SeqKind::Top => "",
-            SeqKind::Paren => ")",
-            SeqKind::List => "]",
-        }
+    /// Whether `tok` closes this bracket (the end of input, for the top).
+    fn closed_by(self, tok: &Tok) -> bool {
+        matches!(
+            (self, tok),
+            (SeqKind::Top, Tok::Eof)
+                | (SeqKind::Paren, Tok::Punct(")"))
+                | (SeqKind::List, Tok::Punct("]"))
+        )
     }
 }
 
@@ -151,7 +155,7 @@ impl<'a> Parser<'a> {
                     } else {
                         SeqKind::List
                     };
-                    if self.peek_is(kind.closer())? {
+                    if self.peek_closer(kind)? {
                         self.lex.next()?;
                         return Ok(if p == "(" {
                             PyValue::Tuple(Vec::new())
@@ -230,7 +234,8 @@ impl<'a> Parser<'a> {
         if KEYWORDS.contains(&first) {
             return Err(self.err(tok.start, format!("unsupported keyword '{first}'")));
         }
-        let mut path = first.to_string();
+        // Owned only once a dotted name grows past its first part.
+        let mut path = Cow::Borrowed(first);
         loop {
             let found = lookup(&path);
             if self.peek_is("(")? {
@@ -245,6 +250,7 @@ impl<'a> Parser<'a> {
                     if !matches!(attr.tok, Tok::Name) {
                         return Err(self.err(attr.start, "expected a name after '.'"));
                     }
+                    let path = path.to_mut();
                     path.push('.');
                     path.push_str(self.lex.text(&attr));
                 }
@@ -376,13 +382,13 @@ impl<'a> Parser<'a> {
                 if punct == "," {
                     items.push(value);
                     *comma = true;
-                    if self.peek_closer(kind.closer())? {
+                    if self.peek_closer(kind)? {
                         self.lex.next()?;
                         return Ok(self.finish());
                     }
                     return Ok(Next::Operand);
                 }
-                if punct == kind.closer() {
+                if kind.closed_by(&tok.tok) {
                     items.push(value);
                     return Ok(self.finish());
                 }
@@ -408,7 +414,7 @@ impl<'a> Parser<'a> {
                     }
                     ("," | "}", Some(k)) => {
                         dict.insert(k, value).map_err(|t| unhashable(item_at, t))?;
-                        if punct == "}" || self.peek_closer("}")? {
+                        if punct == "}" || self.peek_is("}")? {
                             if punct == "," {
                                 self.lex.next()?;
                             }
@@ -430,13 +436,8 @@ impl<'a> Parser<'a> {
     }
 
     /// Whether the next token closes the bracket (the end, for the top).
-    fn peek_closer(&mut self, closer: &str) -> Result<bool, Error> {
-        let tok = self.lex.peek()?;
-        Ok(match tok.tok {
-            Tok::Eof => closer.is_empty(),
-            Tok::Punct(p) => p == closer,
-            _ => false,
-        })
+    fn peek_closer(&mut self, kind: SeqKind) -> Result<bool, Error> {
+        Ok(kind.closed_by(&self.lex.peek()?.tok))
     }
 
     fn mismatch(&self, open: Option<char>, open_at: usize, punct: &str, at: usize) -> Error {
