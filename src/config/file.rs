@@ -8,7 +8,7 @@ use super::classes::{parameters, standard_class};
 use super::{
     Config, ConfigError, FileConfigOptions, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle,
 };
-use crate::ini::{self, Ini};
+use crate::ini::{self, Ini, Section};
 use crate::json::{Map, Number, Value};
 use crate::level::Level;
 use crate::pyliteral::{self, PyValue};
@@ -56,48 +56,27 @@ struct Reader<'a> {
     ini: &'a Ini,
 }
 
-impl<'a> Reader<'a> {
-    fn section(&self, name: &str) -> Result<(), ConfigError> {
-        match self.ini.has_section(name) {
-            true => Ok(()),
-            false => Err(ConfigError::new(format!("[{name}]"), "section is missing")),
-        }
-    }
-
-    /// An option read with interpolation; `None` when absent.
-    fn get(&self, section: &str, option: &str) -> Result<Option<Cow<'a, str>>, ConfigError> {
-        let value = self.ini.value(section, option);
-        value.map_err(|e| ini_error(&format!("[{section}] {option}"), e))
-    }
-
-    /// An option read raw (formats keep their `%`), `None` when absent.
-    fn get_raw(&self, section: &str, option: &str) -> Option<String> {
-        let raw = self.ini.raw_value(section, option).ok().flatten();
-        raw.map(str::to_string)
-    }
-
-    fn required(&self, section: &str, option: &str) -> Result<Cow<'a, str>, ConfigError> {
-        self.get(section, option)?
-            .ok_or_else(|| ConfigError::new(format!("[{section}] {option}"), "option is missing"))
+impl Reader<'_> {
+    fn section<'s>(&'s self, name: &'s str) -> Result<Section<'s>, ConfigError> {
+        let section = self.ini.section(name);
+        section.ok_or_else(|| ConfigError::new(format!("[{name}]"), "section is missing"))
     }
 
     /// `keys` of `[formatters]`, `[handlers]` or `[loggers]`, split on commas
     /// and stripped, as CPython does (an empty value is no keys).
     fn keys(&self, section: &str) -> Result<Vec<String>, ConfigError> {
-        self.section(section)?;
-        let keys = self.required(section, "keys")?;
+        let section = self.section(section)?;
+        let keys = required(section, "keys")?;
         Ok(split_list(&keys))
     }
 
     fn formatter(&self, name: &str) -> Result<FormatterSpec, ConfigError> {
         let section = format!("formatter_{name}");
-        self.section(&section)?;
-        let format = self.get_raw(&section, "format");
-        let datefmt = self.get_raw(&section, "datefmt");
-        let style = self
-            .get_raw(&section, "style")
-            .unwrap_or_else(|| "%".to_string());
-        let validate = match self.get(&section, "validate")? {
+        let sec = self.section(&section)?;
+        let format = get_raw(sec, "format");
+        let datefmt = get_raw(sec, "datefmt");
+        let style = get_raw(sec, "style").unwrap_or_else(|| "%".to_string());
+        let validate = match get(sec, "validate")? {
             None => true,
             Some(v) => boolean(&v).ok_or_else(|| {
                 ConfigError::new(
@@ -106,9 +85,8 @@ impl<'a> Reader<'a> {
                 )
             })?,
         };
-        if let Some(class) = self
-            .get(&section, "class")?
-            .filter(|c| !c.is_empty() && c != "logging.Formatter")
+        if let Some(class) =
+            get(sec, "class")?.filter(|c| !c.is_empty() && c != "logging.Formatter")
         {
             let mut kwargs = Map::new();
             let pairs = [
@@ -136,13 +114,13 @@ impl<'a> Reader<'a> {
 
     fn handler(&self, name: &str) -> Result<HandlerSpec, ConfigError> {
         let section = format!("handler_{name}");
-        self.section(&section)?;
-        let class_name = self.required(&section, "class")?;
+        let sec = self.section(&section)?;
+        let class_name = required(sec, "class")?;
         let class =
             standard_class(&class_name).map_or_else(|| class_name.to_string(), str::to_string);
         let path = |key: &str| format!("[{section}] {key}");
         // Absent, they are CPython's defaults `()` and `{}`.
-        let args = match self.get(&section, "args")? {
+        let args = match get(sec, "args")? {
             Some(text) => literal(&text, &section, "args")?,
             None => PyValue::Tuple(Vec::new()),
         };
@@ -153,7 +131,7 @@ impl<'a> Reader<'a> {
                 return Err(ConfigError::new(path("args"), message));
             }
         };
-        let kwargs = match self.get(&section, "kwargs")? {
+        let kwargs = match get(sec, "kwargs")? {
             Some(text) => literal(&text, &section, "kwargs")?,
             None => PyValue::Dict(Vec::new()),
         };
@@ -192,15 +170,15 @@ impl<'a> Reader<'a> {
         }
         if class == "logging.handlers.MemoryHandler" {
             // fileConfig sets a memory handler's target from `target=`.
-            if let Some(target) = self.get(&section, "target")?.filter(|t| !t.is_empty()) {
+            if let Some(target) = get(sec, "target")?.filter(|t| !t.is_empty()) {
                 kwargs.insert("target".to_string(), Value::String(target.into_owned()));
             }
         }
-        let level = match self.get(&section, "level")? {
+        let level = match get(sec, "level")? {
             None => None,
             Some(text) => Some(level(&text, &section)?),
         };
-        let formatter = self.get(&section, "formatter")?.filter(|f| !f.is_empty());
+        let formatter = get(sec, "formatter")?.filter(|f| !f.is_empty());
         let formatter = formatter.map(Cow::into_owned);
         Ok(HandlerSpec {
             class,
@@ -214,13 +192,13 @@ impl<'a> Reader<'a> {
     /// `[logger_key]`: the qualname and settings (root has no qualname).
     fn logger(&self, key: &str) -> Result<(String, LoggerSpec), ConfigError> {
         let section = format!("logger_{key}");
-        self.section(&section)?;
+        let sec = self.section(&section)?;
         let path = |option: &str| format!("[{section}] {option}");
-        let level = match self.get(&section, "level")? {
+        let level = match get(sec, "level")? {
             None => None,
             Some(text) => Some(level(&text, &section)?),
         };
-        let handlers = split_list(&self.required(&section, "handlers")?);
+        let handlers = split_list(&required(sec, "handlers")?);
         if key == "root" {
             return Ok((
                 String::new(),
@@ -232,8 +210,8 @@ impl<'a> Reader<'a> {
                 },
             ));
         }
-        let qualname = self.required(&section, "qualname")?;
-        let propagate = match self.get(&section, "propagate")? {
+        let qualname = required(sec, "qualname")?;
+        let propagate = match get(sec, "propagate")? {
             None => true,
             Some(text) => {
                 let n = text.trim().parse::<i64>().map_err(|_| {
@@ -255,6 +233,24 @@ impl<'a> Reader<'a> {
             },
         ))
     }
+}
+
+/// An option read with interpolation; `None` when absent.
+fn get<'s>(section: Section<'s>, option: &str) -> Result<Option<Cow<'s, str>>, ConfigError> {
+    let value = section.value(option);
+    value.map_err(|e| ini_error(&format!("[{}] {option}", section.name()), e))
+}
+
+/// An option read raw (formats keep their `%`), `None` when absent.
+fn get_raw(section: Section<'_>, option: &str) -> Option<String> {
+    section.raw_value(option).map(str::to_string)
+}
+
+fn required<'s>(section: Section<'s>, option: &str) -> Result<Cow<'s, str>, ConfigError> {
+    get(section, option)?.ok_or_else(|| {
+        let path = format!("[{}] {option}", section.name());
+        ConfigError::new(path, "option is missing")
+    })
 }
 
 /// CPython splits on commas and strips; `""` is no entries.

@@ -221,7 +221,13 @@ impl Ini {
     /// assert_eq!(ini.get("s", "c").unwrap_err().to_string(), "No option 'c' in section: 's'");
     /// ```
     pub fn get(&self, section: &str, option: &str) -> Result<String, Error> {
-        match self.value(section, option)? {
+        let own = self.table(section)?;
+        let found = Section {
+            ini: self,
+            name: section,
+            own,
+        };
+        match found.value(option)? {
             Some(value) => Ok(value.into_owned()),
             None => Err(Error::no_option(&lower(option), section)),
         }
@@ -236,28 +242,21 @@ impl Ini {
     /// assert!(ini.get_raw("s", "datefmt").is_err());
     /// ```
     pub fn get_raw(&self, section: &str, option: &str) -> Result<&str, Error> {
-        match self.raw_value(section, option)? {
+        match self.lookup(self.table(section)?, &lower(option)) {
             Some(raw) => Ok(raw),
             None => Err(Error::no_option(&lower(option), section)),
         }
     }
 
-    /// [`Ini::get`] for callers that treat a missing option as absent:
-    /// `None` instead of [`ErrorKind::NoOption`], and no copy of a value
-    /// that has nothing to expand.
-    pub(crate) fn value(&self, section: &str, option: &str) -> Result<Option<Cow<'_, str>>, Error> {
-        let option = lower(option);
-        let own = self.table(section)?;
-        match self.lookup(own, &option) {
-            Some(raw) => interpolate::expand(self, own, section, &option, raw).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// [`Ini::get_raw`] with `None` for a missing option.
-    pub(crate) fn raw_value(&self, section: &str, option: &str) -> Result<Option<&str>, Error> {
-        let own = self.table(section)?;
-        Ok(self.lookup(own, &lower(option)))
+    /// `name` when it is a section ([`Ini::has_section`]), to read several
+    /// options of it without looking it up each time.
+    pub(crate) fn section<'a>(&'a self, name: &'a str) -> Option<Section<'a>> {
+        let own = self.sections.get(&self.text, name)?;
+        Some(Section {
+            ini: self,
+            name,
+            own: Some(own),
+        })
     }
 
     /// The section's own table; `None` for DEFAULT, which has none besides
@@ -276,5 +275,36 @@ impl Ini {
         own.and_then(|t| t.get(text, name))
             .or_else(|| self.defaults.get(text, name))
             .map(|value| value.get(text))
+    }
+}
+
+/// One section of an [`Ini`] (or DEFAULT), found once for several reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Section<'a> {
+    ini: &'a Ini,
+    name: &'a str,
+    /// The section's own options; `None` for DEFAULT.
+    own: Option<&'a Table>,
+}
+
+impl<'a> Section<'a> {
+    pub(crate) fn name(self) -> &'a str {
+        self.name
+    }
+
+    /// [`Ini::get`] for callers that treat a missing option as absent:
+    /// `None` instead of [`ErrorKind::NoOption`], and no copy of a value
+    /// that has nothing to expand.
+    pub(crate) fn value(self, option: &str) -> Result<Option<Cow<'a, str>>, Error> {
+        let option = lower(option);
+        match self.ini.lookup(self.own, &option) {
+            Some(raw) => interpolate::expand(self.ini, self.own, self.name, &option, raw).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Ini::get_raw`] with `None` for a missing option.
+    pub(crate) fn raw_value(self, option: &str) -> Option<&'a str> {
+        self.ini.lookup(self.own, &lower(option))
     }
 }
