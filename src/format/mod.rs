@@ -29,7 +29,7 @@ mod brace;
 mod dollar;
 mod fields;
 mod number;
-pub(crate) use number::push_float_repr;
+pub(crate) use number::{push_float_repr, push_str_repr};
 mod pad;
 mod percent;
 mod spec;

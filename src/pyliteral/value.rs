@@ -120,78 +120,18 @@ fn write_items(f: &mut fmt::Formatter<'_>, items: &[PyValue]) -> fmt::Result {
     Ok(())
 }
 
-/// Python's `repr(float)`: the shortest digits that round-trip, in fixed
-/// notation when the decimal exponent is in -5..16, else `1e+16` style.
+/// Python's `repr(float)` (the formatter's implementation).
 fn float_repr(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    let sign = if x.is_sign_negative() { "-" } else { "" };
-    if x.is_infinite() {
-        return format!("{sign}inf");
-    }
-    // Rust's `{:e}` also prints the shortest round-trip digits: "d.ddde-7".
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let n = digits.len() as i32;
-    if !(-4..16).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{dot}{rest}e{esign}{:02}", exp.abs());
-    }
-    let point = exp + 1; // digits before the decimal point
-    if point <= 0 {
-        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
-    } else if point >= n {
-        format!("{sign}{digits}{}.0", "0".repeat((point - n) as usize))
-    } else {
-        let (int, frac) = digits.split_at(point as usize);
-        format!("{sign}{int}.{frac}")
-    }
-}
-
-/// Python's `repr(str)`: single quotes unless the text has a `'` and no `"`;
-/// non-printable characters escaped as `\xhh`, `\uhhhh` or `\Uhhhhhhhh`.
-fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            ' '..='~' => out.push(c),
-            c if !c.is_ascii() && is_printable(c) => out.push(c),
-            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push(quote);
+    let mut out = String::new();
+    crate::format::push_float_repr(x, &mut out);
     out
 }
 
-/// Python's `str.isprintable` for one non-ASCII character. Rust's
-/// `escape_debug` escapes exactly the same Unicode categories (Cc Cf Cs Co Cn
-/// Zl Zp Zs); it is applied to the second character of a pair so that
-/// combining marks, escaped only at the start of a string, stay printable.
-/// The Unicode versions of Rust and Python may differ for new characters.
-fn is_printable(c: char) -> bool {
-    let pair: String = ['a', c].iter().collect();
-    pair.escape_debug().nth(1) == Some(c)
+/// Python's `repr(str)` (the formatter's implementation).
+fn str_repr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    crate::format::push_str_repr(s, false, &mut out);
+    out
 }
 
 #[cfg(test)]
