@@ -6,32 +6,14 @@ use loglisten::handler::{
     StreamHandler, SysLogHandler, SysLogSettings, SyslogAddress,
 };
 use loglisten::{add_level_name, Handler, Level, Record, SharedHandler};
-use std::fs;
 use std::io::Read;
 use std::net::UdpSocket;
 use std::os::unix::net::{UnixDatagram, UnixListener};
-use std::path::PathBuf;
 use std::time::Duration;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!(
-            "loglisten-handler-ms-{}-{name}",
-            std::process::id()
-        ));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "support/tempdir.rs"]
+mod tempdir;
+use tempdir::TempDir;
 
 fn memory(settings: MemorySettings) -> (SharedHandler, SharedBuffer) {
     let out = SharedBuffer::new();
