@@ -16,6 +16,8 @@ pub mod handler;
 mod level;
 pub mod listener;
 mod logger;
+#[cfg(test)]
+mod python_test;
 mod record;
 mod registry;
 mod sha256;

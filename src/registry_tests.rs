@@ -7,7 +7,6 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use std::io;
-use std::process::{Command, Stdio};
 
 /// Names over a tiny alphabet so that prefixes collide often, including
 /// the `r`/`ro` prefixes of `root` and empty segments.
@@ -70,12 +69,7 @@ for line in sys.stdin.read().split("\n"):
     print(" ".join(out))
 "#;
     let input: String = cases.iter().map(|c| c.join(" ") + "\n").collect();
-    let Some(output) = run_python(script, &input) else {
-        // Past the harness capture: a skip should show in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            "skipped: python3 not found, tree not compared with CPython\n".as_bytes(),
-        );
+    let Some(output) = crate::python_test::run_python(script, &input, "the logger tree") else {
         return;
     };
     for (case, line) in cases.iter().zip(output.lines()) {
@@ -86,22 +80,6 @@ for line in sys.stdin.read().split("\n"):
         assert_eq!(ours.join(" "), line, "creation order {case:?}");
     }
     assert_eq!(output.lines().count(), cases.len());
-}
-
-fn run_python(script: &str, input: &str) -> Option<String> {
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let input = input.to_string();
-    let writer = std::thread::spawn(move || io::Write::write_all(&mut stdin, input.as_bytes()));
-    let output = child.wait_with_output().ok()?;
-    writer.join().ok()?.ok()?;
-    assert!(output.status.success(), "python3 failed");
-    String::from_utf8(output.stdout).ok()
 }
 
 /// Collects messages; `closed` proves nothing is written after close.

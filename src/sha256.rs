@@ -273,7 +273,7 @@ mod tests {
         let script = "import sys, hashlib\n\
                       for line in sys.stdin:\n\
                       \x20   print(hashlib.sha256(bytes.fromhex(line.strip())).hexdigest())\n";
-        let Some(out) = run_python(script, &input) else {
+        let Some(out) = crate::python_test::run_python(script, &input, "SHA-256") else {
             return;
         };
         let want: Vec<&str> = out.lines().collect();
@@ -281,38 +281,6 @@ mod tests {
         for (m, w) in messages.iter().zip(want) {
             assert_eq!(hex(&sha256(m)), w, "message of {} bytes", m.len());
         }
-    }
-
-    /// Runs `python3 -c script` with `input` on stdin; None (after saying so)
-    /// when python3 is not available.
-    fn run_python(script: &str, input: &str) -> Option<String> {
-        use std::io::Write;
-        use std::process::{Command, Stdio};
-        let child = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn();
-        let Ok(mut child) = child else {
-            // Past the harness capture: a skip should show in every run.
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                "skipping: python3 is not available for the differential test\n".as_bytes(),
-            );
-            return None;
-        };
-        let mut stdin = child.stdin.take().expect("stdin was piped");
-        let input = input.to_owned();
-        // Write from another thread so a full stdout pipe cannot deadlock us.
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let out = child.wait_with_output().expect("python3 ran");
-        writer
-            .join()
-            .expect("writer thread")
-            .expect("wrote to python3");
-        assert!(out.status.success(), "python3 failed");
-        Some(String::from_utf8(out.stdout).expect("python3 prints ASCII"))
     }
 
     proptest! {

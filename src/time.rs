@@ -146,8 +146,6 @@ mod tests {
     /// each `TZ` (one python3 process, `time.tzset()` per zone).
     #[test]
     fn zones_match_cpython() {
-        use std::io::Write;
-        use std::process::{Command, Stdio};
         let common: &[i64] = &[
             -2_000_000_000,
             -1,
@@ -218,25 +216,9 @@ for line in sys.stdin:
                 expected_ours.push((tz, t, format!("{text} {}", u8::from(tm.is_dst))));
             }
         }
-        let child = Command::new("python3")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn();
-        let Ok(mut child) = child else {
-            // Past the harness capture: a skip should show in every run.
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                "python3 not available: skipping the time zone comparison\n".as_bytes(),
-            );
+        let Some(text) = crate::python_test::run_python(script, &input, "time zones") else {
             return;
         };
-        let mut stdin = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let output = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
-        let text = String::from_utf8(output.stdout).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), expected_ours.len());
         let mut failures = Vec::new();

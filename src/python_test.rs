@@ -1,0 +1,32 @@
+//! For unit tests that compare with CPython: run `python3 -c script` with
+//! `input` on stdin and return what it printed.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// `None` when python3 cannot be started, after saying on stderr (past the
+/// harness's capture, so every run shows it) that `what` was skipped.
+pub(crate) fn run_python(script: &str, input: &str, what: &str) -> Option<String> {
+    let child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        let message =
+            format!("skipped: python3 is not available, {what} not compared with CPython\n");
+        let _ = std::io::stderr().write_all(message.as_bytes());
+        return None;
+    };
+    let mut stdin = child.stdin.take().expect("stdin was piped");
+    let input = input.to_owned();
+    // Written from another thread so a full stdout pipe cannot deadlock us.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("python3 ran");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("wrote to python3");
+    assert!(output.status.success(), "python3 failed");
+    Some(String::from_utf8(output.stdout).expect("python3 printed UTF-8"))
+}
