@@ -419,26 +419,35 @@ impl FileHandler {
     }
 }
 
+/// The `Handler` methods every file-based handler hands straight to its
+/// [`FileCore`]; each writes its own `emit`.
+macro_rules! forward_to_core {
+    () => {
+        fn flush(&mut self) -> io::Result<()> {
+            self.core.flush()
+        }
+
+        fn close(&mut self) -> io::Result<()> {
+            self.core.close()
+        }
+
+        fn commit(&mut self) -> io::Result<()> {
+            self.core.commit()
+        }
+
+        fn discard(&mut self) {
+            self.core.abandon()
+        }
+    };
+}
+pub(crate) use forward_to_core;
+
 impl Handler for FileHandler {
     fn emit(&mut self, _record: &Record, text: &str) -> io::Result<()> {
         self.core.emit(text)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.core.flush()
-    }
-
-    fn close(&mut self) -> io::Result<()> {
-        self.core.close()
-    }
-
-    fn commit(&mut self) -> io::Result<()> {
-        self.core.commit()
-    }
-
-    fn discard(&mut self) {
-        self.core.abandon()
-    }
+    forward_to_core!();
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Python's `RotatingFileHandler`: size-based rollover to `name.1` … `name.N`.
 
-use super::file::{FileCore, FileSettings, Mode, SettingsError};
+use super::file::{forward_to_core, FileCore, FileSettings, Mode, SettingsError};
 use super::Handler;
 use crate::record::Record;
 use std::fs;
@@ -203,19 +203,5 @@ impl Handler for RotatingFileHandler {
         self.core.emit(text)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.core.flush()
-    }
-
-    fn close(&mut self) -> io::Result<()> {
-        self.core.close()
-    }
-
-    fn commit(&mut self) -> io::Result<()> {
-        self.core.commit()
-    }
-
-    fn discard(&mut self) {
-        self.core.abandon()
-    }
+    forward_to_core!();
 }

@@ -1,7 +1,7 @@
 //! Python's `TimedRotatingFileHandler`: rollover at intervals of time, with
 //! date-stamped backups.
 
-use super::file::{FileCore, FileSettings, Mode, SettingsError};
+use super::file::{forward_to_core, FileCore, FileSettings, Mode, SettingsError};
 use super::Handler;
 use crate::record::Record;
 use std::ffi::OsString;
@@ -520,21 +520,7 @@ impl Handler for TimedRotatingFileHandler {
         self.core.emit(text)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.core.flush()
-    }
-
-    fn close(&mut self) -> io::Result<()> {
-        self.core.close()
-    }
-
-    fn commit(&mut self) -> io::Result<()> {
-        self.core.commit()
-    }
-
-    fn discard(&mut self) {
-        self.core.abandon()
-    }
+    forward_to_core!();
 }
 
 #[cfg(test)]

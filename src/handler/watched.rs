@@ -1,7 +1,7 @@
 //! Python's `WatchedFileHandler`: reopens its file after logrotate moved
 //! or deleted it.
 
-use super::file::{FileCore, FileSettings};
+use super::file::{forward_to_core, FileCore, FileSettings};
 use super::Handler;
 use crate::record::Record;
 use std::fs;
@@ -99,19 +99,5 @@ impl Handler for WatchedFileHandler {
         Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.core.flush()
-    }
-
-    fn close(&mut self) -> io::Result<()> {
-        self.core.close()
-    }
-
-    fn commit(&mut self) -> io::Result<()> {
-        self.core.commit()
-    }
-
-    fn discard(&mut self) {
-        self.core.abandon()
-    }
+    forward_to_core!();
 }
