@@ -8,7 +8,9 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
 
 /// A handler setting that CPython rejects or this crate does not support;
 /// the message says which and why.
@@ -201,7 +203,9 @@ pub(crate) struct FileCore {
     pub(crate) path: PathBuf,
     /// The mode files are opened with (the rotating handler may force 'a').
     mode: Mode,
-    pub(crate) file: Option<File>,
+    /// Shared with other handlers appending to the same file (see
+    /// `OPEN_FOR_APPEND`).
+    pub(crate) file: Option<Arc<File>>,
     closed: bool,
     created: bool,
     pending_truncate: bool,
@@ -240,6 +244,12 @@ impl FileCore {
             line: Vec::new(),
         };
         if !core.settings.delay {
+            if mode == Mode::Append {
+                if let Some(file) = open_for_append(&core.path) {
+                    core.file = Some(file);
+                    return Ok(core);
+                }
+            }
             let mut options = OpenOptions::new();
             match mode {
                 Mode::Append => options.append(true),
@@ -269,21 +279,25 @@ impl FileCore {
                     Err(e) => return Err(e),
                 }
             };
+            let file = Arc::new(file);
+            if mode == Mode::Append {
+                remember_for_append(&core.path, &file);
+            }
             core.file = Some(file);
         }
         Ok(core)
     }
 
     /// Python's `_open`: opens the base file with the handler's mode.
-    pub(crate) fn open_now(&self) -> io::Result<File> {
-        open_with_mode(&self.path, self.mode)
+    pub(crate) fn open_now(&self) -> io::Result<Arc<File>> {
+        open_with_mode(&self.path, self.mode).map(Arc::new)
     }
 
     /// Opens the stream if there is none (`if self.stream is None: …`).
-    pub(crate) fn ensure_open(&mut self) -> io::Result<&mut File> {
+    pub(crate) fn ensure_open(&mut self) -> io::Result<&File> {
         match &mut self.file {
             Some(file) => Ok(file),
-            file => Ok(file.insert(open_with_mode(&self.path, self.mode)?)),
+            file => Ok(file.insert(open_with_mode(&self.path, self.mode).map(Arc::new)?)),
         }
     }
 
@@ -300,13 +314,14 @@ impl FileCore {
         if self.file.is_none() && (self.mode != Mode::Write || !self.closed) {
             self.file = Some(self.open_now()?);
         }
-        let Some(file) = &mut self.file else {
+        let Some(file) = &self.file else {
             return Ok(());
         };
         self.line.clear();
         self.line.extend_from_slice(text.as_bytes());
         self.line
             .extend_from_slice(self.settings.terminator.as_bytes());
+        let mut file: &File = file;
         file.write_all(&self.line)?;
         file.flush()
     }
@@ -321,8 +336,8 @@ impl FileCore {
     }
 
     pub(crate) fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Some(file) => file.flush(),
+        match &self.file {
+            Some(file) => (&**file).flush(),
             None => Ok(()),
         }
     }
@@ -338,9 +353,9 @@ impl FileCore {
     pub(crate) fn commit(&mut self) -> io::Result<()> {
         self.created = false;
         if self.pending_truncate {
-            if let Some(file) = &mut self.file {
+            if let Some(file) = &self.file {
                 file.set_len(0)?;
-                file.seek(SeekFrom::Start(0))?;
+                (&**file).seek(SeekFrom::Start(0))?;
             }
             self.pending_truncate = false;
         }
@@ -356,6 +371,44 @@ impl FileCore {
             let _ = fs::remove_file(&self.path);
         }
     }
+}
+
+/// The files handlers hold open for appending, by absolute path, with the
+/// device and inode each was opened as. A handler opening a path in mode
+/// 'a' shares the open file when the path still names it: opening it again
+/// would give a descriptor that writes the same bytes to the same place,
+/// and reconfiguring a running program (the old handler is closed only
+/// after the new one is live) would pay for an open and a close.
+static OPEN_FOR_APPEND: Mutex<Vec<OpenForAppend>> = Mutex::new(Vec::new());
+
+struct OpenForAppend {
+    path: PathBuf,
+    identity: (u64, u64),
+    file: Weak<File>,
+}
+
+/// The open file a live handler appends to at `path`, if the path still
+/// names that very file (not one logrotate created after moving it).
+fn open_for_append(path: &Path) -> Option<Arc<File>> {
+    let mut open = OPEN_FOR_APPEND.lock().unwrap_or_else(|e| e.into_inner());
+    open.retain(|o| o.file.strong_count() > 0);
+    let entry = open.iter().find(|o| o.path == path)?;
+    let file = entry.file.upgrade()?;
+    let meta = fs::metadata(path).ok()?;
+    (meta.is_file() && (meta.dev(), meta.ino()) == entry.identity).then_some(file)
+}
+
+fn remember_for_append(path: &Path, file: &Arc<File>) {
+    let Ok(meta) = file.metadata() else {
+        return;
+    };
+    let mut open = OPEN_FOR_APPEND.lock().unwrap_or_else(|e| e.into_inner());
+    open.retain(|o| o.file.strong_count() > 0 && o.path != path);
+    open.push(OpenForAppend {
+        path: path.to_path_buf(),
+        identity: (meta.dev(), meta.ino()),
+        file: Arc::downgrade(file),
+    });
 }
 
 fn open_with_mode(path: &Path, mode: Mode) -> io::Result<File> {
@@ -468,6 +521,53 @@ mod tests {
             let got = normpath(input.as_bytes());
             assert_eq!(String::from_utf8_lossy(&got), expected, "{input}");
         }
+    }
+
+    fn shares(a: &FileHandler, b: &FileHandler) -> bool {
+        match (&a.core.file, &b.core.file) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn appending_handlers_share_the_file_while_the_path_names_it() {
+        let dir = std::env::temp_dir().join(format!("loglisten-unit-share-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.log");
+        let mut first = FileHandler::new(FileSettings::new(&path)).unwrap();
+        let mut second = FileHandler::new(FileSettings::new(&path)).unwrap();
+        assert!(
+            shares(&first, &second),
+            "same path, mode 'a': one open file"
+        );
+        let truncating = FileSettings {
+            mode: Mode::Write,
+            ..FileSettings::new(&path)
+        };
+        assert!(!shares(&first, &FileHandler::open(truncating).unwrap()));
+        let rec = Record::new("t", crate::Level::INFO, "");
+        first.emit(&rec, "one").unwrap();
+        second.emit(&rec, "two").unwrap();
+        // logrotate moves the file: the next handler opens a new one there.
+        fs::rename(&path, dir.join("app.log.1")).unwrap();
+        let mut third = FileHandler::new(FileSettings::new(&path)).unwrap();
+        assert!(!shares(&first, &third));
+        third.emit(&rec, "three").unwrap();
+        first.emit(&rec, "four").unwrap();
+        first.close().unwrap();
+        second.close().unwrap();
+        third.close().unwrap();
+        // Every holder closed: a new handler opens the file afresh.
+        let fourth = FileHandler::new(FileSettings::new(&path)).unwrap();
+        assert!(!shares(&third, &fourth));
+        assert_eq!(
+            fs::read_to_string(dir.join("app.log.1")).unwrap(),
+            "one\ntwo\nfour\n"
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "three\n");
+        drop(fourth);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

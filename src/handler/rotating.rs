@@ -109,7 +109,7 @@ impl RotatingFileHandler {
         if path.exists() && !path.is_file() {
             return Ok(false);
         }
-        let file = self.core.ensure_open()?;
+        let mut file = self.core.ensure_open()?;
         if self.settings.max_bytes > 0 {
             // Python compares characters of "%s\n", not bytes.
             let length = text.chars().count() as u64 + 1;
