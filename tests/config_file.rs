@@ -67,6 +67,14 @@ fn errors_name_the_section_and_option() {
             "[handler_h] level: Unknown level: 'loud'",
         ),
         (
+            "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=FileHandler\nargs=('/tmp/never.log', 'r')\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",
+            "[handler_h] mode: unsupported file mode 'r' (use 'a' or 'w')",
+        ),
+        (
+            "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=StreamHandler\nargs=()\nkwargs={'nope': 1}\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",
+            "[handler_h] nope: __init__() got an unexpected keyword argument 'nope'",
+        ),
+        (
             "[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root,app\n[logger_root]\nhandlers=\n[logger_app]\nhandlers=\n",
             "[logger_app] qualname: option is missing",
         ),

@@ -3,9 +3,10 @@
 use super::classes::{self, Opener};
 use super::dump::DEFINED;
 use super::{next_generation, Applied, Config, ConfigError, ConfigKind, FilterSpec, FormatterSpec};
+use super::{PathStyle, Place};
 use crate::filter::{Filter, NameFilter};
 use crate::format::{Formatter, Style};
-use crate::handler::{sorted_order, Origin, SharedHandler};
+use crate::handler::{sorted_order, SharedHandler};
 use crate::level::Level;
 use crate::registry::{self, Draft};
 use std::sync::{Arc, Mutex};
@@ -23,7 +24,7 @@ pub(crate) fn apply(config: Config, kind: ConfigKind) -> Result<Applied, ConfigE
     if config.incremental {
         apply_incremental(&config)?;
     } else {
-        apply_whole(&config)?;
+        apply_whole(config)?;
     }
     Ok(Applied {
         kind,
@@ -33,22 +34,18 @@ pub(crate) fn apply(config: Config, kind: ConfigKind) -> Result<Applied, ConfigE
 
 /// `incremental: true`: only handler levels, logger levels and propagate.
 fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
-    let named = DEFINED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .handlers
-        .clone();
     let mut levels = Vec::new();
-    for (name, spec) in &config.handlers {
-        let handler = named.iter().find(|(n, _)| n == name).map(|(_, h)| h);
-        let handler = handler.ok_or_else(|| {
-            ConfigError::new(
-                config.style.path("handler", name, ""),
-                format!("No handler found with name '{name}'"),
-            )
-        })?;
-        if let Some(level) = spec.level {
-            levels.push((handler.clone(), level));
+    {
+        let defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, spec) in &config.handlers {
+            let found = defined.handlers.iter().map(|(h, _)| h);
+            let Some(handler) = found.clone().find(|h| h.name() == Some(name)) else {
+                let place = place(config.style, "handler", name);
+                return Err(place.error("", format!("No handler found with name '{name}'")));
+            };
+            if let Some(level) = spec.level {
+                levels.push((handler.clone(), level));
+            }
         }
     }
     registry::reconfigure(|draft| {
@@ -127,8 +124,8 @@ fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
     check_references(config, &formatters, &filters)?;
     let mut openers = Vec::with_capacity(config.handlers.len());
     for (name, spec) in &config.handlers {
-        let path = config.style.path("handler", name, "");
-        openers.push((name.as_str(), classes::prepare(spec, &path)?));
+        let place = place(config.style, "handler", name);
+        openers.push((name.as_str(), classes::prepare(spec, place)?));
     }
     Ok(Plan {
         formatters,
@@ -145,27 +142,30 @@ pub(crate) fn check(config: &Config) -> Result<(), ConfigError> {
     plan(config).map(|_| ())
 }
 
-fn apply_whole(config: &Config) -> Result<(), ConfigError> {
-    let style = config.style;
+fn place<'a>(style: PathStyle, kind: &'static str, name: &'a str) -> Place<'a> {
+    Place { style, kind, name }
+}
+
+fn apply_whole(config: Config) -> Result<(), ConfigError> {
     // Everything that can be checked is checked here, before any file is
     // opened.
     let Plan {
         formatters,
         filters,
         openers,
-    } = plan(config)?;
-    let handlers = open_handlers(config, openers, &formatters, &filters)?;
-    for (name, handler) in &handlers {
+    } = plan(&config)?;
+    let handlers = open_handlers(&config, openers, &formatters, &filters)?;
+    for (i, handler) in handlers.iter().enumerate() {
         if let Err(e) = handler.commit() {
             discard(&handlers);
-            return Err(ConfigError::new(
-                style.path("handler", name, ""),
-                e.to_string(),
-            ));
+            let name = &config.handlers[i].0;
+            return Err(place(config.style, "handler", name).error("", e.to_string()));
         }
     }
-    let (_, replaced) = registry::reconfigure(|draft| install(draft, config, &handlers, &filters));
-    remember(config, &filters, &handlers);
+    let (_, replaced) = registry::reconfigure(|draft| install(draft, &config, &handlers, &filters));
+    let filters: Vec<Arc<dyn Filter>> = filters.items;
+    drop(formatters);
+    remember(config, filters, handlers);
     for handler in replaced {
         handler.flush();
         handler.close();
@@ -173,28 +173,28 @@ fn apply_whole(config: &Config) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Keeps the formatter and filter definitions for `current_config`.
-fn remember(
-    config: &Config,
-    filters: &Built<'_, Arc<dyn Filter>>,
-    handlers: &[(String, SharedHandler)],
-) {
+/// Keeps the configuration's definitions for `current_config` and for
+/// incremental configurations: moved, not copied.
+fn remember(config: Config, filters: Vec<Arc<dyn Filter>>, handlers: Vec<SharedHandler>) {
     let mut defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
-    defined.handlers = handlers.to_vec();
-    defined.formatters = config.formatters.clone();
-    let mut kept = Vec::with_capacity(config.filters.len());
-    for (name, spec) in &config.filters {
-        if let Some(f) = filters.get(name) {
-            kept.push((name.clone(), spec.clone(), Arc::clone(f)));
-        }
-    }
-    defined.filters = kept;
+    defined.handlers = handlers
+        .into_iter()
+        .zip(config.handlers)
+        .map(|(handler, (_, spec))| (handler, spec))
+        .collect();
+    defined.formatters = config.formatters;
+    defined.filters = config
+        .filters
+        .into_iter()
+        .zip(filters)
+        .map(|((name, spec), filter)| (name, spec, filter))
+        .collect();
 }
 
 fn build_formatters(config: &Config) -> Result<Built<'_, Formatter>, ConfigError> {
     let mut built = Vec::with_capacity(config.formatters.len());
     for (name, spec) in &config.formatters {
-        let path = config.style.path("formatter", name, "");
+        let place = place(config.style, "formatter", name);
         let formatter = match spec {
             FormatterSpec::Standard {
                 format,
@@ -203,8 +203,7 @@ fn build_formatters(config: &Config) -> Result<Built<'_, Formatter>, ConfigError
                 validate,
                 defaults,
             } => {
-                let style =
-                    Style::parse(style).map_err(|e| ConfigError::new(&path, e.to_string()))?;
+                let style = Style::parse(style).map_err(|e| place.error("", e.to_string()))?;
                 standard_formatter(
                     format.as_deref(),
                     datefmt.as_deref(),
@@ -212,10 +211,10 @@ fn build_formatters(config: &Config) -> Result<Built<'_, Formatter>, ConfigError
                     *validate,
                     defaults,
                 )
-                .map_err(|e| ConfigError::new(&path, e.to_string()))?
+                .map_err(|e| place.error("", e.to_string()))?
             }
             FormatterSpec::Custom { factory, kwargs } => {
-                classes::custom_formatter(factory, kwargs, &path)?
+                classes::custom_formatter(factory, kwargs, place)?
             }
         };
         built.push(formatter);
@@ -249,11 +248,11 @@ fn standard_formatter(
 fn build_filters(config: &Config) -> Result<Built<'_, Arc<dyn Filter>>, ConfigError> {
     let mut built: Vec<Arc<dyn Filter>> = Vec::with_capacity(config.filters.len());
     for (name, spec) in &config.filters {
-        let path = config.style.path("filter", name, "");
+        let place = place(config.style, "filter", name);
         let filter: Arc<dyn Filter> = match spec {
             FilterSpec::Name(n) => Arc::new(NameFilter::new(n)),
             FilterSpec::Custom { factory, kwargs } => {
-                classes::custom_filter(factory, kwargs, &path)?
+                classes::custom_filter(factory, kwargs, place)?
             }
         };
         built.push(filter);
@@ -326,36 +325,39 @@ fn check_references(
 }
 
 /// Opens every handler, targets before the memory handlers that flush to
-/// them. On any failure the handlers opened so far are discarded.
+/// them; returns them in the configuration's order. On any failure the
+/// handlers opened so far are discarded.
 fn open_handlers(
     config: &Config,
     openers: Vec<(&str, Opener)>,
     formatters: &Built<'_, Formatter>,
     filters: &Built<'_, Arc<dyn Filter>>,
-) -> Result<Vec<(String, SharedHandler)>, ConfigError> {
-    let mut opened: Vec<(String, SharedHandler)> = Vec::new();
-    let mut pending: Vec<(usize, &str, Opener)> = openers
+) -> Result<Vec<SharedHandler>, ConfigError> {
+    let mut opened: Vec<Option<SharedHandler>> = vec![None; openers.len()];
+    let mut pending: Vec<(usize, Opener)> = openers
         .into_iter()
+        .map(|(_, opener)| opener)
         .enumerate()
-        .map(|(i, (n, o))| (i, n, o))
         .collect();
+    let find = |opened: &[Option<SharedHandler>], name: &str| {
+        let i = config.handlers.iter().rposition(|(n, _)| n == name)?;
+        opened[i].clone()
+    };
     while !pending.is_empty() {
         let before = pending.len();
         let mut waiting = Vec::new();
-        for (index, name, opener) in pending {
-            let target = opener.target().map(str::to_string);
-            let target = match target {
+        for (index, opener) in pending {
+            let target = match opener.target() {
                 None => None,
-                Some(t) => match opened.iter().find(|(n, _)| *n == t) {
-                    Some((_, h)) => Some(h.clone()),
+                Some(t) => match find(&opened, t) {
+                    Some(h) => Some(h),
                     None => {
-                        waiting.push((index, name, opener));
+                        waiting.push((index, opener));
                         continue;
                     }
                 },
             };
-            let spec = &config.handlers[index].1;
-            let path = config.style.path("handler", name, "");
+            let (name, spec) = &config.handlers[index];
             match opener.open(target) {
                 Ok(inner) => {
                     let mut builder = SharedHandler::builder_boxed(inner).name(name);
@@ -370,37 +372,28 @@ fn open_handlers(
                             builder = builder.filter(Arc::clone(f));
                         }
                     }
-                    let origin = Origin {
-                        class: spec.class.clone(),
-                        kwargs: spec.kwargs.clone(),
-                        props: spec.props.clone(),
-                        formatter: spec.formatter.clone(),
-                        filters: spec.filters.clone(),
-                    };
-                    opened.push((name.to_string(), builder.origin(origin).build()));
+                    opened[index] = Some(builder.build());
                 }
                 Err(e) => {
-                    discard(&opened);
-                    return Err(ConfigError::new(path, e.to_string()));
+                    discard(opened.iter().flatten());
+                    let place = place(config.style, "handler", name);
+                    return Err(place.error("", e.to_string()));
                 }
             }
         }
         if waiting.len() == before {
-            discard(&opened);
-            let (_, name, _) = &waiting[0];
-            let path = config.style.path("handler", name, "target");
-            return Err(ConfigError::new(
-                path,
-                "memory handler targets form a cycle",
-            ));
+            discard(opened.iter().flatten());
+            let name = &config.handlers[waiting[0].0].0;
+            let place = place(config.style, "handler", name);
+            return Err(place.error("target", "memory handler targets form a cycle"));
         }
         pending = waiting;
     }
-    Ok(opened)
+    Ok(opened.into_iter().flatten().collect())
 }
 
-fn discard(handlers: &[(String, SharedHandler)]) {
-    for (_, handler) in handlers {
+fn discard<'a>(handlers: impl IntoIterator<Item = &'a SharedHandler>) {
+    for handler in handlers {
         handler.discard();
     }
 }
@@ -410,29 +403,27 @@ fn discard(handlers: &[(String, SharedHandler)]) {
 fn install(
     draft: &mut Draft,
     config: &Config,
-    handlers: &[(String, SharedHandler)],
+    handlers: &[SharedHandler],
     filters: &Built<'_, Arc<dyn Filter>>,
 ) {
+    // A name defined twice means its last definition, as for formatters.
     let find = |name: &String| {
-        handlers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, h)| h.clone())
+        let i = config.handlers.iter().rposition(|(n, _)| n == name)?;
+        Some(handlers[i].clone())
     };
     let find_filter = |name: &String| filters.get(name).map(Arc::clone);
     // CPython's `existing`: every name in loggerDict, placeholders included.
-    let mut all: Vec<String> = Vec::new();
-    for name in draft.names() {
-        for ancestor in registry::ancestors(&name) {
-            all.push(ancestor.to_string());
-        }
-        all.push(name.to_string());
+    let names = draft.names();
+    let mut all: Vec<&str> = Vec::with_capacity(names.len() * 2);
+    for name in &names {
+        all.extend(registry::ancestors(name));
+        all.push(name);
     }
     let keys: Vec<&[u8]> = all.iter().map(|n| n.as_bytes()).collect();
     let mut existing: Vec<&str> = Vec::with_capacity(all.len());
     for i in sorted_order(&keys) {
-        if existing.last() != Some(&all[i].as_str()) {
-            existing.push(&all[i]);
+        if existing.last() != Some(&all[i]) {
+            existing.push(all[i]);
         }
     }
     let mut children: Vec<&str> = Vec::new();

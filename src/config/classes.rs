@@ -2,7 +2,7 @@
 //! names, and the factories an application registers. Nothing else is
 //! ever resolved: no import, no eval.
 
-use super::{ConfigError, HandlerSpec};
+use super::{ConfigError, HandlerSpec, Place};
 use crate::filter::Filter;
 use crate::format::Formatter;
 use crate::handler::{
@@ -100,30 +100,29 @@ fn unknown(kind: &str, name: &str) -> String {
 pub(crate) fn custom_formatter(
     name: &str,
     kwargs: &Map,
-    path: &str,
+    place: Place,
 ) -> Result<Formatter, ConfigError> {
     let factory = factories()
         .formatters
         .iter()
         .find(|(n, _)| n == name)
         .map(|(_, f)| Arc::clone(f));
-    let factory =
-        factory.ok_or_else(|| ConfigError::new(path, unknown("formatter class", name)))?;
-    factory(kwargs).map_err(|e| ConfigError::new(path, e))
+    let factory = factory.ok_or_else(|| place.error("", unknown("formatter class", name)))?;
+    factory(kwargs).map_err(|e| place.error("", e))
 }
 
 pub(crate) fn custom_filter(
     name: &str,
     kwargs: &Map,
-    path: &str,
+    place: Place,
 ) -> Result<Arc<dyn Filter>, ConfigError> {
     let factory = factories()
         .filters
         .iter()
         .find(|(n, _)| n == name)
         .map(|(_, f)| Arc::clone(f));
-    let factory = factory.ok_or_else(|| ConfigError::new(path, unknown("filter factory", name)))?;
-    factory(kwargs).map_err(|e| ConfigError::new(path, e))
+    let factory = factory.ok_or_else(|| place.error("", unknown("filter factory", name)))?;
+    factory(kwargs).map_err(|e| place.error("", e))
 }
 
 /// A handler whose settings were checked, ready to be opened: plain data,
@@ -236,19 +235,19 @@ pub(crate) fn memory_target<'a>(class: &str, kwargs: &'a Map) -> Option<&'a str>
 }
 
 /// Checks a handler entry and returns how to open it.
-pub(crate) fn prepare(spec: &HandlerSpec, path: &str) -> Result<Opener, ConfigError> {
+pub(crate) fn prepare(spec: &HandlerSpec, place: Place) -> Result<Opener, ConfigError> {
     let (class, kwargs) = (spec.class.as_str(), &spec.kwargs);
     if let Some(class) = standard_class(class) {
-        let args = Kwargs::new(kwargs, path, parameters(class))?;
+        let args = Kwargs::new(kwargs, place, parameters(class))?;
         let props = Kwargs {
             map: &spec.props,
-            path,
+            place,
         };
         return super::standard::prepare(class, args, props);
     }
     if !spec.props.is_empty() {
         let message = "'.' attributes can be set on standard handlers only";
-        return Err(ConfigError::new(format!("{path}.."), message));
+        return Err(place.error(".", message));
     }
     let factory = factories()
         .handlers
@@ -256,10 +255,7 @@ pub(crate) fn prepare(spec: &HandlerSpec, path: &str) -> Result<Opener, ConfigEr
         .find(|(n, _)| n == class)
         .map(|(_, f)| Arc::clone(f));
     let Some(factory) = factory else {
-        return Err(ConfigError::new(
-            format!("{path}.class"),
-            unknown("handler class", class),
-        ));
+        return Err(place.error("class", unknown("handler class", class)));
     };
     Ok(Opener::Custom(factory, kwargs.clone()))
 }
@@ -268,29 +264,25 @@ pub(crate) fn prepare(spec: &HandlerSpec, path: &str) -> Result<Opener, ConfigEr
 /// errors for unknown keywords.
 pub(crate) struct Kwargs<'a> {
     pub(crate) map: &'a Map,
-    pub(crate) path: &'a str,
+    pub(crate) place: Place<'a>,
 }
 
 impl<'a> Kwargs<'a> {
-    fn new(map: &'a Map, path: &'a str, known: &[&str]) -> Result<Kwargs<'a>, ConfigError> {
+    fn new(map: &'a Map, place: Place<'a>, known: &[&str]) -> Result<Kwargs<'a>, ConfigError> {
         for (key, _) in map.iter() {
             // dictConfig passes `strm` for `stream` on old signatures.
             if !(known.contains(&key) || key == "strm" && known.contains(&"stream")) {
-                return Err(ConfigError::new(
-                    format!("{path}.{key}"),
+                return Err(place.error(
+                    key,
                     format!("__init__() got an unexpected keyword argument '{key}'"),
                 ));
             }
         }
-        Ok(Kwargs { map, path })
-    }
-
-    pub fn path(&self) -> &str {
-        self.path
+        Ok(Kwargs { map, place })
     }
 
     pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
-        ConfigError::new(format!("{}.{key}", self.path), message)
+        self.place.error(key, message)
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {

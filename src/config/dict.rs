@@ -1,33 +1,39 @@
 //! dictConfig: a JSON value to a [`Config`], with CPython's rules for
 //! `version`, `incremental`, `cfg://` and `ext://`.
 //!
-//! Entries are read in place; a copy is made only of an entry that holds a
-//! `cfg://` or `ext://` string, and error paths are spelled out only when
-//! there is an error.
+//! The value is taken apart, not copied: names, classes and keyword
+//! arguments move into the [`Config`]. A `cfg://` string is replaced by a
+//! copy of what it names, looked up in a copy of the value as written that
+//! is made only when some `cfg://` string exists. Error paths are spelled
+//! out only for an error.
 
+use super::Place;
 use super::{Config, ConfigError, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
 use crate::handler::sorted_order;
 use crate::json::{Map, Value};
 use crate::level::Level;
-use std::borrow::Cow;
 
 /// How many `cfg://` references may chain before we call it a cycle.
 const MAX_REFERENCE_DEPTH: usize = 16;
 
-pub(crate) fn read(value: &Value) -> Result<Config, ConfigError> {
+pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
     // The reader recurses into entries; a value built by hand (not parsed,
     // where the parser's limit applies) could nest deep enough to overflow.
-    if nests_deeper_than(value, crate::json::DEFAULT_MAX_DEPTH) {
+    if nests_deeper_than(&value, crate::json::DEFAULT_MAX_DEPTH) {
         let message = format!(
             "nested deeper than {} levels",
             crate::json::DEFAULT_MAX_DEPTH
         );
         return Err(ConfigError::new("", message));
     }
-    let top = value
-        .as_object()
-        .ok_or_else(|| ConfigError::new("", "a dictConfig must be a JSON object"))?;
-    let reader = Reader { top };
+    let written = any_string(&value, is_cfg).then(|| value.clone());
+    let Value::Object(top) = value else {
+        return Err(ConfigError::new("", "a dictConfig must be a JSON object"));
+    };
+    let reader = Reader {
+        written: written.as_ref().and_then(Value::as_object),
+    };
+    let mut top = Members(top.into_entries());
     match top.get("version") {
         None => {
             return Err(ConfigError::new(
@@ -53,36 +59,50 @@ pub(crate) fn read(value: &Value) -> Result<Config, ConfigError> {
     };
     if !incremental {
         // An incremental configuration ignores formatters and filters.
-        for (name, entry) in reader.section("formatters")? {
-            config
-                .formatters
-                .push((name.to_string(), reader.formatter(name, entry)?));
+        let formatters = reader.section(&mut top, "formatters")?;
+        config.formatters.reserve_exact(formatters.len());
+        for (name, entry) in formatters {
+            let spec = reader.formatter(&name, entry)?;
+            config.formatters.push((name, spec));
         }
-        for (name, entry) in reader.section("filters")? {
-            config
-                .filters
-                .push((name.to_string(), reader.filter(name, entry)?));
+        let filters = reader.section(&mut top, "filters")?;
+        config.filters.reserve_exact(filters.len());
+        for (name, entry) in filters {
+            let spec = reader.filter(&name, entry)?;
+            config.filters.push((name, spec));
         }
     }
-    let handlers = reader.section("handlers")?;
+    let mut handlers = reader.section(&mut top, "handlers")?;
     // CPython builds handlers in sorted order (the order files appear in).
     let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
-    for i in sorted_order(&keys) {
-        let (name, entry) = handlers[i];
-        config
-            .handlers
-            .push((name.to_string(), reader.handler(name, entry, incremental)?));
+    let order = sorted_order(&keys);
+    config.handlers.reserve_exact(handlers.len());
+    for i in order {
+        let (name, entry) = std::mem::take(&mut handlers[i]);
+        let spec = reader.handler(&name, entry, incremental)?;
+        config.handlers.push((name, spec));
     }
-    for (name, entry) in reader.section("loggers")? {
-        config.loggers.push((
-            name.to_string(),
-            reader.logger(&format!("loggers.{name}"), entry)?,
-        ));
+    let loggers = reader.section(&mut top, "loggers")?;
+    config.loggers.reserve_exact(loggers.len());
+    for (name, entry) in loggers {
+        let place = Place {
+            style: PathStyle::Dict,
+            kind: "logger",
+            name: &name,
+        };
+        let spec = reader.logger(place, entry)?;
+        config.loggers.push((name, spec));
     }
-    if let Some(root) = top.get("root") {
+    if let Some(mut root) = top.take("root") {
+        let place = Place {
+            style: PathStyle::Dict,
+            kind: "root",
+            name: "",
+        };
+        reader.resolve_entry(&mut root, place)?;
         // CPython: `if root:` skips an empty dict (or null).
-        if truthy(reader.resolve(root, "root", 0)?.as_ref()) {
-            config.root = Some(reader.logger("root", root)?);
+        if truthy(&root) {
+            config.root = Some(reader.logger(place, root)?);
         }
     }
     Ok(config)
@@ -120,13 +140,6 @@ fn python_str(value: &Value) -> String {
     }
 }
 
-/// An error at `path.key`.
-#[cold]
-#[inline(never)]
-fn at(path: &str, key: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError::new(format!("{path}.{key}"), message)
-}
-
 /// Whether containers in `value` nest deeper than `limit`, found without
 /// recursion.
 fn nests_deeper_than(value: &Value, limit: usize) -> bool {
@@ -150,95 +163,148 @@ fn nests_deeper_than(value: &Value, limit: usize) -> bool {
     false
 }
 
-/// Whether any string in `value` is a `cfg://` or `ext://` reference.
-/// Recursive without allocating: `read` checked the depth first.
-fn has_reference(value: &Value) -> bool {
+fn is_cfg(s: &str) -> bool {
+    s.starts_with("cfg://")
+}
+
+fn is_reference(s: &str) -> bool {
+    s.starts_with("cfg://") || s.starts_with("ext://")
+}
+
+/// Whether any string in `value` passes `test`. Recursive without
+/// allocating: `read` checked the depth first.
+fn any_string(value: &Value, test: fn(&str) -> bool) -> bool {
     match value {
-        Value::String(s) => s.starts_with("cfg://") || s.starts_with("ext://"),
-        Value::Array(items) => items.iter().any(has_reference),
-        Value::Object(map) => map.iter().any(|(_, v)| has_reference(v)),
+        Value::String(s) => test(s),
+        Value::Array(items) => items.iter().any(|v| any_string(v, test)),
+        Value::Object(map) => map.iter().any(|(_, v)| any_string(v, test)),
         _ => false,
     }
 }
 
-struct Reader<'a> {
-    top: &'a Map,
+/// Where in an entry a reference is, for its error message.
+enum Trail<'a> {
+    Entry(Place<'a>),
+    Key(&'a Trail<'a>, &'a str),
+    Index(&'a Trail<'a>, usize),
 }
 
-impl<'a> Reader<'a> {
+impl Trail<'_> {
+    #[cold]
+    fn path(&self) -> String {
+        match self {
+            Trail::Entry(place) => place.path(""),
+            Trail::Key(trail, key) => format!("{}.{key}", trail.path()),
+            Trail::Index(trail, i) => format!("{}[{i}]", trail.path()),
+        }
+    }
+}
+
+/// An entry's members: looked up by key, then moved out.
+struct Members(Vec<(String, Value)>);
+
+impl Members {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Moves the value of `key` out, leaving `null`.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        let (_, value) = self.0.iter_mut().find(|(k, _)| k == key)?;
+        Some(std::mem::take(value))
+    }
+
+    /// An optional string member.
+    fn text(&mut self, place: Place, key: &str) -> Result<Option<String>, ConfigError> {
+        match self.take(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(place.error(key, "must be a string")),
+        }
+    }
+}
+
+struct Reader<'a> {
+    /// The configuration as written, kept only when it has `cfg://`
+    /// references to look up.
+    written: Option<&'a Map>,
+}
+
+impl Reader<'_> {
     /// A top-level section (`formatters`, `handlers` …) as its entries; a
     /// section may itself be a `cfg://` reference, as CPython allows.
-    fn section(&self, key: &str) -> Result<Vec<(&'a str, &'a Value)>, ConfigError> {
-        let value = match self.top.get(key) {
+    fn section(&self, top: &mut Members, key: &str) -> Result<Vec<(String, Value)>, ConfigError> {
+        let value = match top.take(key) {
             None | Some(Value::Null) => return Ok(Vec::new()),
-            Some(Value::String(s)) if s.starts_with("cfg://") => self
-                .lookup(s, &s["cfg://".len()..])
-                .map_err(|m| ConfigError::new(key, m))?,
+            Some(Value::String(s)) if is_cfg(&s) => self
+                .lookup(&s, &s["cfg://".len()..])
+                .map_err(|m| ConfigError::new(key, m))?
+                .clone(),
             Some(value) => value,
         };
         match value {
-            Value::Object(map) => Ok(map.iter().collect()),
+            Value::Object(map) => Ok(map.into_entries()),
             _ => Err(ConfigError::new(key, "must be an object")),
         }
     }
 
-    /// `value` with `cfg://` and `ext://` strings resolved anywhere in it,
-    /// as CPython's converting containers do on access; borrowed when
-    /// there is nothing to resolve.
-    fn resolve(
-        &self,
-        value: &'a Value,
-        path: &str,
-        depth: usize,
-    ) -> Result<Cow<'a, Value>, ConfigError> {
+    /// Resolves `cfg://` and checks `ext://` strings anywhere in an entry,
+    /// as CPython's converting containers do on access.
+    fn resolve_entry(&self, entry: &mut Value, place: Place) -> Result<(), ConfigError> {
+        if any_string(entry, is_reference) {
+            self.resolve(entry, &Trail::Entry(place), 0)?;
+        }
+        Ok(())
+    }
+
+    fn resolve(&self, value: &mut Value, trail: &Trail, depth: usize) -> Result<(), ConfigError> {
         if depth > MAX_REFERENCE_DEPTH {
             return Err(ConfigError::new(
-                path,
+                trail.path(),
                 "cfg:// references nest too deeply (a cycle?)",
             ));
-        }
-        if !has_reference(value) {
-            return Ok(Cow::Borrowed(value));
         }
         match value {
             Value::String(s) => match (s.strip_prefix("cfg://"), s.strip_prefix("ext://")) {
                 (Some(rest), _) => {
-                    let target = self.lookup(s, rest).map_err(|m| ConfigError::new(path, m))?;
-                    self.resolve(target, path, depth + 1)
+                    let target = self.lookup(s, rest).map_err(|m| ConfigError::new(trail.path(), m))?;
+                    let mut target = target.clone();
+                    self.resolve(&mut target, trail, depth + 1)?;
+                    *value = target;
                 }
-                (_, Some("sys.stdout" | "sys.stderr")) => Ok(Cow::Borrowed(value)),
-                _ => Err(ConfigError::new(
-                    path,
-                    format!("cannot resolve '{s}': only ext://sys.stdout and ext://sys.stderr are known (nothing is imported)"),
-                )),
+                (_, Some("sys.stdout" | "sys.stderr")) | (None, None) => {}
+                _ => {
+                    return Err(ConfigError::new(
+                        trail.path(),
+                        format!("cannot resolve '{s}': only ext://sys.stdout and ext://sys.stderr are known (nothing is imported)"),
+                    ))
+                }
             },
             Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    out.push(self.resolve(item, &format!("{path}[{i}]"), depth)?.into_owned());
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.resolve(item, &Trail::Index(trail, i), depth)?;
                 }
-                Ok(Cow::Owned(Value::Array(out.into())))
             }
             Value::Object(map) => {
-                let mut out = Map::new();
-                for (k, v) in map.iter() {
-                    out.insert(k.to_string(), self.resolve(v, &format!("{path}.{k}"), depth)?.into_owned());
+                for (key, item) in map.iter_mut() {
+                    self.resolve(item, &Trail::Key(trail, key), depth)?;
                 }
-                Ok(Cow::Owned(Value::Object(out)))
             }
-            _ => Ok(Cow::Borrowed(value)),
+            _ => {}
         }
+        Ok(())
     }
 
     /// CPython's `cfg_convert`: `word`, then `.word` or `[index]` steps.
-    fn lookup(&self, whole: &str, rest: &str) -> Result<&'a Value, String> {
+    fn lookup(&self, whole: &str, rest: &str) -> Result<&Value, String> {
         let fail = || format!("Unable to convert '{whole}'");
+        let top = self.written.ok_or_else(fail)?;
         let rest = rest.trim_start();
         let word_end = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
         if word_end == 0 {
             return Err(fail());
         }
-        let mut current = self.top.get(&rest[..word_end]).ok_or_else(fail)?;
+        let mut current = top.get(&rest[..word_end]).ok_or_else(fail)?;
         let mut rest = rest[word_end..].trim_start();
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix('.') {
@@ -270,33 +336,33 @@ impl<'a> Reader<'a> {
     }
 
     /// An entry of a section, resolved, which must be an object.
-    fn entry(&self, entry: &'a Value, path: &str) -> Result<Cow<'a, Map>, ConfigError> {
-        match self.resolve(entry, path, 0)? {
-            Cow::Borrowed(Value::Object(map)) => Ok(Cow::Borrowed(map)),
-            Cow::Owned(Value::Object(map)) => Ok(Cow::Owned(map)),
-            _ => Err(ConfigError::new(path, "must be an object")),
+    fn entry(&self, mut entry: Value, place: Place) -> Result<Members, ConfigError> {
+        self.resolve_entry(&mut entry, place)?;
+        match entry {
+            Value::Object(map) => Ok(Members(map.into_entries())),
+            _ => Err(place.error("", "must be an object")),
         }
     }
 
-    fn formatter(&self, name: &str, entry: &'a Value) -> Result<FormatterSpec, ConfigError> {
-        let path = format!("formatters.{name}");
-        let map = self.entry(entry, &path)?;
-        if let Some(factory) = map.get("()") {
-            let (factory, kwargs) = custom(factory, &map, &path)?;
+    fn formatter(&self, name: &str, entry: Value) -> Result<FormatterSpec, ConfigError> {
+        let place = Place {
+            style: PathStyle::Dict,
+            kind: "formatter",
+            name,
+        };
+        let mut map = self.entry(entry, place)?;
+        if map.get("()").is_some() {
+            let (factory, kwargs) = custom(map, place)?;
             return Ok(FormatterSpec::Custom { factory, kwargs });
         }
-        let text = |key: &str| -> Result<Option<String>, ConfigError> {
-            match map.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(at(&path, key, "must be a string")),
-            }
-        };
-        if let Some(class) = text("class")?.filter(|c| c != "logging.Formatter") {
+        if let Some(class) = map
+            .text(place, "class")?
+            .filter(|c| c != "logging.Formatter")
+        {
             let mut kwargs = Map::new();
             for key in ["format", "datefmt", "style", "validate", "defaults"] {
-                if let Some(v) = map.get(key) {
-                    kwargs.insert(key.to_string(), v.clone());
+                if let Some(v) = map.take(key) {
+                    kwargs.push_unique(key.to_string(), v);
                 }
             }
             return Ok(FormatterSpec::Custom {
@@ -312,40 +378,48 @@ impl<'a> Reader<'a> {
                     defaults.push((k.to_string(), python_str(v)));
                 }
             }
-            Some(_) => return Err(at(&path, "defaults", "must be an object")),
+            Some(_) => return Err(place.error("defaults", "must be an object")),
         }
         Ok(FormatterSpec::Standard {
-            format: text("format")?,
-            datefmt: text("datefmt")?,
-            style: text("style")?.unwrap_or_else(|| "%".to_string()),
+            format: map.text(place, "format")?,
+            datefmt: map.text(place, "datefmt")?,
+            style: map.text(place, "style")?.unwrap_or_else(|| "%".to_string()),
             validate: map.get("validate").is_none_or(truthy),
             defaults,
         })
     }
 
-    fn filter(&self, name: &str, entry: &'a Value) -> Result<FilterSpec, ConfigError> {
-        let path = format!("filters.{name}");
-        let map = self.entry(entry, &path)?;
-        if let Some(factory) = map.get("()") {
-            let (factory, kwargs) = custom(factory, &map, &path)?;
+    fn filter(&self, name: &str, entry: Value) -> Result<FilterSpec, ConfigError> {
+        let place = Place {
+            style: PathStyle::Dict,
+            kind: "filter",
+            name,
+        };
+        let mut map = self.entry(entry, place)?;
+        if map.get("()").is_some() {
+            let (factory, kwargs) = custom(map, place)?;
             return Ok(FilterSpec::Custom { factory, kwargs });
         }
-        match map.get("name") {
+        match map.take("name") {
             None => Ok(FilterSpec::Name(String::new())),
-            Some(Value::String(s)) => Ok(FilterSpec::Name(s.clone())),
-            Some(_) => Err(at(&path, "name", "must be a string")),
+            Some(Value::String(s)) => Ok(FilterSpec::Name(s)),
+            Some(_) => Err(place.error("name", "must be a string")),
         }
     }
 
     fn handler(
         &self,
         name: &str,
-        entry: &'a Value,
+        entry: Value,
         incremental: bool,
     ) -> Result<HandlerSpec, ConfigError> {
-        let path = format!("handlers.{name}");
-        let map = self.entry(entry, &path)?;
-        let level = optional_level(map.get("level"), &path, "level")?;
+        let place = Place {
+            style: PathStyle::Dict,
+            kind: "handler",
+            name,
+        };
+        let mut map = self.entry(entry, place)?;
+        let level = optional_level(map.get("level"), place, "level")?;
         if incremental {
             // Only the level of an existing handler changes.
             return Ok(HandlerSpec {
@@ -353,53 +427,44 @@ impl<'a> Reader<'a> {
                 ..HandlerSpec::default()
             });
         }
-        let formatter = match map.get("formatter") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.is_empty() => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err(at(&path, "formatter", "must be a string")),
+        let formatter = match map.text(place, "formatter")? {
+            Some(s) if s.is_empty() => None,
+            formatter => formatter,
         };
-        let filters = names(map.get("filters"), &path, "filters")?;
+        let filters = names(map.take("filters"), place, "filters")?;
         let class = match (map.get("()"), map.get("class")) {
-            (Some(Value::String(f)), _) => f.clone(),
+            (Some(Value::String(_)), _) => map.text(place, "()")?.unwrap_or_default(),
             (Some(_), _) => {
-                return Err(at(
-                    &path,
-                    "()",
-                    "must be a string naming a registered factory",
-                ))
+                return Err(place.error("()", "must be a string naming a registered factory"))
             }
-            (None, Some(Value::String(c))) => c.clone(),
-            (None, Some(_)) => return Err(at(&path, "class", "must be a string")),
+            (None, Some(Value::String(_))) => map.text(place, "class")?.unwrap_or_default(),
+            (None, Some(_)) => return Err(place.error("class", "must be a string")),
             (None, None) => {
-                return Err(at(
-                    &path,
+                return Err(place.error(
                     "class",
                     "missing: a handler needs a class or a '()' factory",
                 ))
             }
         };
+        let props = map.take(".");
         let mut kwargs = Map::new();
-        for (key, value) in map.iter() {
+        for (key, value) in map.0 {
             if matches!(
-                key,
+                key.as_str(),
                 "class" | "()" | "." | "level" | "formatter" | "filters"
             ) {
                 continue;
             }
-            if !valid_ident(key) {
-                return Err(at(
-                    &path,
-                    key,
-                    format!("Not a valid Python identifier: '{key}'"),
-                ));
+            if !valid_ident(&key) {
+                let message = format!("Not a valid Python identifier: '{key}'");
+                return Err(place.error(&key, message));
             }
-            kwargs.insert(key.to_string(), value.clone());
+            kwargs.push_unique(key, value);
         }
-        let props = match map.get(".") {
+        let props = match props {
             None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(props)) => props.clone(),
-            Some(_) => return Err(at(&path, ".", "must be an object")),
+            Some(Value::Object(props)) => props,
+            Some(_) => return Err(place.error(".", "must be an object")),
         };
         Ok(HandlerSpec {
             class,
@@ -411,14 +476,14 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// A logger's entry; `path` is `loggers.NAME` or `root`.
-    fn logger(&self, path: &str, entry: &'a Value) -> Result<LoggerSpec, ConfigError> {
-        let map = self.entry(entry, path)?;
+    /// A logger's entry (or the root's).
+    fn logger(&self, place: Place, entry: Value) -> Result<LoggerSpec, ConfigError> {
+        let mut map = self.entry(entry, place)?;
         Ok(LoggerSpec {
-            level: optional_level(map.get("level"), path, "level")?,
+            level: optional_level(map.get("level"), place, "level")?,
             propagate: map.get("propagate").filter(|v| !v.is_null()).map(truthy),
-            handlers: names(map.get("handlers"), path, "handlers")?,
-            filters: names(map.get("filters"), path, "filters")?,
+            handlers: names(map.take("handlers"), place, "handlers")?,
+            filters: names(map.take("filters"), place, "filters")?,
         })
     }
 }
@@ -437,72 +502,60 @@ fn valid_ident(key: &str) -> bool {
 }
 
 /// A `()` factory and its keyword arguments (everything but `()` and `.`).
-fn custom(factory: &Value, map: &Map, path: &str) -> Result<(String, Map), ConfigError> {
-    let Value::String(factory) = factory else {
-        return Err(at(
-            path,
-            "()",
-            "must be a string naming a registered factory",
-        ));
+fn custom(mut map: Members, place: Place) -> Result<(String, Map), ConfigError> {
+    let Some(Value::String(factory)) = map.take("()") else {
+        return Err(place.error("()", "must be a string naming a registered factory"));
     };
     let mut kwargs = Map::new();
-    for (k, v) in map.iter() {
-        if !matches!(k, "()" | ".") {
-            kwargs.insert(k.to_string(), v.clone());
+    for (k, v) in map.0 {
+        if !matches!(k.as_str(), "()" | ".") {
+            kwargs.push_unique(k, v);
         }
     }
-    Ok((factory.clone(), kwargs))
+    Ok((factory, kwargs))
 }
 
-/// A level as `logging._checkLevel` takes it: an integer or a level name.
-pub(crate) fn level_value(value: &Value, path: &str) -> Result<Level, ConfigError> {
+/// A level as `logging._checkLevel` takes it: an integer or a level name;
+/// the error is CPython's message.
+pub(crate) fn level_value(value: &Value) -> Result<Level, String> {
     match value {
         Value::Number(n) => match n.as_i64().and_then(|i| i32::try_from(i).ok()) {
             Some(i) => Ok(Level(i)),
-            None => Err(ConfigError::new(
-                path,
-                format!("Level not an integer or a valid string: {n}"),
-            )),
+            None => Err(format!("Level not an integer or a valid string: {n}")),
         },
-        Value::String(s) => Level::from_name(s)
-            .ok_or_else(|| ConfigError::new(path, format!("Unknown level: '{s}'"))),
-        other => Err(ConfigError::new(
-            path,
-            format!(
-                "Level not an integer or a valid string: {}",
-                python_str(other)
-            ),
+        Value::String(s) => Level::from_name(s).ok_or_else(|| format!("Unknown level: '{s}'")),
+        other => Err(format!(
+            "Level not an integer or a valid string: {}",
+            python_str(other)
         )),
     }
 }
 
 fn optional_level(
     value: Option<&Value>,
-    path: &str,
+    place: Place,
     key: &str,
 ) -> Result<Option<Level>, ConfigError> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        // Named levels, the common case, need no path.
-        Some(Value::String(s)) if Level::from_name(s).is_some() => Ok(Level::from_name(s)),
-        Some(v) => level_value(v, &format!("{path}.{key}")).map(Some),
+        Some(v) => level_value(v).map(Some).map_err(|m| place.error(key, m)),
     }
 }
 
-/// A list of names (handlers, filters).
-fn names(value: Option<&Value>, path: &str, key: &str) -> Result<Vec<String>, ConfigError> {
-    let mut names = Vec::new();
+/// A list of names (handlers, filters), moved out.
+fn names(value: Option<Value>, place: Place, key: &str) -> Result<Vec<String>, ConfigError> {
     match value {
-        None | Some(Value::Null) => {}
+        None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => {
-            for item in items.iter() {
+            let mut names = Vec::with_capacity(items.len());
+            for item in items.into_vec() {
                 match item {
-                    Value::String(name) => names.push(name.clone()),
-                    _ => return Err(at(path, key, "must be a list of names")),
+                    Value::String(name) => names.push(name),
+                    _ => return Err(place.error(key, "must be a list of names")),
                 }
             }
+            Ok(names)
         }
-        Some(_) => return Err(at(path, key, "must be a list of names")),
+        Some(_) => Err(place.error(key, "must be a list of names")),
     }
-    Ok(names)
 }

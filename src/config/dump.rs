@@ -1,6 +1,6 @@
 //! The running configuration written back out as a dictConfig value.
 
-use super::{FilterSpec, FormatterSpec};
+use super::{FilterSpec, FormatterSpec, HandlerSpec};
 use crate::filter::Filter;
 use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
@@ -15,8 +15,9 @@ pub(crate) struct Defined {
     pub formatters: Vec<(String, FormatterSpec)>,
     pub filters: Vec<(String, FilterSpec, Arc<dyn Filter>)>,
     /// Python's `logging._handlers`: the last whole configuration's
-    /// handlers by name, what an incremental configuration refers to.
-    pub handlers: Vec<(String, SharedHandler)>,
+    /// handlers (named), what an incremental configuration refers to, with
+    /// the entries they were built from.
+    pub handlers: Vec<(SharedHandler, HandlerSpec)>,
 }
 
 pub(crate) static DEFINED: Mutex<Defined> = Mutex::new(Defined {
@@ -56,9 +57,13 @@ pub fn current_config() -> Value {
     // Only the last whole configuration's handlers: older ones still held
     // by loggers it did not name may use formatters and filters it no
     // longer defines.
-    let current = |h: &SharedHandler| defined.handlers.iter().any(|(_, d)| d.same(h));
-    for handler in snapshot.handlers().iter().filter(|h| current(h)) {
-        let (Some(name), Some(origin)) = (handler.name(), handler.origin()) else {
+    let spec = |h: &SharedHandler| {
+        let found = defined.handlers.iter().find(|(d, _)| d.same(h));
+        found.map(|(_, spec)| spec)
+    };
+    let current = |h: &SharedHandler| spec(h).is_some();
+    for handler in snapshot.handlers() {
+        let (Some(name), Some(origin)) = (handler.name(), spec(&handler)) else {
             continue;
         };
         let mut entry = Map::new();

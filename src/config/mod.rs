@@ -64,6 +64,30 @@ impl PathStyle {
     }
 }
 
+/// An entry of a configuration (`handlers.console`, `[handler_console]`),
+/// whose path is spelled out only for an error.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Place<'a> {
+    pub style: PathStyle,
+    /// `handler`, `formatter`, `filter`, `logger` or `root`.
+    pub kind: &'static str,
+    pub name: &'a str,
+}
+
+impl Place<'_> {
+    /// The path of `key` in this entry (`""`: the entry itself).
+    pub fn path(&self, key: &str) -> String {
+        self.style.path(self.kind, self.name, key)
+    }
+
+    /// An error at `key` of this entry.
+    #[cold]
+    #[inline(never)]
+    pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::new(self.path(key), message)
+    }
+}
+
 fn join(prefix: &str, key: &str) -> String {
     match (key.is_empty(), prefix.starts_with('[')) {
         (true, _) => prefix.to_string(),
@@ -279,7 +303,7 @@ impl Default for FileConfigOptions {
 /// # loglisten::dict_config_str(r#"{"version": 1, "root": {"level": "WARNING"}}"#).unwrap();
 /// ```
 pub fn dict_config(config: &Value) -> Result<Applied, ConfigError> {
-    build::apply(dict::read(config)?, ConfigKind::Dict)
+    build::apply(dict::read(config.clone())?, ConfigKind::Dict)
 }
 
 /// Parses JSON text and applies it as [`dict_config`].
@@ -289,7 +313,7 @@ pub fn dict_config(config: &Value) -> Result<Applied, ConfigError> {
 /// assert_eq!(err.to_string(), "EOF while parsing an object at line 1 column 2");
 /// ```
 pub fn dict_config_str(text: &str) -> Result<Applied, ConfigError> {
-    dict_config(&parse_json(text)?)
+    build::apply(dict::read(parse_json(text)?)?, ConfigKind::Dict)
 }
 
 fn parse_json(text: &str) -> Result<Value, ConfigError> {
@@ -393,14 +417,15 @@ fn read_any(bytes: &[u8]) -> Result<(Config, ConfigKind), ConfigError> {
             format!("configuration is not UTF-8: invalid byte at offset {offset}"),
         )
     })?;
-    let json = crate::json::parse(text);
-    if let Ok(value @ Value::Object(_)) = &json {
-        return Ok((dict::read(value)?, ConfigKind::Dict));
-    }
+    let json_error = match crate::json::parse(text) {
+        Ok(value @ Value::Object(_)) => return Ok((dict::read(value)?, ConfigKind::Dict)),
+        Ok(_) => None,
+        Err(e) => Some(e),
+    };
     match file::read(text, &FileConfigOptions::default()) {
         Ok(config) => Ok((config, ConfigKind::File)),
-        Err(ini_error) => Err(match json {
-            Err(e) if text.trim_start().starts_with('{') => {
+        Err(ini_error) => Err(match json_error {
+            Some(e) if text.trim_start().starts_with('{') => {
                 ConfigError::at(e.to_string(), e.position())
             }
             _ => ini_error,

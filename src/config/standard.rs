@@ -100,7 +100,7 @@ pub(crate) fn prepare(
             let mut settings = MemorySettings::new(capacity);
             if let Some(level) = args.get("flushLevel") {
                 settings.flush_level =
-                    super::dict::level_value(level, &format!("{}.flushLevel", args.path()))?;
+                    super::dict::level_value(level).map_err(|m| args.error("flushLevel", m))?;
             }
             settings.flush_on_close = args.bool("flushOnClose", true)?;
             let target = args.string("target")?;

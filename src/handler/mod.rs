@@ -77,20 +77,8 @@ pub trait Handler: Send + fmt::Debug {
 #[derive(Clone)]
 pub struct SharedHandler(Arc<Cell>);
 
-/// What a configuration built a handler from, kept so that the running
-/// configuration can be written back out.
-#[derive(Clone, Debug)]
-pub(crate) struct Origin {
-    pub class: String,
-    pub kwargs: crate::json::Map,
-    pub props: crate::json::Map,
-    pub formatter: Option<String>,
-    pub filters: Vec<String>,
-}
-
 struct Cell {
     name: Option<String>,
-    origin: Option<Origin>,
     level: AtomicI32,
     /// Unset means Python's default formatter; `basic_config` may set it
     /// once, as `if h.formatter is None: h.setFormatter(fmt)`.
@@ -105,7 +93,6 @@ struct Cell {
 #[derive(Debug)]
 pub struct SharedHandlerBuilder {
     name: Option<String>,
-    origin: Option<Origin>,
     level: Level,
     formatter: Option<Formatter>,
     filters: Vec<Arc<dyn Filter>>,
@@ -137,16 +124,10 @@ impl SharedHandlerBuilder {
         self
     }
 
-    pub(crate) fn origin(mut self, origin: Origin) -> Self {
-        self.origin = Some(origin);
-        self
-    }
-
     /// The shared handler.
     pub fn build(self) -> SharedHandler {
         SharedHandler(Arc::new(Cell {
             name: self.name,
-            origin: self.origin,
             level: AtomicI32::new(self.level.0),
             formatter: self.formatter.map(OnceLock::from).unwrap_or_default(),
             filters: self.filters,
@@ -174,16 +155,11 @@ impl SharedHandler {
     pub(crate) fn builder_boxed(inner: Box<dyn Handler>) -> SharedHandlerBuilder {
         SharedHandlerBuilder {
             name: None,
-            origin: None,
             level: Level::NOTSET,
             formatter: None,
             filters: Vec::new(),
             inner,
         }
-    }
-
-    pub(crate) fn origin(&self) -> Option<&Origin> {
-        self.0.origin.as_ref()
     }
 
     /// A shared handler with default level, formatter and no filters.

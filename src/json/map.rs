@@ -221,6 +221,16 @@ impl Map {
         self.push_at(slot, hash, key, value);
     }
 
+    /// The members, moved out in order.
+    pub(crate) fn into_entries(mut self) -> Vec<(String, Value)> {
+        std::mem::take(&mut self.entries)
+    }
+
+    /// The members in order, values mutable.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (k.as_str(), v))
+    }
+
     /// The value of the last member, for filling in placeholders.
     pub(crate) fn last_value_mut(&mut self) -> Option<&mut Value> {
         self.entries.last_mut().map(|(_, v)| v)
