@@ -27,11 +27,13 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
         return Err(ConfigError::new("", message));
     }
     let written = any_string(&value, is_cfg).then(|| value.clone());
+    let references = written.is_some() || any_string(&value, is_ext);
     let Value::Object(top) = value else {
         return Err(ConfigError::new("", "a dictConfig must be a JSON object"));
     };
     let reader = Reader {
         written: written.as_ref().and_then(Value::as_object),
+        references,
     };
     let mut top = Members(top.into_entries());
     match top.get("version") {
@@ -167,8 +169,8 @@ fn is_cfg(s: &str) -> bool {
     s.starts_with("cfg://")
 }
 
-fn is_reference(s: &str) -> bool {
-    s.starts_with("cfg://") || s.starts_with("ext://")
+fn is_ext(s: &str) -> bool {
+    s.starts_with("ext://")
 }
 
 /// Whether any string in `value` passes `test`. Recursive without
@@ -228,6 +230,8 @@ struct Reader<'a> {
     /// The configuration as written, kept only when it has `cfg://`
     /// references to look up.
     written: Option<&'a Map>,
+    /// Whether any `cfg://` or `ext://` string exists at all.
+    references: bool,
 }
 
 impl Reader<'_> {
@@ -251,7 +255,7 @@ impl Reader<'_> {
     /// Resolves `cfg://` and checks `ext://` strings anywhere in an entry,
     /// as CPython's converting containers do on access.
     fn resolve_entry(&self, entry: &mut Value, place: Place) -> Result<(), ConfigError> {
-        if any_string(entry, is_reference) {
+        if self.references {
             self.resolve(entry, &Trail::Entry(place), 0)?;
         }
         Ok(())
