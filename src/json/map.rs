@@ -1,10 +1,17 @@
 //! Objects: members in insertion order, with a hash index for large ones.
+//!
+//! A map does not own one `String` per key: each member records where its
+//! key lies in a key text, and that text is shared. Every object of a parsed
+//! document shares one copy of the document text (one allocation for all
+//! keys instead of one per key); a map built or changed by hand gets a key
+//! text of its own the first time it needs to add a key.
 
-use super::value::{all_equal, take_nested, tear_down};
+use super::value::all_equal;
 use super::{write, Value};
 use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 /// Above this many members a map keeps a hash index; below, a linear scan of
 /// a few short keys is faster than hashing.
@@ -26,8 +33,35 @@ const INDEX_THRESHOLD: usize = 16;
 /// ```
 #[derive(Default)]
 pub struct Map {
-    entries: Vec<(String, Value)>,
+    entries: Vec<Entry>,
+    /// The text the keys are ranges of; `None` while the map has no members.
+    keys: Option<Arc<String>>,
     index: Option<Box<Index>>,
+}
+
+/// A member: its key is `keys[start..end]` of the map's key text.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) value: Value,
+}
+
+/// The key of `entry` in the key text `keys`.
+fn key_in<'a>(keys: &'a str, entry: &Entry) -> &'a str {
+    keys.get(entry.start..entry.end).unwrap_or_default()
+}
+
+/// Whether two of `entries` have the same key (a quadratic scan: for small
+/// objects only).
+fn has_repeated_key(keys: &str, entries: &[Entry]) -> bool {
+    let keys = keys.as_bytes();
+    entries.iter().enumerate().any(|(i, a)| {
+        let key = keys.get(a.start..a.end);
+        entries[..i]
+            .iter()
+            .any(|b| b.end - b.start == a.end - a.start && keys.get(b.start..b.end) == key)
+    })
 }
 
 /// Open addressing with linear probing: each slot holds an entry's position
@@ -42,11 +76,11 @@ struct Index {
 }
 
 impl Index {
-    fn new(entries: &[(String, Value)]) -> Index {
+    fn new(keys: &str, entries: &[Entry]) -> Index {
         let hasher = RandomState::new();
         let hashes = entries
             .iter()
-            .map(|(k, _)| hasher.hash_one(k.as_str()))
+            .map(|e| hasher.hash_one(key_in(keys, e)))
             .collect();
         let mut index = Index {
             hasher,
@@ -65,10 +99,6 @@ impl Index {
         }
     }
 
-    fn hash(&self, key: &str) -> u64 {
-        self.hasher.hash_one(key)
-    }
-
     fn free_slot(&self, hash: u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
@@ -78,14 +108,17 @@ impl Index {
         i
     }
 
-    /// `Ok(entry position)` if `key` is present, else `Err(free slot)`.
-    fn probe(&self, entries: &[(String, Value)], key: &str, hash: u64) -> Result<usize, usize> {
+    /// `Ok(entry position)` if `key` is present, else `Err((free slot, hash))`.
+    fn probe(&self, keys: &str, entries: &[Entry], key: &str) -> Result<usize, (usize, u64)> {
+        let hash = self.hasher.hash_one(key);
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         loop {
             match self.slots[i] {
-                0 => return Err(i),
-                n if self.hashes[n - 1] == hash && entries[n - 1].0 == key => return Ok(n - 1),
+                0 => return Err((i, hash)),
+                n if self.hashes[n - 1] == hash && key_in(keys, &entries[n - 1]) == key => {
+                    return Ok(n - 1)
+                }
                 _ => i = (i + 1) & mask,
             }
         }
@@ -141,7 +174,7 @@ impl Map {
     /// # Ok::<(), loglisten::json::Error>(())
     /// ```
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.find(key).map(|i| &self.entries[i].1)
+        self.locate(key).ok().map(|i| &self.entries[i].value)
     }
 
     /// Inserts a member. An existing key keeps its position and gets the new
@@ -155,23 +188,11 @@ impl Map {
     /// assert_eq!(m.len(), 1);
     /// ```
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        let found = match &self.index {
-            Some(index) => {
-                let hash = index.hash(&key);
-                index
-                    .probe(&self.entries, &key, hash)
-                    .map_err(|slot| (slot, hash))
-            }
-            None => self
-                .entries
-                .iter()
-                .position(|(k, _)| *k == key)
-                .ok_or((0, 0)),
-        };
-        match found {
-            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+        match self.locate(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].value, value)),
             Err((slot, hash)) => {
-                self.push_at(slot, hash, key, value);
+                let (start, end) = self.append_key(&key);
+                self.push_entry(Entry { start, end, value }, slot, hash);
                 None
             }
         }
@@ -186,39 +207,121 @@ impl Map {
     /// # Ok::<(), loglisten::json::Error>(())
     /// ```
     pub fn iter(&self) -> Iter<'_> {
-        Iter(self.entries.iter())
-    }
-
-    fn find(&self, key: &str) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.probe(&self.entries, key, index.hash(key)).ok(),
-            None => self.entries.iter().position(|(k, _)| k == key),
+        Iter {
+            keys: self.key_text(),
+            entries: self.entries.iter(),
         }
     }
 
-    /// Appends a new member; `slot` and `hash` come from a failed probe when
-    /// the map is indexed (else they are unused).
-    fn push_at(&mut self, slot: usize, hash: u64, key: String, value: Value) {
-        self.entries.push((key, value));
+    fn key_text(&self) -> &str {
+        self.keys.as_deref().map_or("", String::as_str)
+    }
+
+    /// `Ok(position)` of `key`, else `Err((slot, hash))` to pass to
+    /// [`Self::push_entry`] (both 0 when the map has no index).
+    fn locate(&self, key: &str) -> Result<usize, (usize, u64)> {
+        let keys = self.key_text();
+        match &self.index {
+            Some(index) => index.probe(keys, &self.entries, key),
+            None => {
+                let keys = keys.as_bytes();
+                let key = key.as_bytes();
+                self.entries
+                    .iter()
+                    .position(|e| keys.get(e.start..e.end) == Some(key))
+                    .ok_or((0, 0))
+            }
+        }
+    }
+
+    /// Appends `key` to this map's own key text and returns its range. A
+    /// shared text (a parsed document's, or a copy's) is first replaced by
+    /// one holding just this map's keys.
+    fn append_key(&mut self, key: &str) -> (usize, usize) {
+        let keys = self.keys.get_or_insert_with(Default::default);
+        if Arc::get_mut(keys).is_none() {
+            let mut own = String::new();
+            for e in &mut self.entries {
+                let old = key_in(keys, e);
+                e.start = own.len();
+                own.push_str(old);
+                e.end = own.len();
+            }
+            *keys = Arc::new(own);
+        }
+        // Not shared any more, so this does not copy.
+        let text = Arc::make_mut(keys);
+        let start = text.len();
+        text.push_str(key);
+        (start, text.len())
+    }
+
+    /// Appends a member whose key is not present; `slot` and `hash` come from
+    /// [`Self::locate`].
+    fn push_entry(&mut self, entry: Entry, slot: usize, hash: u64) {
+        self.entries.push(entry);
         match &mut self.index {
             Some(index) => index.add(slot, self.entries.len() - 1, hash),
             None if self.entries.len() > INDEX_THRESHOLD => {
-                self.index = Some(Box::new(Index::new(&self.entries)));
+                self.index = Some(Box::new(Index::new(self.key_text(), &self.entries)));
             }
             None => {}
         }
     }
 
-    /// Appends a member whose key the caller knows is not present.
-    pub(crate) fn push_unique(&mut self, key: String, value: Value) {
-        let (slot, hash) = match &self.index {
-            Some(index) => {
-                let hash = index.hash(&key);
-                (index.free_slot(hash), hash)
-            }
-            None => (0, 0),
+    /// The object of a parsed document: `members`' keys are ranges of `keys`.
+    /// A repeated key keeps its first position and its last value.
+    pub(crate) fn from_parsed(keys: Arc<String>, members: Vec<Entry>) -> Map {
+        if members.len() <= INDEX_THRESHOLD && !has_repeated_key(&keys, &members) {
+            // The common case: a small object without repeated keys needs
+            // neither lookups nor an index.
+            return Map {
+                entries: members,
+                keys: Some(keys),
+                index: None,
+            };
+        }
+        let mut map = Map {
+            entries: Vec::with_capacity(members.len()),
+            keys: Some(keys),
+            index: None,
         };
-        self.push_at(slot, hash, key, value);
+        for entry in members {
+            match map.locate(key_in(map.key_text(), &entry)) {
+                Ok(i) => map.entries[i].value = entry.value,
+                Err((slot, hash)) => map.push_entry(entry, slot, hash),
+            }
+        }
+        map
+    }
+
+    /// The members, for the tree walks.
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The values, for the iterative drop.
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.entries.iter_mut().map(|e| &mut e.value)
+    }
+
+    /// An empty map sharing `self`'s key text and index, with room for its
+    /// members: [`Self::push_placeholder`] then fills it in the same order.
+    pub(crate) fn empty_like(&self) -> Map {
+        Map {
+            entries: Vec::with_capacity(self.entries.len()),
+            keys: self.keys.clone(),
+            index: self.index.clone(),
+        }
+    }
+
+    /// Appends a member with `like`'s key and a `null` value to fill in.
+    pub(crate) fn push_placeholder(&mut self, like: &Entry) {
+        self.entries.push(Entry {
+            start: like.start,
+            end: like.end,
+            value: Value::Null,
+        });
     }
 
     /// The members, moved out in order.
@@ -233,20 +336,7 @@ impl Map {
 
     /// The value of the last member, for filling in placeholders.
     pub(crate) fn last_value_mut(&mut self) -> Option<&mut Value> {
-        self.entries.last_mut().map(|(_, v)| v)
-    }
-
-    /// An empty map with room for as many members as `self`.
-    pub(crate) fn empty_like(&self) -> Map {
-        Map {
-            entries: Vec::with_capacity(self.entries.len()),
-            index: None,
-        }
-    }
-
-    /// For the iterative drop: see [`take_nested`].
-    pub(crate) fn take_nested(&mut self, stack: &mut Vec<Value>) {
-        take_nested(self.entries.iter_mut().map(|(_, v)| v), stack);
+        self.entries.last_mut().map(|e| &mut e.value)
     }
 
     /// For equality: false if the key sets differ, else pushes the pairs of
@@ -259,7 +349,7 @@ impl Map {
         if self.len() != other.len() {
             return false;
         }
-        for (key, value) in &self.entries {
+        for (key, value) in self {
             match other.get(key) {
                 Some(theirs) => pending.push((value, theirs)),
                 None => return false,
@@ -271,23 +361,25 @@ impl Map {
 
 impl Drop for Map {
     fn drop(&mut self) {
-        let mut stack = Vec::new();
-        self.take_nested(&mut stack);
-        if !stack.is_empty() {
-            tear_down(stack);
-        }
+        super::value::drop_members(&mut self.entries);
     }
 }
 
 impl Clone for Map {
     fn clone(&self) -> Map {
-        // Each value's copy is itself iterative; the index copies as is.
+        // Each value's copy is itself iterative; the key text is shared and
+        // the index copies as is.
         Map {
             entries: self
                 .entries
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|e| Entry {
+                    start: e.start,
+                    end: e.end,
+                    value: e.value.clone(),
+                })
                 .collect(),
+            keys: self.keys.clone(),
             index: self.index.clone(),
         }
     }
@@ -337,22 +429,34 @@ impl<'a> IntoIterator for &'a Map {
 /// assert!(it.next().is_none());
 /// # Ok::<(), loglisten::json::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Iter<'a>(std::slice::Iter<'a, (String, Value)>);
+#[derive(Clone)]
+pub struct Iter<'a> {
+    keys: &'a str,
+    entries: std::slice::Iter<'a, Entry>,
+}
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a Value);
 
     fn next(&mut self) -> Option<(&'a str, &'a Value)> {
-        self.0.next().map(|(k, v)| (k.as_str(), v))
+        self.entries
+            .next()
+            .map(|e| (key_in(self.keys, e), &e.value))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
+        self.entries.size_hint()
     }
 }
 
 impl ExactSizeIterator for Iter<'_> {}
+
+impl fmt::Debug for Iter<'_> {
+    /// The members still to come.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -397,5 +501,148 @@ mod tests {
             .map(|i| (i.to_string(), Value::Null))
             .collect();
         assert!(m.index.is_some());
+    }
+
+    fn parse_object(text: &str) -> Map {
+        match crate::json::parse(text) {
+            Ok(Value::Object(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn members(m: &Map) -> Vec<(String, String)> {
+        m.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn parsed_objects_share_the_document_text() {
+        let v = crate::json::parse(r#"{"a": {"b": 1}, "c": [{"d": 2}]}"#).unwrap();
+        let outer = v.as_object().unwrap();
+        let inner = outer.get("a").and_then(Value::as_object).unwrap();
+        let (Some(x), Some(y)) = (&outer.keys, &inner.keys) else {
+            panic!("no key text");
+        };
+        assert!(Arc::ptr_eq(x, y));
+        // Held by the three objects: the outer one, the inner one and the one
+        // in the array.
+        assert_eq!(Arc::strong_count(x), 3);
+    }
+
+    #[test]
+    fn escaped_keys_are_decoded_and_deduplicated() {
+        let cases = [
+            (r#"{"a": 1, "\u0061": 2}"#, r#"{"a": 2}"#),
+            (r#"{"\u0061": 1, "a": 2, "b": 3}"#, r#"{"a": 2, "b": 3}"#),
+            (
+                r#"{"x\ny": 1, "x": {"\u00e9": 2, "e": 3}, "z\"": 4}"#,
+                r#"{"x\ny": 1, "x": {"\u00e9": 2, "e": 3}, "z\"": 4}"#,
+            ),
+            (
+                r#"{"\u0041": {"\u0042": {"\u0043": 1}, "b": 2}, "\u0044": 3}"#,
+                r#"{"A": {"B": {"C": 1}, "b": 2}, "D": 3}"#,
+            ),
+            (r#"{"": 1, "\/": 2, "/": 3, "": 4}"#, r#"{"": 4, "/": 3}"#),
+        ];
+        for (text, expected) in cases {
+            let v = crate::json::parse(text).unwrap();
+            assert_eq!(v.to_string(), expected, "{text}");
+        }
+        let m = parse_object(r#"{"\u00e9t\u00e9": true, "plain": false}"#);
+        assert_eq!(m.get("été"), Some(&Value::Bool(true)));
+        assert_eq!(m.get("plain"), Some(&Value::Bool(false)));
+    }
+
+    #[test]
+    fn inserting_into_a_parsed_map_copies_only_its_keys() {
+        let v = crate::json::parse(r#"{"long-outer-key": {"k": 1, "j": 2}}"#).unwrap();
+        let mut inner = v
+            .get("long-outer-key")
+            .and_then(Value::as_object)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            inner.insert("k".into(), Value::Null),
+            Some(Value::from(1i64))
+        );
+        assert!(inner
+            .keys
+            .as_ref()
+            .is_some_and(|k| Arc::strong_count(k) > 1));
+        assert_eq!(inner.insert("new".into(), true.into()), None);
+        assert_eq!(inner.keys.as_deref().map(String::as_str), Some("kjnew"));
+        assert_eq!(
+            members(&inner),
+            [("k", "null"), ("j", "2"), ("new", "true")].map(|(k, v)| (k.into(), v.into()))
+        );
+        // The document is untouched.
+        assert_eq!(v.to_string(), r#"{"long-outer-key": {"k": 1, "j": 2}}"#);
+        // A copy of a hand-built map shares its keys until either changes.
+        let mut copy = inner.clone();
+        copy.insert("more".into(), Value::Null);
+        assert_eq!(members(&inner).len(), 3);
+        assert_eq!(members(&copy).len(), 4);
+        assert!(copy.get("more").is_some() && inner.get("more").is_none());
+    }
+
+    #[test]
+    fn iter_debug_lists_the_members_left() {
+        let m = parse_object(r#"{"a": 1, "b": [true]}"#);
+        let mut it = m.iter();
+        assert_eq!(format!("{it:?}"), r#"[("a", 1), ("b", [true])]"#);
+        it.next();
+        assert_eq!(format!("{it:?}"), r#"[("b", [true])]"#);
+    }
+
+    /// A Python dict as a list: a repeated key keeps its first position.
+    fn model_insert(model: &mut Vec<(String, i64)>, key: &str, value: i64) {
+        match model.iter_mut().find(|(k, _)| k == key) {
+            Some(member) => member.1 = value,
+            None => model.push((key.to_owned(), value)),
+        }
+    }
+
+    fn model_text(model: &[(String, i64)]) -> String {
+        let m: Map = model
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(*v)))
+            .collect();
+        Value::Object(m).to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsed_and_extended_maps_act_like_python_dicts(
+            keys in proptest::collection::vec("[abé]{0,3}", 0..40),
+            extra in proptest::collection::vec("[abc]{0,2}", 0..20),
+        ) {
+            // Keys are written with escapes half of the time (`\u0061` for `a`).
+            let mut text = String::from("{");
+            let mut model = Vec::new();
+            for (i, key) in keys.iter().enumerate() {
+                let written = if i % 2 == 0 { key.replace('a', "\\u0061") } else { key.clone() };
+                let written = written.replace('é', "\\u00e9");
+                if i > 0 {
+                    text.push_str(", ");
+                }
+                text.push_str(&format!("\"{written}\": {i}"));
+                model_insert(&mut model, key, i as i64);
+            }
+            text.push('}');
+            let mut m = parse_object(&text);
+            proptest::prop_assert_eq!(Value::Object(m.clone()).to_string(), model_text(&model));
+            let copy = m.clone();
+            for (i, key) in extra.iter().enumerate() {
+                let value = 1000 + i as i64;
+                m.insert(key.clone(), Value::from(value));
+                model_insert(&mut model, key, value);
+            }
+            proptest::prop_assert_eq!(Value::Object(m.clone()).to_string(), model_text(&model));
+            for (key, value) in &model {
+                proptest::prop_assert_eq!(m.get(key).and_then(Value::as_i64), Some(*value));
+            }
+            proptest::prop_assert!(copy.len() <= m.len());
+        }
     }
 }

@@ -20,7 +20,9 @@
 //!   dicts. On a duplicate key the *last* value wins and stays at the *first*
 //!   key's position (what `dict` does). Lookups are a linear scan for small
 //!   objects and use a hash index above 16 members, so large objects never
-//!   cost quadratic time.
+//!   cost quadratic time. The objects of a parsed document keep their keys
+//!   as ranges of one shared copy of the document text (one allocation for
+//!   all keys), which lives as long as any of those objects.
 //! - **Numbers** ([`Number`]): integers are exact over the whole `i64` and `u64`
 //!   range. Integers beyond both are kept exactly as their literal digits (as
 //!   Python keeps them as `int`) and printed back unchanged; they are never
@@ -44,9 +46,11 @@
 //!   (`1.0`, `1e+16`, `1.5e-07`, `-0.0`). `Debug` prints the same text.
 //! - **Equality**: objects compare without regard to member order (as Python's
 //!   dicts do); an integer never equals a float (`1` != `1.0`).
-//! - **No recursion**: parsing, printing, equality, cloning and dropping all
-//!   walk the tree with a heap stack, so even a value nested a million levels
-//!   deep (built by hand) cannot overflow the thread's stack.
+//! - **No deep recursion**: parsing, printing, equality and cloning walk the
+//!   tree with a heap stack; dropping recurses at most 32 levels (cheap for
+//!   real documents) and tears down anything deeper with a heap stack. So
+//!   even a value nested a million levels deep (built by hand) cannot
+//!   overflow the thread's stack.
 
 mod map;
 mod number;

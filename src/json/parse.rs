@@ -1,9 +1,11 @@
 //! The parser: one loop over the bytes with an explicit stack of open
 //! containers, so nesting costs heap, never call stack.
 
+use super::map::Entry;
 use super::{Array, Map, Number, Value};
 use crate::error::Position;
 use std::fmt;
+use std::sync::Arc;
 
 /// Why a JSON text was rejected, and where.
 ///
@@ -62,11 +64,32 @@ const NUMBER_OUT_OF_RANGE: &str = "number out of range";
 const RECURSION_LIMIT: &str = "recursion limit exceeded";
 const BYTE_ORDER_MARK: &str = "unexpected byte order mark";
 
-/// An open container: the array's items so far, or the object's members so
-/// far and the key whose value is being parsed.
-enum Frame {
-    Array(Vec<Value>),
-    Object(Map, String),
+/// An open container. Its items (or members) so far are `items[start..]`
+/// (or `members[start..]`) of the parse's scratch stacks, so each finished
+/// container is moved into a vector of exactly its size: one allocation,
+/// never a regrowth.
+struct Frame {
+    start: usize,
+    object: bool,
+    /// Objects: where their decoded keys begin in [`Scratch::decoded`],
+    /// whether any key had an escape, and the range of the key whose value
+    /// is being parsed.
+    decoded_start: usize,
+    escaped: bool,
+    key: (usize, usize),
+}
+
+/// Working storage shared by all containers of one parse.
+#[derive(Default)]
+struct Scratch {
+    frames: Vec<Frame>,
+    items: Vec<Value>,
+    members: Vec<Entry>,
+    /// Keys with escapes, decoded. A key range `(a, b)` is `text[a..b]` when
+    /// `a < text.len()`, else `decoded[a - text.len()..b - text.len()]`.
+    decoded: String,
+    /// The document text that objects' keys are ranges of, copied once.
+    shared: Option<Arc<String>>,
 }
 
 struct Parser<'a> {
@@ -102,6 +125,7 @@ impl Parser<'_> {
         }
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -113,7 +137,13 @@ impl Parser<'_> {
     }
 
     fn document(&mut self, max_depth: usize) -> Result<Value, Error> {
-        let mut stack: Vec<Frame> = Vec::new();
+        // Room for a typical dictConfig without regrowing.
+        let mut scratch = Scratch {
+            frames: Vec::with_capacity(8),
+            items: Vec::with_capacity(16),
+            members: Vec::with_capacity(16),
+            ..Scratch::default()
+        };
         'value: loop {
             self.skip_ws();
             let mut value = match self.peek() {
@@ -124,33 +154,42 @@ impl Parser<'_> {
                 Some(b't') => self.literal(b"true", Value::Bool(true))?,
                 Some(b'f') => self.literal(b"false", Value::Bool(false))?,
                 Some(open @ (b'[' | b'{')) => {
-                    if stack.len() >= max_depth {
+                    if scratch.frames.len() >= max_depth {
                         return Err(self.fail(RECURSION_LIMIT, self.pos));
                     }
                     self.pos += 1;
                     self.skip_ws();
-                    if open == b'[' {
-                        if self.peek() == Some(b']') {
+                    let mut frame = Frame {
+                        start: if open == b'{' {
+                            scratch.members.len()
+                        } else {
+                            scratch.items.len()
+                        },
+                        object: open == b'{',
+                        decoded_start: scratch.decoded.len(),
+                        escaped: false,
+                        key: (0, 0),
+                    };
+                    match (open, self.peek()) {
+                        (b'[', Some(b']')) => {
                             self.pos += 1;
                             Value::Array(Array::new())
-                        } else {
-                            stack.push(Frame::Array(Vec::new()));
+                        }
+                        (b'[', _) => {
+                            scratch.frames.push(frame);
                             continue 'value;
                         }
-                    } else {
-                        match self.peek() {
-                            Some(b'}') => {
-                                self.pos += 1;
-                                Value::Object(Map::new())
-                            }
-                            Some(b'"') => {
-                                let key = self.key()?;
-                                stack.push(Frame::Object(Map::new(), key));
-                                continue 'value;
-                            }
-                            None => return Err(self.fail(EOF_OBJECT, self.pos)),
-                            Some(_) => return Err(self.fail(KEY_NOT_STRING, self.pos)),
+                        (_, Some(b'}')) => {
+                            self.pos += 1;
+                            Value::Object(Map::new())
                         }
+                        (_, Some(b'"')) => {
+                            self.key(&mut scratch.decoded, &mut frame)?;
+                            scratch.frames.push(frame);
+                            continue 'value;
+                        }
+                        (_, None) => return Err(self.fail(EOF_OBJECT, self.pos)),
+                        (_, Some(_)) => return Err(self.fail(KEY_NOT_STRING, self.pos)),
                     }
                 }
                 Some(_) => {
@@ -165,47 +204,74 @@ impl Parser<'_> {
             // Hand the finished value to its container; each closing bracket
             // finishes another value, until one needs a next value parsed.
             loop {
-                let after = match stack.last_mut() {
-                    None => {
-                        self.skip_ws();
-                        if self.pos < self.bytes.len() {
-                            return Err(self.fail(TRAILING_CHARACTERS, self.pos));
+                let Some(frame) = scratch.frames.last_mut() else {
+                    self.skip_ws();
+                    if self.pos < self.bytes.len() {
+                        return Err(self.fail(TRAILING_CHARACTERS, self.pos));
+                    }
+                    return Ok(value);
+                };
+                let after = if frame.object {
+                    let (start, end) = frame.key;
+                    scratch.members.push(Entry { start, end, value });
+                    let after = self.after_item(b'}', EXPECTED_OBJECT_SEP, EOF_OBJECT)?;
+                    if let After::Next = after {
+                        match self.peek() {
+                            Some(b'"') => self.key(&mut scratch.decoded, frame)?,
+                            None => return Err(self.fail(EOF_OBJECT, self.pos)),
+                            Some(_) => return Err(self.fail(KEY_NOT_STRING, self.pos)),
                         }
-                        return Ok(value);
                     }
-                    Some(Frame::Array(items)) => {
-                        items.push(value);
-                        self.after_item(b']', EXPECTED_ARRAY_SEP, EOF_ARRAY)?
-                    }
-                    Some(Frame::Object(members, key)) => {
-                        members.insert(std::mem::take(key), value);
-                        let after = self.after_item(b'}', EXPECTED_OBJECT_SEP, EOF_OBJECT)?;
-                        if let After::Next = after {
-                            match self.peek() {
-                                Some(b'"') => *key = self.key()?,
-                                None => return Err(self.fail(EOF_OBJECT, self.pos)),
-                                Some(_) => return Err(self.fail(KEY_NOT_STRING, self.pos)),
-                            }
-                        }
-                        after
-                    }
+                    after
+                } else {
+                    scratch.items.push(value);
+                    self.after_item(b']', EXPECTED_ARRAY_SEP, EOF_ARRAY)?
                 };
                 match after {
                     After::Next => continue 'value,
-                    After::Close => {
-                        value = match stack.pop() {
-                            Some(Frame::Array(items)) => Value::Array(Array::from(items)),
-                            Some(Frame::Object(members, _)) => Value::Object(members),
-                            None => Value::Null, // unreachable: the stack was not empty
-                        };
-                    }
+                    After::Close => value = self.close(&mut scratch),
                 }
             }
         }
     }
 
+    /// The value of the innermost open container, just closed.
+    fn close(&self, scratch: &mut Scratch) -> Value {
+        let Some(frame) = scratch.frames.pop() else {
+            return Value::Null; // unreachable: the caller saw an open frame
+        };
+        if !frame.object {
+            return Value::Array(Array::from(scratch.items.split_off(frame.start)));
+        }
+        let members = &mut scratch.members[frame.start..];
+        let keys = if frame.escaped {
+            // This object gets a key text of its own, holding all its keys.
+            let mut own = String::new();
+            for e in members {
+                let key = key_of(self.text, &scratch.decoded, e.start, e.end);
+                let start = own.len();
+                own.push_str(key);
+                (e.start, e.end) = (start, own.len());
+            }
+            scratch.decoded.truncate(frame.decoded_start);
+            Arc::new(own)
+        } else {
+            let text = self.text;
+            Arc::clone(
+                scratch
+                    .shared
+                    .get_or_insert_with(|| Arc::new(text.to_owned())),
+            )
+        };
+        Value::Object(Map::from_parsed(
+            keys,
+            scratch.members.split_off(frame.start),
+        ))
+    }
+
     /// After an item: `,` (not followed by the closing bracket) or the
     /// closing bracket. On `Next`, whitespace after the comma is skipped.
+    #[inline(always)]
     fn after_item(
         &mut self,
         close: u8,
@@ -232,14 +298,28 @@ impl Parser<'_> {
         }
     }
 
-    /// An object key and the `:` after it.
-    fn key(&mut self) -> Result<String, Error> {
-        let key = self.string()?;
+    /// An object key and the `:` after it. The key is not copied: `frame`
+    /// gets its range in the text, or, if it has escapes, its range in
+    /// `decoded` (offset by the text's length) where it is decoded.
+    #[inline(always)]
+    fn key(&mut self, decoded: &mut String, frame: &mut Frame) -> Result<(), Error> {
+        let start = self.pos + 1;
+        let end = find_special(self.bytes, start);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            frame.key = (start, end);
+        } else {
+            let from = decoded.len();
+            self.string_rest(start, end, decoded)?;
+            let base = self.text.len();
+            frame.key = (base + from, base + decoded.len());
+            frame.escaped = true;
+        }
         self.skip_ws();
         match self.peek() {
             Some(b':') => {
                 self.pos += 1;
-                Ok(key)
+                Ok(())
             }
             None => Err(self.fail(EOF_OBJECT, self.pos)),
             Some(_) => Err(self.fail(EXPECTED_COLON, self.pos)),
@@ -336,6 +416,13 @@ impl Parser<'_> {
             return Ok(self.text[start..end].to_owned());
         }
         let mut out = String::with_capacity(end - start + 16);
+        self.string_rest(start, end, &mut out)?;
+        Ok(out)
+    }
+
+    /// Decodes onto `out` a string literal whose content begins at `start`
+    /// and whose first escape (or bad byte, or the end) is at `end`.
+    fn string_rest(&mut self, start: usize, end: usize, out: &mut String) -> Result<(), Error> {
         out.push_str(&self.text[start..end]);
         let mut i = end;
         loop {
@@ -343,9 +430,9 @@ impl Parser<'_> {
                 None => return Err(self.fail(EOF_STRING, self.bytes.len())),
                 Some(b'"') => {
                     self.pos = i + 1;
-                    return Ok(out);
+                    return Ok(());
                 }
-                Some(b'\\') => i = self.escape(i, &mut out)?,
+                Some(b'\\') => i = self.escape(i, out)?,
                 Some(_) => return Err(self.fail(CONTROL_CHARACTER, i)),
             }
             let run_end = find_special(self.bytes, i);
@@ -417,6 +504,15 @@ impl Parser<'_> {
     }
 }
 
+/// A key's text from its range: in `text`, or (past its end) in `decoded`.
+fn key_of<'a>(text: &'a str, decoded: &'a str, start: usize, end: usize) -> &'a str {
+    let key = match start.checked_sub(text.len()) {
+        Some(from) => decoded.get(from..end - text.len()),
+        None => text.get(start..end),
+    };
+    key.unwrap_or_default()
+}
+
 /// The position of the first `"`, `\` or control byte at or after `i`, or the
 /// end. Eight bytes at a time while none is found: every such byte is ASCII,
 /// so the runs in between can be copied whole.
@@ -436,7 +532,9 @@ fn find_special(bytes: &[u8], mut i: usize) -> usize {
             | (backslash.wrapping_sub(ONES) & !backslash)
             | (x.wrapping_sub(ONES * 0x20) & !x);
         if found & HIGH != 0 {
-            break;
+            // Borrows only run upward from a true match, so the lowest
+            // flagged byte is exact.
+            return i + (found & HIGH).trailing_zeros() as usize / 8;
         }
         i += 8;
     }

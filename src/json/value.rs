@@ -1,5 +1,6 @@
-//! The value tree, and the tree walks (drop, clone, equality) done with a heap
-//! stack instead of recursion, so no nesting depth can overflow the stack.
+//! The value tree, and the tree walks (clone, equality) done with a heap
+//! stack instead of recursion, and drop with recursion bounded to a few
+//! levels, so no nesting depth can overflow the stack.
 
 use super::{write, Map, Number};
 use std::fmt;
@@ -294,11 +295,48 @@ impl From<Map> for Value {
     }
 }
 
-// ---- iterative drop ----
+// ---- drop: recursive while shallow, iterative when deep ----
+
+/// How many container levels plain recursion may drop before the rest of
+/// the tree is torn down with a heap stack: deep enough for any real
+/// document, shallow enough for any thread's stack.
+const DROP_RECURSION: usize = 32;
+
+thread_local! {
+    /// How many container drops are under way on this thread's call stack.
+    static DROP_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Drops a container's items (`Vec<Value>` for arrays, members for
+/// objects). While the nesting so far is shallow this is plain recursion,
+/// with no scan and no allocation; at [`DROP_RECURSION`] levels the nested
+/// children are moved to a heap stack and torn down one by one.
+pub(crate) fn drop_items<T>(items: &mut Vec<T>, values: fn(&mut [T], &mut Vec<Value>)) {
+    if items.is_empty() {
+        return;
+    }
+    let depth = DROP_DEPTH.get();
+    if depth < DROP_RECURSION {
+        DROP_DEPTH.set(depth + 1);
+        drop(std::mem::take(items));
+        DROP_DEPTH.set(depth);
+    } else {
+        let mut stack = Vec::new();
+        values(items, &mut stack);
+        tear_down(stack);
+    }
+}
+
+/// [`drop_items`] for an object's members.
+pub(crate) fn drop_members(entries: &mut Vec<super::map::Entry>) {
+    drop_items(entries, |entries, stack| {
+        take_nested(entries.iter_mut().map(|e| &mut e.value), stack)
+    });
+}
 
 /// Moves the values that have children of their own onto `stack` (leaving
 /// `Null`), so that what remains drops without going deeper.
-pub(crate) fn take_nested<'a>(values: impl Iterator<Item = &'a mut Value>, stack: &mut Vec<Value>) {
+fn take_nested<'a>(values: impl Iterator<Item = &'a mut Value>, stack: &mut Vec<Value>) {
     for v in values {
         let nested = match v {
             Value::Array(a) => !a.0.is_empty(),
@@ -313,11 +351,11 @@ pub(crate) fn take_nested<'a>(values: impl Iterator<Item = &'a mut Value>, stack
 
 /// Drops containers without recursion: each one's nested children move to
 /// the heap stack before it is dropped, so every drop is one level deep.
-pub(crate) fn tear_down(mut stack: Vec<Value>) {
+fn tear_down(mut stack: Vec<Value>) {
     while let Some(mut v) = stack.pop() {
         match &mut v {
             Value::Array(a) => take_nested(a.0.iter_mut(), &mut stack),
-            Value::Object(m) => m.take_nested(&mut stack),
+            Value::Object(m) => take_nested(m.values_mut(), &mut stack),
             _ => {}
         }
     }
@@ -325,12 +363,9 @@ pub(crate) fn tear_down(mut stack: Vec<Value>) {
 
 impl Drop for Array {
     fn drop(&mut self) {
-        // No allocation unless some element has children (the rare case).
-        let mut stack = Vec::new();
-        take_nested(self.0.iter_mut(), &mut stack);
-        if !stack.is_empty() {
-            tear_down(stack);
-        }
+        drop_items(&mut self.0, |items, stack| {
+            take_nested(items.iter_mut(), stack)
+        });
     }
 }
 
@@ -339,7 +374,7 @@ impl Drop for Array {
 /// A container being copied: where we are in the source, what is built.
 enum CloneFrame<'a> {
     Array(std::slice::Iter<'a, Value>, Vec<Value>),
-    Object(super::map::Iter<'a>, Map),
+    Object(std::slice::Iter<'a, super::map::Entry>, Map),
 }
 
 impl<'a> CloneFrame<'a> {
@@ -353,9 +388,9 @@ impl<'a> CloneFrame<'a> {
                 Some(v)
             }
             CloneFrame::Object(src, out) => {
-                let (k, v) = src.next()?;
-                out.push_unique(k.to_owned(), Value::Null);
-                Some(v)
+                let e = src.next()?;
+                out.push_placeholder(e);
+                Some(&e.value)
             }
         }
     }
@@ -389,7 +424,7 @@ fn clone_shallow(v: &Value) -> Result<Value, CloneFrame<'_>> {
         Value::Array(a) if a.0.is_empty() => Ok(Value::Array(Array::new())),
         Value::Array(a) => Err(CloneFrame::Array(a.0.iter(), Vec::with_capacity(a.0.len()))),
         Value::Object(m) if m.is_empty() => Ok(Value::Object(Map::new())),
-        Value::Object(m) => Err(CloneFrame::Object(m.iter(), m.empty_like())),
+        Value::Object(m) => Err(CloneFrame::Object(m.entries().iter(), m.empty_like())),
     }
 }
 
@@ -488,5 +523,64 @@ impl fmt::Debug for Array {
     /// The JSON text of the array.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write::write_array(f, self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Array, Value, DROP_DEPTH, DROP_RECURSION};
+    use crate::json::Map;
+
+    /// `depth` arrays nested in one another around `leaf`.
+    fn chain(depth: usize, leaf: Value) -> Value {
+        let mut v = leaf;
+        for _ in 0..depth {
+            v = Value::Array(vec![v].into());
+        }
+        v
+    }
+
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn drops_recurse_only_while_shallow_and_leave_the_depth_at_zero() {
+        on_small_stack(|| {
+            // Wide and deep: many chains longer than the recursion bound, at
+            // different depths, in arrays and objects, with scalars between.
+            let mut root = Map::new();
+            for i in 0..50 {
+                let deep = chain(DROP_RECURSION * 3 + i, Value::from("leaf"));
+                let mut m = Map::new();
+                m.insert("deep".into(), deep);
+                m.insert("n".into(), Value::from(i as i64));
+                root.insert(format!("k{i}"), chain(i, Value::Object(m)));
+            }
+            root.insert("huge".into(), chain(200_000, Value::Null));
+            drop(Value::Object(root));
+            assert_eq!(DROP_DEPTH.get(), 0);
+            let text = "[".repeat(100_000) + &"]".repeat(100_000);
+            let parsed = crate::json::parse_with_max_depth(&text, 100_000).unwrap();
+            drop(parsed);
+            assert_eq!(DROP_DEPTH.get(), 0);
+        });
+    }
+
+    #[test]
+    fn a_drop_starting_at_the_bound_goes_iterative_at_once() {
+        // Start the drop already at the bound: the iterative path runs at once.
+        on_small_stack(|| {
+            DROP_DEPTH.set(DROP_RECURSION);
+            let a: Array = vec![chain(100_000, Value::from(1i64)), Value::Null].into();
+            drop(a);
+            assert_eq!(DROP_DEPTH.get(), DROP_RECURSION);
+            DROP_DEPTH.set(0);
+        });
     }
 }
