@@ -35,7 +35,7 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
         written: written.as_ref().and_then(Value::as_object),
         references,
     };
-    let mut top = Members(top.into_entries());
+    let mut top = top;
     match top.get("version") {
         None => {
             return Err(ConfigError::new(
@@ -202,27 +202,12 @@ impl Trail<'_> {
     }
 }
 
-/// An entry's members: looked up by key, then moved out.
-struct Members(Vec<(String, Value)>);
-
-impl Members {
-    fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    /// Moves the value of `key` out, leaving `null`.
-    fn take(&mut self, key: &str) -> Option<Value> {
-        let (_, value) = self.0.iter_mut().find(|(k, _)| k == key)?;
-        Some(std::mem::take(value))
-    }
-
-    /// An optional string member.
-    fn text(&mut self, place: Place, key: &str) -> Result<Option<String>, ConfigError> {
-        match self.take(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(place.error(key, "must be a string")),
-        }
+/// An optional string member of an entry, moved out.
+fn text(map: &mut Map, place: Place, key: &str) -> Result<Option<String>, ConfigError> {
+    match map.take(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(place.error(key, "must be a string")),
     }
 }
 
@@ -237,7 +222,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// A top-level section (`formatters`, `handlers` …) as its entries; a
     /// section may itself be a `cfg://` reference, as CPython allows.
-    fn section(&self, top: &mut Members, key: &str) -> Result<Vec<(String, Value)>, ConfigError> {
+    fn section(&self, top: &mut Map, key: &str) -> Result<Vec<(String, Value)>, ConfigError> {
         let value = match top.take(key) {
             None | Some(Value::Null) => return Ok(Vec::new()),
             Some(Value::String(s)) if is_cfg(&s) => self
@@ -247,7 +232,7 @@ impl Reader<'_> {
             Some(value) => value,
         };
         match value {
-            Value::Object(map) => Ok(map.into_entries()),
+            Value::Object(map) => Ok(map.into_named()),
             _ => Err(ConfigError::new(key, "must be an object")),
         }
     }
@@ -340,10 +325,10 @@ impl Reader<'_> {
     }
 
     /// An entry of a section, resolved, which must be an object.
-    fn entry(&self, mut entry: Value, place: Place) -> Result<Members, ConfigError> {
+    fn entry(&self, mut entry: Value, place: Place) -> Result<Map, ConfigError> {
         self.resolve_entry(&mut entry, place)?;
         match entry {
-            Value::Object(map) => Ok(Members(map.into_entries())),
+            Value::Object(map) => Ok(map),
             _ => Err(place.error("", "must be an object")),
         }
     }
@@ -359,14 +344,11 @@ impl Reader<'_> {
             let (factory, kwargs) = custom(map, place)?;
             return Ok(FormatterSpec::Custom { factory, kwargs });
         }
-        if let Some(class) = map
-            .text(place, "class")?
-            .filter(|c| c != "logging.Formatter")
-        {
+        if let Some(class) = text(&mut map, place, "class")?.filter(|c| c != "logging.Formatter") {
             let mut kwargs = Map::new();
             for key in ["format", "datefmt", "style", "validate", "defaults"] {
                 if let Some(v) = map.take(key) {
-                    kwargs.push_unique(key.to_string(), v);
+                    kwargs.insert(key.to_string(), v);
                 }
             }
             return Ok(FormatterSpec::Custom {
@@ -385,9 +367,9 @@ impl Reader<'_> {
             Some(_) => return Err(place.error("defaults", "must be an object")),
         }
         Ok(FormatterSpec::Standard {
-            format: map.text(place, "format")?,
-            datefmt: map.text(place, "datefmt")?,
-            style: map.text(place, "style")?.unwrap_or_else(|| "%".to_string()),
+            format: text(&mut map, place, "format")?,
+            datefmt: text(&mut map, place, "datefmt")?,
+            style: text(&mut map, place, "style")?.unwrap_or_else(|| "%".to_string()),
             validate: map.get("validate").is_none_or(truthy),
             defaults,
         })
@@ -431,17 +413,17 @@ impl Reader<'_> {
                 ..HandlerSpec::default()
             });
         }
-        let formatter = match map.text(place, "formatter")? {
+        let formatter = match text(&mut map, place, "formatter")? {
             Some(s) if s.is_empty() => None,
             formatter => formatter,
         };
         let filters = names(map.take("filters"), place, "filters")?;
         let class = match (map.get("()"), map.get("class")) {
-            (Some(Value::String(_)), _) => map.text(place, "()")?.unwrap_or_default(),
+            (Some(Value::String(_)), _) => text(&mut map, place, "()")?.unwrap_or_default(),
             (Some(_), _) => {
                 return Err(place.error("()", "must be a string naming a registered factory"))
             }
-            (None, Some(Value::String(_))) => map.text(place, "class")?.unwrap_or_default(),
+            (None, Some(Value::String(_))) => text(&mut map, place, "class")?.unwrap_or_default(),
             (None, Some(_)) => return Err(place.error("class", "must be a string")),
             (None, None) => {
                 return Err(place.error(
@@ -451,20 +433,17 @@ impl Reader<'_> {
             }
         };
         let props = map.take(".");
-        let mut kwargs = Map::new();
-        for (key, value) in map.0 {
-            if matches!(
-                key.as_str(),
+        map.retain_keys(|key| {
+            !matches!(
+                key,
                 "class" | "()" | "." | "level" | "formatter" | "filters"
-            ) {
-                continue;
-            }
-            if !valid_ident(&key) {
-                let message = format!("Not a valid Python identifier: '{key}'");
-                return Err(place.error(&key, message));
-            }
-            kwargs.push_unique(key, value);
+            )
+        });
+        if let Some((key, _)) = map.iter().find(|(key, _)| !valid_ident(key)) {
+            let message = format!("Not a valid Python identifier: '{key}'");
+            return Err(place.error(key, message));
         }
+        let kwargs = map;
         let props = match props {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(props)) => props,
@@ -506,17 +485,12 @@ fn valid_ident(key: &str) -> bool {
 }
 
 /// A `()` factory and its keyword arguments (everything but `()` and `.`).
-fn custom(mut map: Members, place: Place) -> Result<(String, Map), ConfigError> {
+fn custom(mut map: Map, place: Place) -> Result<(String, Map), ConfigError> {
     let Some(Value::String(factory)) = map.take("()") else {
         return Err(place.error("()", "must be a string naming a registered factory"));
     };
-    let mut kwargs = Map::new();
-    for (k, v) in map.0 {
-        if !matches!(k.as_str(), "()" | ".") {
-            kwargs.push_unique(k, v);
-        }
-    }
-    Ok((factory, kwargs))
+    map.retain_keys(|k| !matches!(k, "()" | "."));
+    Ok((factory, map))
 }
 
 /// A level as `logging._checkLevel` takes it: an integer or a level name;

@@ -324,14 +324,39 @@ impl Map {
         });
     }
 
-    /// The members, moved out in order.
-    pub(crate) fn into_entries(mut self) -> Vec<(String, Value)> {
-        std::mem::take(&mut self.entries)
+    /// The members moved out in order, each key as its own string.
+    pub(crate) fn into_named(mut self) -> Vec<(String, Value)> {
+        let keys = self.keys.take();
+        let keys = keys.as_deref().map_or("", String::as_str);
+        let entries = std::mem::take(&mut self.entries);
+        entries
+            .into_iter()
+            .map(|e| (key_in(keys, &e).to_string(), e.value))
+            .collect()
+    }
+
+    /// Moves the value of `key` out, leaving `null` in its place.
+    pub(crate) fn take(&mut self, key: &str) -> Option<Value> {
+        let i = self.locate(key).ok()?;
+        Some(std::mem::take(&mut self.entries[i].value))
+    }
+
+    /// Keeps only the members whose key passes `keep`.
+    pub(crate) fn retain_keys(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let keys = self.keys.as_deref().map_or("", String::as_str);
+        self.entries.retain(|e| keep(key_in(keys, e)));
+        if self.index.is_some() {
+            self.index = (self.entries.len() > INDEX_THRESHOLD)
+                .then(|| Box::new(Index::new(keys, &self.entries)));
+        }
     }
 
     /// The members in order, values mutable.
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Value)> {
-        self.entries.iter_mut().map(|(k, v)| (k.as_str(), v))
+        let keys = self.keys.as_deref().map_or("", String::as_str);
+        self.entries
+            .iter_mut()
+            .map(move |e| (keys.get(e.start..e.end).unwrap_or_default(), &mut e.value))
     }
 
     /// The value of the last member, for filling in placeholders.
