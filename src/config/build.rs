@@ -2,6 +2,7 @@
 
 use super::classes::{self, Opener};
 use super::dump::DEFINED;
+use super::HandlerSpec;
 use super::{next_generation, Applied, Config, ConfigError, ConfigKind, FilterSpec, FormatterSpec};
 use super::{PathStyle, Place};
 use crate::filter::{Filter, NameFilter};
@@ -73,55 +74,63 @@ fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
 /// Everything a whole configuration needs, checked and built without
 /// touching the system: formatters, filters, and handlers ready to open.
 struct Plan<'a> {
-    formatters: Built<'a, Formatter>,
-    filters: Built<'a, Arc<dyn Filter>>,
+    formatters: Built<'a, FormatterSpec, Formatter>,
+    filters: Built<'a, FilterSpec, Arc<dyn Filter>>,
+    handlers: Names<'a, HandlerSpec>,
     openers: Vec<(&'a str, Opener)>,
 }
 
-/// Built formatters or filters with their names; a name defined twice
-/// means its last definition, as a dict's insert would.
-struct Built<'a, T> {
-    names: Index<'a>,
+/// Built formatters or filters, found by the name they were defined under.
+struct Built<'a, S, T> {
+    names: Names<'a, S>,
     items: Vec<T>,
 }
 
-impl<T> Built<'_, T> {
+impl<S, T> Built<'_, S, T> {
     fn get(&self, name: &str) -> Option<&T> {
         self.names.find(name).map(|i| &self.items[i])
     }
 }
 
-/// Names to positions by binary search, without a hash map per value type.
-struct Index<'a> {
-    names: Vec<&'a str>,
-    /// Positions sorted by name, then position.
+/// Finds a configuration's entries by name; a name defined twice means its
+/// last definition, as a dict's insert would. A few names are scanned; many
+/// are binary searched, so that a huge configuration is not quadratic.
+struct Names<'a, S> {
+    entries: &'a [(String, S)],
+    /// Positions sorted by name, then position; empty for a few entries.
     order: Vec<usize>,
 }
 
-impl<'a> Index<'a> {
-    fn new<T>(entries: &'a [(String, T)]) -> Index<'a> {
-        let mut names = Vec::with_capacity(entries.len());
-        let mut keys = Vec::with_capacity(entries.len());
-        for (name, _) in entries {
-            names.push(name.as_str());
-            keys.push(name.as_bytes());
+impl<'a, S> Names<'a, S> {
+    const SCANNED: usize = 16;
+
+    fn new(entries: &'a [(String, S)]) -> Names<'a, S> {
+        let mut order = Vec::new();
+        if entries.len() > Self::SCANNED {
+            let keys: Vec<&[u8]> = entries.iter().map(|(n, _)| n.as_bytes()).collect();
+            order = sorted_order(&keys);
         }
-        let order = sorted_order(&keys);
-        Index { names, order }
+        Names { entries, order }
     }
 
     /// The last position holding `name`.
     fn find(&self, name: &str) -> Option<usize> {
-        let end = self.order.partition_point(|&i| self.names[i] <= name);
+        if self.order.is_empty() {
+            return self.entries.iter().rposition(|(n, _)| n == name);
+        }
+        let end = self
+            .order
+            .partition_point(|&i| self.entries[i].0.as_str() <= name);
         let last = *self.order[..end].last()?;
-        (self.names[last] == name).then_some(last)
+        (self.entries[last].0 == name).then_some(last)
     }
 }
 
 fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
     let formatters = build_formatters(config)?;
     let filters = build_filters(config)?;
-    check_references(config, &formatters, &filters)?;
+    let handlers = Names::new(&config.handlers);
+    check_references(config, &formatters, &filters, &handlers)?;
     let mut openers = Vec::with_capacity(config.handlers.len());
     for (name, spec) in &config.handlers {
         let place = place(config.style, "handler", name);
@@ -130,6 +139,7 @@ fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
     Ok(Plan {
         formatters,
         filters,
+        handlers,
         openers,
     })
 }
@@ -152,9 +162,10 @@ fn apply_whole(config: Config) -> Result<(), ConfigError> {
     let Plan {
         formatters,
         filters,
+        handlers: names,
         openers,
     } = plan(&config)?;
-    let handlers = open_handlers(&config, openers, &formatters, &filters)?;
+    let handlers = open_handlers(&config, openers, &formatters, &filters, &names)?;
     for (i, handler) in handlers.iter().enumerate() {
         if let Err(e) = handler.commit() {
             discard(&handlers);
@@ -162,7 +173,8 @@ fn apply_whole(config: Config) -> Result<(), ConfigError> {
             return Err(place(config.style, "handler", name).error("", e.to_string()));
         }
     }
-    let (_, replaced) = registry::reconfigure(|draft| install(draft, &config, &handlers, &filters));
+    let (_, replaced) =
+        registry::reconfigure(|draft| install(draft, &config, &handlers, &names, &filters));
     let filters: Vec<Arc<dyn Filter>> = filters.items;
     drop(formatters);
     remember(config, filters, handlers);
@@ -191,7 +203,7 @@ fn remember(config: Config, filters: Vec<Arc<dyn Filter>>, handlers: Vec<SharedH
         .collect();
 }
 
-fn build_formatters(config: &Config) -> Result<Built<'_, Formatter>, ConfigError> {
+fn build_formatters(config: &Config) -> Result<Built<'_, FormatterSpec, Formatter>, ConfigError> {
     let mut built = Vec::with_capacity(config.formatters.len());
     for (name, spec) in &config.formatters {
         let place = place(config.style, "formatter", name);
@@ -220,7 +232,7 @@ fn build_formatters(config: &Config) -> Result<Built<'_, Formatter>, ConfigError
         built.push(formatter);
     }
     Ok(Built {
-        names: Index::new(&config.formatters),
+        names: Names::new(&config.formatters),
         items: built,
     })
 }
@@ -245,7 +257,7 @@ fn standard_formatter(
     builder.build()
 }
 
-fn build_filters(config: &Config) -> Result<Built<'_, Arc<dyn Filter>>, ConfigError> {
+fn build_filters(config: &Config) -> Result<Built<'_, FilterSpec, Arc<dyn Filter>>, ConfigError> {
     let mut built: Vec<Arc<dyn Filter>> = Vec::with_capacity(config.filters.len());
     for (name, spec) in &config.filters {
         let place = place(config.style, "filter", name);
@@ -258,7 +270,7 @@ fn build_filters(config: &Config) -> Result<Built<'_, Arc<dyn Filter>>, ConfigEr
         built.push(filter);
     }
     Ok(Built {
-        names: Index::new(&config.filters),
+        names: Names::new(&config.filters),
         items: built,
     })
 }
@@ -266,36 +278,25 @@ fn build_filters(config: &Config) -> Result<Built<'_, Arc<dyn Filter>>, ConfigEr
 /// Every name a handler or logger refers to must be defined.
 fn check_references(
     config: &Config,
-    formatters: &Built<'_, Formatter>,
-    filters: &Built<'_, Arc<dyn Filter>>,
+    formatters: &Built<'_, FormatterSpec, Formatter>,
+    filters: &Built<'_, FilterSpec, Arc<dyn Filter>>,
+    handlers: &Names<'_, HandlerSpec>,
 ) -> Result<(), ConfigError> {
     let style = config.style;
-    let handler_names: Vec<&str> = config.handlers.iter().map(|(n, _)| n.as_str()).collect();
     for (name, spec) in &config.handlers {
+        let place = place(style, "handler", name);
         if let Some(f) = &spec.formatter {
             if formatters.get(f).is_none() {
-                let path = style.path("handler", name, "formatter");
-                return Err(ConfigError::new(
-                    path,
-                    format!("Unable to set formatter '{f}'"),
-                ));
+                return Err(place.error("formatter", format!("Unable to set formatter '{f}'")));
             }
         }
-        for f in &spec.filters {
-            if filters.get(f).is_none() {
-                return Err(ConfigError::new(
-                    style.path("handler", name, "filters"),
-                    format!("Unable to add filter '{f}'"),
-                ));
-            }
+        if let Some(f) = spec.filters.iter().find(|f| filters.get(f).is_none()) {
+            return Err(place.error("filters", format!("Unable to add filter '{f}'")));
         }
         if let Some(target) = classes::memory_target(&spec.class, &spec.kwargs) {
-            if !handler_names.contains(&target) {
-                let path = style.path("handler", name, "target");
-                return Err(ConfigError::new(
-                    path,
-                    format!("Unable to set target handler '{target}'"),
-                ));
+            if handlers.find(target).is_none() {
+                let message = format!("Unable to set target handler '{target}'");
+                return Err(place.error("target", message));
             }
         }
     }
@@ -304,21 +305,12 @@ fn check_references(
         .iter()
         .map(|(n, s)| ("logger", n.as_str(), s));
     for (kind, name, spec) in loggers.chain(config.root.iter().map(|s| ("root", "", s))) {
-        for h in &spec.handlers {
-            if !handler_names.contains(&h.as_str()) {
-                return Err(ConfigError::new(
-                    style.path(kind, name, "handlers"),
-                    format!("Unable to add handler '{h}'"),
-                ));
-            }
+        let place = place(style, kind, name);
+        if let Some(h) = spec.handlers.iter().find(|h| handlers.find(h).is_none()) {
+            return Err(place.error("handlers", format!("Unable to add handler '{h}'")));
         }
-        for f in &spec.filters {
-            if filters.get(f).is_none() {
-                return Err(ConfigError::new(
-                    style.path(kind, name, "filters"),
-                    format!("Unable to add filter '{f}'"),
-                ));
-            }
+        if let Some(f) = spec.filters.iter().find(|f| filters.get(f).is_none()) {
+            return Err(place.error("filters", format!("Unable to add filter '{f}'")));
         }
     }
     Ok(())
@@ -330,8 +322,9 @@ fn check_references(
 fn open_handlers(
     config: &Config,
     openers: Vec<(&str, Opener)>,
-    formatters: &Built<'_, Formatter>,
-    filters: &Built<'_, Arc<dyn Filter>>,
+    formatters: &Built<'_, FormatterSpec, Formatter>,
+    filters: &Built<'_, FilterSpec, Arc<dyn Filter>>,
+    names: &Names<'_, HandlerSpec>,
 ) -> Result<Vec<SharedHandler>, ConfigError> {
     let mut opened: Vec<Option<SharedHandler>> = vec![None; openers.len()];
     let mut pending: Vec<(usize, Opener)> = openers
@@ -339,10 +332,7 @@ fn open_handlers(
         .map(|(_, opener)| opener)
         .enumerate()
         .collect();
-    let find = |opened: &[Option<SharedHandler>], name: &str| {
-        let i = config.handlers.iter().rposition(|(n, _)| n == name)?;
-        opened[i].clone()
-    };
+    let find = |opened: &[Option<SharedHandler>], name: &str| opened[names.find(name)?].clone();
     while !pending.is_empty() {
         let before = pending.len();
         let mut waiting = Vec::new();
@@ -404,13 +394,10 @@ fn install(
     draft: &mut Draft,
     config: &Config,
     handlers: &[SharedHandler],
-    filters: &Built<'_, Arc<dyn Filter>>,
+    names: &Names<'_, HandlerSpec>,
+    filters: &Built<'_, FilterSpec, Arc<dyn Filter>>,
 ) {
-    // A name defined twice means its last definition, as for formatters.
-    let find = |name: &String| {
-        let i = config.handlers.iter().rposition(|(n, _)| n == name)?;
-        Some(handlers[i].clone())
-    };
+    let find = |name: &String| Some(handlers[names.find(name)?].clone());
     let find_filter = |name: &String| filters.get(name).map(Arc::clone);
     // CPython's `existing`: every name in loggerDict, placeholders included.
     let names = draft.names();
@@ -470,5 +457,28 @@ fn install(
         }
         settings.handlers = spec.handlers.iter().filter_map(find).collect();
         settings.filters = spec.filters.iter().filter_map(find_filter).collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Names;
+
+    #[test]
+    fn names_find_the_last_definition_scanned_or_searched() {
+        for count in [3, 40] {
+            let mut entries: Vec<(String, usize)> = (0..count)
+                .map(|i| (format!("n{}", i % (count - 1)), i))
+                .collect();
+            entries.push(("".to_string(), count));
+            let names = Names::new(&entries);
+            assert_eq!(names.order.is_empty(), count <= 16);
+            // "n0" is defined at 0 and again at count - 1.
+            assert_eq!(names.find("n0"), Some(count - 1));
+            assert_eq!(names.find("n1"), Some(1));
+            assert_eq!(names.find(""), Some(count));
+            assert_eq!(names.find("n"), None);
+            assert_eq!(names.find("zz"), None);
+        }
     }
 }
