@@ -17,6 +17,8 @@ struct Markup<'a> {
 
 struct Field<'a> {
     name: &'a str,
+    /// Where the name's first part ends: its first `.` or `[`, or its end.
+    first_end: usize,
     conversion: Option<char>,
     spec: &'a str,
     nested: bool,
@@ -26,7 +28,7 @@ struct Field<'a> {
 static BRACES: ByteSet = ByteSet::new(b"{}", false);
 
 /// The characters a field name's scan stops at.
-static NAME_END: ByteSet = ByteSet::new(b"{[}:!", false);
+static NAME_END: ByteSet = ByteSet::new(b"{[}:!.", false);
 
 /// Iterates a format string as `_string.formatter_parser` does, by byte
 /// offset (every character the syntax looks at is ASCII).
@@ -40,6 +42,7 @@ impl<'a> Parser<'a> {
         Parser { s: fmt, i: 0 }
     }
 
+    #[inline]
     fn next(&mut self) -> Option<Result<Markup<'a>, FormatError>> {
         if self.i >= self.s.len() {
             return None;
@@ -89,6 +92,7 @@ impl<'a> Parser<'a> {
         let name_start = self.i;
         let mut ch = 0;
         let mut stopped = false;
+        let mut first_end = None;
         while self.i < b.len() {
             let Some(at) = NAME_END.find(b, self.i, true) else {
                 ch = b[b.len() - 1];
@@ -99,7 +103,11 @@ impl<'a> Parser<'a> {
             self.i = at + 1;
             match ch {
                 b'{' => return Err(err("unexpected '{' in field name")),
+                b'.' => {
+                    first_end.get_or_insert(at - name_start);
+                }
                 b'[' => {
+                    first_end.get_or_insert(at - name_start);
                     self.i = b[self.i..]
                         .iter()
                         .position(|&c| c == b']')
@@ -112,8 +120,10 @@ impl<'a> Parser<'a> {
             }
         }
         let name_end = if stopped { self.i - 1 } else { self.i };
+        let name = &s[name_start..name_end];
         let mut field = Field {
-            name: &s[name_start..name_end],
+            name,
+            first_end: first_end.unwrap_or(name.len()).min(name.len()),
             conversion: None,
             spec: "",
             nested: false,
@@ -302,12 +312,10 @@ pub(crate) fn validate(fmt: &str) -> Result<(), FormatError> {
 }
 
 /// The field's value holder: an attribute, or a constant default.
-fn resolve<'d>(name: &str, defaults: &'d [(String, String)]) -> Result<Source<'d>, FormatError> {
+fn resolve<'d>(field: &Field, defaults: &'d [(String, String)]) -> Result<Source<'d>, FormatError> {
     // CPython's field_name_split: the first part ends at '.' or '['.
-    let first_end = name
-        .bytes()
-        .position(|c| c == b'.' || c == b'[')
-        .unwrap_or(name.len());
+    let name = field.name;
+    let first_end = field.first_end;
     let first = &name[..first_end];
     if first.is_empty() {
         return Err(err(
@@ -356,7 +364,7 @@ pub(crate) fn compile<'a>(
         let Some(field) = markup.field else {
             continue;
         };
-        let source = resolve(field.name, defaults)?;
+        let source = resolve(&field, defaults)?;
         // A record attribute's name is an identifier, so it passes.
         checks_pass &= matches!(source, Source::Attr(_)) || field_name_ok(field.name);
         checks_pass &= field.spec.is_empty() || spec_ok(field.spec);
@@ -375,6 +383,15 @@ pub(crate) fn compile<'a>(
                 "nested replacement fields in a format spec are not supported",
             ));
         }
+        if field.conversion.is_none() && field.spec.is_empty() {
+            // `str(value)`: an empty spec fits every value.
+            match source {
+                Source::Attr(attr) => out.push(Segment::Plain(attr)),
+                Source::Default(text) => out.literal(text),
+            }
+            out.valid = checks_pass;
+            continue;
+        }
         let kind = match (&source, field.conversion) {
             (_, Some(_)) | (Source::Default(_), None) => Kind::Str,
             (Source::Attr(attr), None) => attr.kind(),
@@ -385,13 +402,7 @@ pub(crate) fn compile<'a>(
             spec,
         };
         match source {
-            Source::Attr(attr) => {
-                if compiled.conversion.is_none() && field.spec.is_empty() {
-                    out.push(Segment::Plain(attr));
-                } else {
-                    out.push(Segment::Brace(attr, Box::new(compiled)));
-                }
-            }
+            Source::Attr(attr) => out.push(Segment::Brace(attr, Box::new(compiled))),
             Source::Default(text) => {
                 let mut rendered = String::new();
                 render(&compiled, &Value::Str(text.into()), &mut rendered);

@@ -34,6 +34,8 @@ mod pad;
 mod percent;
 mod scan;
 mod spec;
+#[cfg(test)]
+mod tests;
 
 use crate::record::Record;
 use crate::time;

@@ -107,7 +107,20 @@ pub(crate) fn compile<'a>(
             let start = key_start;
             i = key_end(b, start).ok_or_else(|| err("incomplete format key"))?;
             let key = &fmt[start..i - 1];
-            source = Some(lookup(key, defaults).ok_or_else(|| err(not_found(key)))?);
+            let found = lookup(key, defaults).ok_or_else(|| err(not_found(key)))?;
+            // The usual `%(key)s`: `str(value)`, which fits every value.
+            if b.get(i) == Some(&b's') {
+                i += 1;
+                match found {
+                    Source::Attr(attr) => out.push(Segment::Plain(attr)),
+                    Source::Default(text) => out.literal(text),
+                }
+                if !out.valid {
+                    out.valid = matches_after(&fmt[key_start..]);
+                }
+                continue;
+            }
+            source = Some(found);
         }
         let mut spec = PercentSpec {
             left: false,
