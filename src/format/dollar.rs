@@ -1,72 +1,73 @@
 //! The `'$'` style: `string.Template(fmt).substitute(**record.__dict__)`.
 
 use super::fields::{lookup, not_found, Source};
+use super::scan::is_ascii_word as is_id;
 use super::{Compiled, FormatError, Segment};
 
 /// One match of `string.Template.pattern`.
-enum Token {
+enum Token<'a> {
     /// Text up to the next `$`.
-    Text(String),
+    Text(&'a str),
     /// `$$`.
     Escaped,
     /// `$name` or `${name}`.
-    Named(String),
-    /// Anything else after `$`; the index just after the `$`.
+    Named(&'a str),
+    /// Anything else after `$`; the byte offset just after the `$`.
     Invalid(usize),
 }
 
-fn is_id_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_'
+fn is_id_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_'
 }
 
-fn is_id(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-fn tokens(c: &[char]) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < c.len() {
-        if c[i] != '$' {
-            let start = i;
-            while i < c.len() && c[i] != '$' {
-                i += 1;
-            }
-            out.push(Token::Text(c[start..i].iter().collect()));
-            continue;
+/// The token at byte offset `*i` of `s`, moving `*i` past it. Works on
+/// bytes: the pattern's characters are all ASCII.
+fn next_token<'a>(s: &'a str, i: &mut usize) -> Option<Token<'a>> {
+    let b = s.as_bytes();
+    let at = |i: usize| b.get(i).copied();
+    let start = *i;
+    if start >= b.len() {
+        return None;
+    }
+    if b[start] != b'$' {
+        let end = b[start..]
+            .iter()
+            .position(|&c| c == b'$')
+            .map_or(b.len(), |k| start + k);
+        *i = end;
+        return Some(Token::Text(&s[start..end]));
+    }
+    if at(start + 1) == Some(b'$') {
+        *i = start + 2;
+        return Some(Token::Escaped);
+    }
+    if at(start + 1).is_some_and(is_id_start) {
+        let mut end = start + 1;
+        while at(end).is_some_and(is_id) {
+            end += 1;
         }
-        let at = |i: usize| c.get(i).copied();
-        if at(i + 1) == Some('$') {
-            out.push(Token::Escaped);
-            i += 2;
-        } else if at(i + 1).is_some_and(is_id_start) {
-            let start = i + 1;
-            i = start;
-            while at(i).is_some_and(is_id) {
-                i += 1;
-            }
-            out.push(Token::Named(c[start..i].iter().collect()));
-        } else if at(i + 1) == Some('{') && at(i + 2).is_some_and(is_id_start) {
-            let start = i + 2;
-            let mut j = start;
-            while at(j).is_some_and(is_id) {
-                j += 1;
-            }
-            if at(j) == Some('}') {
-                out.push(Token::Named(c[start..j].iter().collect()));
-                i = j + 1;
-            } else {
-                out.push(Token::Invalid(i + 1));
-                out.push(Token::Text("$".into()));
-                i += 1;
-            }
-        } else {
-            out.push(Token::Invalid(i + 1));
-            out.push(Token::Text("$".into()));
-            i += 1;
+        *i = end;
+        return Some(Token::Named(&s[start + 1..end]));
+    }
+    if at(start + 1) == Some(b'{') && at(start + 2).is_some_and(is_id_start) {
+        let mut end = start + 2;
+        while at(end).is_some_and(is_id) {
+            end += 1;
+        }
+        if at(end) == Some(b'}') {
+            *i = end + 1;
+            return Some(Token::Named(&s[start + 2..end]));
         }
     }
-    out
+    // Both consumers stop at the first invalid placeholder.
+    *i = b.len();
+    Some(Token::Invalid(start + 1))
+}
+
+/// The tokens of `s`, in order.
+fn tokens(s: &str) -> impl Iterator<Item = Token<'_>> {
+    let mut i = 0;
+    std::iter::from_fn(move || next_token(s, &mut i))
 }
 
 /// Python's `str.splitlines` boundaries.
@@ -85,9 +86,11 @@ fn is_line_break(c: char) -> bool {
     )
 }
 
-/// `Template._invalid`'s message for the placeholder ending before `i`.
-fn invalid(c: &[char], i: usize) -> FormatError {
-    let before = &c[..i];
+/// `Template._invalid`'s message for the placeholder ending before byte
+/// offset `at`.
+fn invalid(fmt: &str, at: usize) -> FormatError {
+    let before: Vec<char> = fmt.get(..at).unwrap_or(fmt).chars().collect();
+    let i = before.len();
     let mut line = 1;
     let mut line_start = 0;
     let mut k = 0;
@@ -112,9 +115,8 @@ fn invalid(c: &[char], i: usize) -> FormatError {
 
 /// `logging.StringTemplateStyle.validate`.
 pub(crate) fn validate(fmt: &str) -> Result<(), FormatError> {
-    let c: Vec<char> = fmt.chars().collect();
     let mut fields = 0;
-    for token in tokens(&c) {
+    for token in tokens(fmt) {
         match token {
             Token::Named(_) => fields += 1,
             Token::Invalid(_) => {
@@ -130,18 +132,28 @@ pub(crate) fn validate(fmt: &str) -> Result<(), FormatError> {
 }
 
 /// Compiles the template as `substitute` would run it, left to right.
-pub(crate) fn compile(fmt: &str, defaults: &[(String, String)]) -> Result<Compiled, FormatError> {
-    let c: Vec<char> = fmt.chars().collect();
-    let mut out = Compiled::default();
-    for token in tokens(&c) {
+pub(crate) fn compile<'a>(
+    fmt: &'a str,
+    defaults: &'a [(String, String)],
+) -> Result<Compiled<'a>, FormatError> {
+    let mut out = Compiled::for_len(fmt.len());
+    for token in tokens(fmt) {
         match token {
-            Token::Text(text) => out.literal(&text),
+            Token::Text(text) => out.literal(text),
             Token::Escaped => out.literal("$"),
-            Token::Invalid(i) => return Err(invalid(&c, i)),
-            Token::Named(name) => match lookup(&name, defaults) {
-                Some(Source::Attr(attr)) => out.push(Segment::Plain(attr)),
-                Some(Source::Default(text)) => out.literal(text),
-                None => return Err(FormatError(not_found(&name))),
+            Token::Invalid(at) => return Err(invalid(fmt, at)),
+            // `validate` fails only on an invalid placeholder, which fails
+            // this compile too, or on a format without a placeholder.
+            Token::Named(name) => match lookup(name, defaults) {
+                Some(Source::Attr(attr)) => {
+                    out.valid = true;
+                    out.push(Segment::Plain(attr));
+                }
+                Some(Source::Default(text)) => {
+                    out.valid = true;
+                    out.literal(text);
+                }
+                None => return Err(FormatError(not_found(name))),
             },
         }
     }

@@ -159,3 +159,52 @@ pub(crate) fn not_found(name: &str) -> String {
     super::number::push_str_repr(name, false, &mut text);
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Attr;
+
+    #[test]
+    fn from_name_knows_every_attribute_and_nothing_else() {
+        let known = [
+            ("asctime", Attr::Asctime),
+            ("created", Attr::Created),
+            ("msecs", Attr::Msecs),
+            ("relativeCreated", Attr::RelativeCreated),
+            ("levelname", Attr::LevelName),
+            ("levelno", Attr::LevelNo),
+            ("name", Attr::Name),
+            ("message", Attr::Message),
+            ("msg", Attr::Msg),
+            ("args", Attr::Args),
+            ("thread", Attr::Thread),
+            ("threadName", Attr::ThreadName),
+            ("process", Attr::Process),
+            ("processName", Attr::ProcessName),
+            ("module", Attr::Module),
+            ("filename", Attr::Filename),
+            ("pathname", Attr::Pathname),
+            ("lineno", Attr::Lineno),
+            ("funcName", Attr::FuncName),
+            ("exc_info", Attr::ExcInfo),
+            ("exc_text", Attr::ExcText),
+            ("stack_info", Attr::StackInfo),
+            ("taskName", Attr::TaskName),
+        ];
+        for (name, attr) in known {
+            assert_eq!(Attr::from_name(name), Some(attr), "{name}");
+        }
+        for name in [
+            "",
+            "Name",
+            "names",
+            "nam",
+            "levelName",
+            "x",
+            "é",
+            "message ",
+        ] {
+            assert_eq!(Attr::from_name(name), None, "{name}");
+        }
+    }
+}

@@ -32,7 +32,10 @@ mod number;
 pub(crate) use number::{push_float_repr, push_str_repr};
 mod pad;
 mod percent;
+mod scan;
 mod spec;
+#[cfg(test)]
+mod tests;
 
 use crate::record::Record;
 use crate::time;
@@ -126,6 +129,8 @@ impl std::error::Error for FormatError {}
 #[derive(Clone, Debug)]
 pub(crate) enum Segment {
     Literal(Box<str>),
+    /// A one-character literal, the usual separator: no allocation.
+    Char(char),
     /// `str(value)`: `%(x)s`, `{x}`, `$x`.
     Plain(Attr),
     Percent(Attr, percent::PercentSpec),
@@ -134,18 +139,46 @@ pub(crate) enum Segment {
 
 /// Segments being built; adjacent literal text is merged.
 #[derive(Debug, Default)]
-pub(crate) struct Compiled {
+pub(crate) struct Compiled<'a> {
     segments: Vec<Segment>,
+    /// Literal text not yet pushed, while it is one piece of the format.
+    pending: &'a str,
+    /// Literal text not yet pushed, once it is made of several pieces
+    /// (only one of `pending` and `text` is non-empty).
     text: String,
+    /// Set by the style's compiler when what it saw proves that the
+    /// style's `validate` accepts the format, which then needs no pass.
+    pub(crate) valid: bool,
 }
 
-impl Compiled {
-    pub(crate) fn literal(&mut self, text: &str) {
-        self.text.push_str(text);
+impl<'a> Compiled<'a> {
+    /// Room for the segments of a usual format of `len` bytes (a field
+    /// and its separator take about a dozen), so it grows no vector.
+    pub(crate) fn for_len(len: usize) -> Compiled<'a> {
+        Compiled {
+            segments: Vec::with_capacity(len / 6 + 2),
+            pending: "",
+            text: String::new(),
+            valid: false,
+        }
     }
 
-    pub(crate) fn literal_char(&mut self, c: char) {
-        self.text.push(c);
+    /// Literal text borrowed from the format: copied once, when pushed.
+    pub(crate) fn literal(&mut self, text: &'a str) {
+        if self.pending.is_empty() && self.text.is_empty() {
+            self.pending = text;
+        } else {
+            self.literal_owned(text);
+        }
+    }
+
+    /// Literal text that does not live as long as the format.
+    pub(crate) fn literal_owned(&mut self, text: &str) {
+        if !self.pending.is_empty() {
+            self.text.push_str(self.pending);
+            self.pending = "";
+        }
+        self.text.push_str(text);
     }
 
     pub(crate) fn push(&mut self, segment: Segment) {
@@ -154,15 +187,29 @@ impl Compiled {
     }
 
     fn flush(&mut self) {
-        if !self.text.is_empty() {
-            let text = std::mem::take(&mut self.text);
-            self.segments.push(Segment::Literal(text.into_boxed_str()));
+        if !self.pending.is_empty() {
+            let text = std::mem::take(&mut self.pending);
+            self.segments.push(literal_segment(text));
+        } else if !self.text.is_empty() {
+            // The buffer stays for the next literal.
+            self.segments.push(literal_segment(&self.text));
+            self.text.clear();
         }
     }
 
     fn finish(mut self) -> Vec<Segment> {
         self.flush();
         self.segments
+    }
+}
+
+/// The segment for non-empty literal text: an exact-size copy, or the
+/// character itself.
+fn literal_segment(text: &str) -> Segment {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Segment::Char(c),
+        _ => Segment::Literal(text.into()),
     }
 }
 
@@ -378,24 +425,26 @@ impl FormatterBuilder {
             Some(fmt) if !fmt.is_empty() => fmt,
             _ => self.style.default_format().to_string(),
         };
-        if self.validate {
+        let compiled = match self.style {
+            Style::Percent => percent::compile(&fmt, &self.defaults),
+            Style::Brace => brace::compile(&fmt, &self.defaults),
+            Style::Dollar => dollar::compile(&fmt, &self.defaults),
+        };
+        // Validation comes first in Python, so its error wins; it needs a
+        // pass of its own only when compiling did not already prove it.
+        if self.validate && !compiled.as_ref().is_ok_and(|c| c.valid) {
             match self.style {
                 Style::Percent => percent::validate(&fmt)?,
                 Style::Brace => brace::validate(&fmt)?,
                 Style::Dollar => dollar::validate(&fmt)?,
             }
         }
-        let compiled = match self.style {
-            Style::Percent => percent::compile(&fmt, &self.defaults)?,
-            Style::Brace => brace::compile(&fmt, &self.defaults)?,
-            Style::Dollar => dollar::compile(&fmt, &self.defaults)?,
-        };
-        let segments = compiled.finish();
+        let segments = compiled?.finish();
         let uses_time = segments.iter().any(|s| match s {
             Segment::Plain(a) | Segment::Percent(a, _) | Segment::Brace(a, _) => {
                 *a == Attr::Asctime
             }
-            Segment::Literal(_) => false,
+            Segment::Literal(_) | Segment::Char(_) => false,
         });
         if uses_time {
             if let Some(datefmt) = &self.datefmt {
@@ -634,6 +683,7 @@ impl Inner {
         for segment in &self.segments {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
+                Segment::Char(c) => out.push(*c),
                 Segment::Plain(attr) => match attr {
                     Attr::Asctime => out.push_str(asctime),
                     Attr::Message => out.push_str(record.message()),

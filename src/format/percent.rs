@@ -3,6 +3,7 @@
 use super::fields::{lookup, not_found, Kind, Source, Value};
 use super::number::{self, FloatCode, FloatStyle};
 use super::pad::{chars_since, insert_fill, pad, push_fill, truncate_chars, Align};
+use super::scan::{skip, skip_word};
 use super::{push_str_value, Compiled, FormatError, Segment, LIMIT};
 
 /// One `%(key)...c` conversion.
@@ -21,8 +22,11 @@ pub(crate) struct PercentSpec {
 /// `logging.PercentStyle.validate`: the format must contain a match of
 /// `%\(\w+\)[#0+ -]*(\*|\d+)?(\.(\*|\d+))?[diouxefgcrsa%]` (ignoring case).
 pub(crate) fn validate(fmt: &str) -> Result<(), FormatError> {
-    let chars: Vec<char> = fmt.chars().collect();
-    let found = (0..chars.len()).any(|i| matches_at(&chars, i));
+    // Byte search: the std searchers cost more to set up than these
+    // short strings take to scan.
+    let b = fmt.as_bytes();
+    let found = (0..b.len())
+        .any(|at| b[at] == b'%' && b.get(at + 1) == Some(&b'(') && matches_after(&fmt[at + 2..]));
     if found {
         Ok(())
     } else {
@@ -30,91 +34,93 @@ pub(crate) fn validate(fmt: &str) -> Result<(), FormatError> {
     }
 }
 
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-fn matches_at(c: &[char], mut i: usize) -> bool {
-    let at = |i: usize| c.get(i).copied();
-    if at(i) != Some('%') || at(i + 1) != Some('(') {
+/// Whether the rest of the pattern matches `s`, the text after `%(`.
+fn matches_after(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = skip_word(s, 0);
+    if i == 0 || b.get(i) != Some(&b')') {
         return false;
     }
-    i += 2;
-    let key_start = i;
-    while at(i).is_some_and(is_word) {
-        i += 1;
-    }
-    if i == key_start || at(i) != Some(')') {
-        return false;
-    }
-    i += 1;
-    while at(i).is_some_and(|c| "#0+ -".contains(c)) {
-        i += 1;
-    }
-    let number = |i: &mut usize| {
-        if at(*i) == Some('*') {
-            *i += 1;
+    i = skip(s, i + 1, |c| matches!(c, '#' | '0' | '+' | ' ' | '-'));
+    let number = |i: usize| {
+        if b.get(i) == Some(&b'*') {
+            i + 1
         } else {
-            while at(*i).is_some_and(char::is_numeric) {
-                *i += 1;
-            }
+            skip(s, i, char::is_numeric)
         }
     };
-    number(&mut i);
-    if at(i) == Some('.') {
-        let mut j = i + 1;
-        let before = j;
-        number(&mut j);
-        if j > before {
+    i = number(i);
+    if b.get(i) == Some(&b'.') {
+        let j = number(i + 1);
+        if j > i + 1 {
             i = j;
         }
     }
-    at(i).is_some_and(|c| "diouxefgcrsa%".contains(c.to_ascii_lowercase()))
+    // The conversions are ASCII: a byte of a longer character is none.
+    b.get(i)
+        .is_some_and(|c| b"diouxefgcrsa%".contains(&c.to_ascii_lowercase()))
 }
 
 fn err(text: impl Into<String>) -> FormatError {
     FormatError(text.into())
 }
 
+/// Python's index (in characters) of the byte offset `at` of `fmt`.
+fn char_index(fmt: &str, at: usize) -> usize {
+    fmt.get(..at).map_or(0, |s| s.chars().count())
+}
+
 /// Compiles the format as `str % mapping` would run it, left to right;
 /// the first error Python would raise at format time is returned.
-pub(crate) fn compile(fmt: &str, defaults: &[(String, String)]) -> Result<Compiled, FormatError> {
-    let c: Vec<char> = fmt.chars().collect();
-    let mut out = Compiled::default();
+///
+/// Works on bytes: every character the syntax looks at is ASCII, and
+/// UTF-8 never puts an ASCII byte inside a longer character.
+pub(crate) fn compile<'a>(
+    fmt: &'a str,
+    defaults: &'a [(String, String)],
+) -> Result<Compiled<'a>, FormatError> {
+    let b = fmt.as_bytes();
+    let mut out = Compiled::for_len(b.len());
     let mut i = 0;
-    while i < c.len() {
-        if c[i] != '%' {
-            out.literal_char(c[i]);
-            i += 1;
+    while i < b.len() {
+        if b[i] != b'%' {
+            let end = b[i..]
+                .iter()
+                .position(|&c| c == b'%')
+                .map_or(b.len(), |k| i + k);
+            out.literal(&fmt[i..end]);
+            i = end;
             continue;
         }
         i += 1;
-        if i >= c.len() {
+        if i >= b.len() {
             return Err(err("incomplete format"));
         }
-        if c[i] == '%' {
-            out.literal_char('%');
+        if b[i] == b'%' {
+            out.literal("%");
             i += 1;
             continue;
         }
         let mut source = None;
-        if c[i] == '(' {
-            i += 1;
-            let start = i;
-            let mut depth = 1;
-            while i < c.len() && depth > 0 {
-                match c[i] {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    _ => {}
-                }
+        let key_start = i + 1;
+        if b[i] == b'(' {
+            let start = key_start;
+            i = key_end(b, start).ok_or_else(|| err("incomplete format key"))?;
+            let key = &fmt[start..i - 1];
+            let found = lookup(key, defaults).ok_or_else(|| err(not_found(key)))?;
+            // The usual `%(key)s`: `str(value)`, which fits every value.
+            if b.get(i) == Some(&b's') {
                 i += 1;
+                match found {
+                    Source::Attr(attr) => out.push(Segment::Plain(attr)),
+                    Source::Default(text) => out.literal(text),
+                }
+                if !out.valid {
+                    out.valid = matches_after(&fmt[key_start..]);
+                }
+                continue;
             }
-            if depth > 0 {
-                return Err(err("incomplete format key"));
-            }
-            let key: String = c[start..i - 1].iter().collect();
-            source = Some(lookup(&key, defaults).ok_or_else(|| err(not_found(&key)))?);
+            source = Some(found);
         }
         let mut spec = PercentSpec {
             left: false,
@@ -126,57 +132,71 @@ pub(crate) fn compile(fmt: &str, defaults: &[(String, String)]) -> Result<Compil
             precision: None,
             conv: 's',
         };
-        while let Some(&f) = c.get(i) {
+        while let Some(&f) = b.get(i) {
             match f {
-                '-' => spec.left = true,
-                '+' => spec.plus = true,
-                ' ' => spec.space = true,
-                '#' => spec.alt = true,
-                '0' => spec.zero = true,
+                b'-' => spec.left = true,
+                b'+' => spec.plus = true,
+                b' ' => spec.space = true,
+                b'#' => spec.alt = true,
+                b'0' => spec.zero = true,
                 _ => break,
             }
             i += 1;
         }
-        // With a mapping, `*` takes the field's value itself as the width:
-        // an int is accepted and leaves nothing to convert.
-        let star = match &source {
-            Some(Source::Attr(attr)) if attr.kind() == Kind::Int => {
-                "not enough arguments for format string"
-            }
-            _ => "* wants int",
-        };
-        if c.get(i) == Some(&'*') {
-            return Err(keyless_or(source.is_none(), i, star));
+        if b.get(i) == Some(&b'*') {
+            return Err(star(source.as_ref(), fmt, i));
         }
-        spec.width = digits(&c, &mut i, "width too big")?;
-        if c.get(i) == Some(&'.') {
+        spec.width = digits(b, &mut i, "width too big")?;
+        if b.get(i) == Some(&b'.') {
             i += 1;
-            if c.get(i) == Some(&'*') {
-                return Err(keyless_or(source.is_none(), i, star));
+            if b.get(i) == Some(&b'*') {
+                return Err(star(source.as_ref(), fmt, i));
             }
-            spec.precision = Some(digits(&c, &mut i, "precision too big")?);
+            spec.precision = Some(digits(b, &mut i, "precision too big")?);
         }
-        if matches!(c.get(i), Some('h' | 'l' | 'L')) {
+        if matches!(b.get(i), Some(b'h' | b'l' | b'L')) {
             i += 1;
         }
-        let Some(&conv) = c.get(i) else {
-            return Err(err("incomplete format"));
+        let conv = match b.get(i) {
+            Some(&c) if c.is_ascii() => char::from(c),
+            // Only to name it in the error below.
+            Some(_) => fmt[i..].chars().next().unwrap_or('?'),
+            None => return Err(err("incomplete format")),
         };
-        if !"sradiuoxXeEfFgGc".contains(conv) {
+        if !matches!(
+            conv,
+            's' | 'r'
+                | 'a'
+                | 'd'
+                | 'i'
+                | 'u'
+                | 'o'
+                | 'x'
+                | 'X'
+                | 'e'
+                | 'E'
+                | 'f'
+                | 'F'
+                | 'g'
+                | 'G'
+                | 'c'
+        ) {
             let shown = if (' '..='~').contains(&conv) {
                 conv
             } else {
                 '?'
             };
             return Err(err(format!(
-                "unsupported format character '{shown}' (0x{:x}) at index {i}",
-                u32::from(conv)
+                "unsupported format character '{shown}' (0x{:x}) at index {}",
+                u32::from(conv),
+                char_index(fmt, i)
             )));
         }
         let Some(source) = source else {
-            return Err(keyless_or(true, i, ""));
+            return Err(keyless_or(true, fmt, i, ""));
         };
         spec.conv = conv;
+        // Every accepted conversion is ASCII: one byte.
         i += 1;
         if spec.left {
             spec.zero = false;
@@ -194,29 +214,69 @@ pub(crate) fn compile(fmt: &str, defaults: &[(String, String)]) -> Result<Compil
                 check(&spec, Kind::Str, Some(text))?;
                 let mut rendered = String::new();
                 render(&spec, &Value::Str(text.into()), &mut rendered);
-                out.literal(&rendered);
+                out.literal_owned(&rendered);
             }
+        }
+        // This conversion starts with `%(`: where `validate` would look.
+        if !out.valid {
+            out.valid = matches_after(&fmt[key_start..]);
         }
     }
     Ok(out)
 }
 
+/// Just past the `)` closing a key that starts at `start`, counting nested
+/// parentheses as Python does.
+fn key_end(b: &[u8], start: usize) -> Option<usize> {
+    let rest = b.get(start..)?;
+    let first = rest.iter().position(|&c| c == b'(' || c == b')')?;
+    if rest[first] == b')' {
+        return Some(start + first + 1);
+    }
+    let mut depth = 1;
+    for (k, &c) in rest.iter().enumerate() {
+        match c {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return Some(start + k + 1);
+        }
+    }
+    None
+}
+
+/// The error for a `*` width or precision at byte offset `at`. With a
+/// mapping, `*` takes the field's value itself as the width: an int is
+/// accepted and leaves nothing to convert.
+fn star(source: Option<&Source>, fmt: &str, at: usize) -> FormatError {
+    let python = match source {
+        Some(Source::Attr(attr)) if attr.kind() == Kind::Int => {
+            "not enough arguments for format string"
+        }
+        _ => "* wants int",
+    };
+    keyless_or(source.is_none(), fmt, at, python)
+}
+
 /// Our error for a conversion without `(key)`: Python would format the
-/// whole record dict, which has no meaning here.
-fn keyless_or(keyless: bool, index: usize, python: &str) -> FormatError {
+/// whole record dict, which has no meaning here. `at` is a byte offset.
+fn keyless_or(keyless: bool, fmt: &str, at: usize, python: &str) -> FormatError {
     if keyless {
         err(format!(
-            "a '%' conversion without a (key) at index {index} is not supported"
+            "a '%' conversion without a (key) at index {} is not supported",
+            char_index(fmt, at)
         ))
     } else {
         err(python)
     }
 }
 
-fn digits(c: &[char], i: &mut usize, too_big: &str) -> Result<usize, FormatError> {
+fn digits(b: &[u8], i: &mut usize, too_big: &str) -> Result<usize, FormatError> {
     let mut n: usize = 0;
-    while let Some(d) = c.get(*i).and_then(|c| c.to_digit(10)) {
-        n = n.saturating_mul(10).saturating_add(d as usize);
+    while let Some(d) = b.get(*i).filter(|d| d.is_ascii_digit()) {
+        n = n.saturating_mul(10).saturating_add(usize::from(d - b'0'));
         *i += 1;
     }
     if n > LIMIT {

@@ -34,11 +34,12 @@ fn show_code(c: char) -> String {
     }
 }
 
-fn number(c: &[char], i: &mut usize) -> Result<Option<usize>, FormatError> {
+/// The decimal number at byte offset `*i` of `b`, if any.
+fn number(b: &[u8], i: &mut usize) -> Result<Option<usize>, FormatError> {
     let start = *i;
     let mut n: usize = 0;
-    while let Some(d) = c.get(*i).and_then(|c| c.to_digit(10)) {
-        n = n.saturating_mul(10).saturating_add(d as usize);
+    while let Some(d) = b.get(*i).filter(|d| d.is_ascii_digit()) {
+        n = n.saturating_mul(10).saturating_add(usize::from(d - b'0'));
         *i += 1;
     }
     if *i == start {
@@ -68,73 +69,89 @@ impl Spec {
                 )));
             }
         };
-        let c: Vec<char> = spec.chars().collect();
+        if spec.is_empty() {
+            // The usual case, and one that never fails.
+            let mut s = Spec::plain(default_align);
+            s.ty = default_type;
+            return Ok(s);
+        }
+        // By byte offset after the fill: the rest of the syntax is ASCII.
+        let b = spec.as_bytes();
         let is_align = |c: char| "<>=^".contains(c);
         let mut s = Spec::plain(default_align);
-        s.empty = c.is_empty();
+        s.empty = spec.is_empty();
         s.ty = default_type;
         let mut i = 0;
         let mut fill_given = false;
         let mut align_given = false;
-        if c.len() >= 2 && is_align(c[1]) {
-            s.fill = c[0];
-            s.align = c[1];
-            fill_given = true;
-            align_given = true;
-            i = 2;
-        } else if c.first().is_some_and(|&c| is_align(c)) {
-            s.align = c[0];
-            align_given = true;
-            i = 1;
+        let mut chars = spec.chars();
+        let (first, second) = (chars.next(), chars.next());
+        match (first, second) {
+            (Some(fill), Some(align)) if is_align(align) => {
+                s.fill = fill;
+                s.align = align;
+                fill_given = true;
+                align_given = true;
+                i = fill.len_utf8() + 1;
+            }
+            (Some(align), _) if is_align(align) => {
+                s.align = align;
+                align_given = true;
+                i = 1;
+            }
+            _ => {}
         }
-        if c.get(i).is_some_and(|&c| "+- ".contains(c)) {
-            s.sign = Some(c[i]);
+        if let Some(&sign) = b.get(i).filter(|c| b"+- ".contains(c)) {
+            s.sign = Some(char::from(sign));
             i += 1;
         }
-        if c.get(i) == Some(&'z') {
+        if b.get(i) == Some(&b'z') {
             s.no_neg_0 = true;
             i += 1;
         }
-        if c.get(i) == Some(&'#') {
+        if b.get(i) == Some(&b'#') {
             s.alt = true;
             i += 1;
         }
-        if !fill_given && c.get(i) == Some(&'0') {
+        if !fill_given && b.get(i) == Some(&b'0') {
             s.fill = '0';
             if !align_given && default_align == '>' {
                 s.align = '=';
             }
             i += 1;
         }
-        s.width = number(&c, &mut i)?.unwrap_or(0);
-        if c.get(i) == Some(&',') {
+        s.width = number(b, &mut i)?.unwrap_or(0);
+        if b.get(i) == Some(&b',') {
             s.grouping = Some(',');
             i += 1;
         }
-        if c.get(i) == Some(&'_') {
+        if b.get(i) == Some(&b'_') {
             if s.grouping.is_some() {
                 return Err(err("Cannot specify both ',' and '_'."));
             }
             s.grouping = Some('_');
             i += 1;
         }
-        if c.get(i) == Some(&',') && s.grouping == Some('_') {
+        if b.get(i) == Some(&b',') && s.grouping == Some('_') {
             return Err(err("Cannot specify both ',' and '_'."));
         }
-        if c.get(i) == Some(&'.') {
+        if b.get(i) == Some(&b'.') {
             i += 1;
-            match number(&c, &mut i)? {
+            match number(b, &mut i)? {
                 Some(p) => s.precision = Some(p),
                 None => return Err(err("Format specifier missing precision")),
             }
         }
-        if c.len() - i > 1 {
+        // At most one character (the type) may be left.
+        let mut rest = spec[i..].chars();
+        let ty = rest.next();
+        if rest.next().is_some() {
             return Err(err(format!(
                 "Invalid format specifier '{spec}' for object of type '{}'",
                 kind.name()
             )));
         }
-        if let Some(&t) = c.get(i) {
+        if let Some(t) = ty {
             s.ty = Some(t);
         }
         if let Some(sep) = s.grouping {
