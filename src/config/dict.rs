@@ -26,8 +26,8 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
         );
         return Err(ConfigError::new("", message));
     }
-    let written = any_string(&value, is_cfg).then(|| value.clone());
-    let references = written.is_some() || any_string(&value, is_ext);
+    let references = any_string(&value, is_reference);
+    let written = (references && any_string(&value, is_cfg)).then(|| value.clone());
     let Value::Object(top) = value else {
         return Err(ConfigError::new("", "a dictConfig must be a JSON object"));
     };
@@ -169,8 +169,8 @@ fn is_cfg(s: &str) -> bool {
     s.starts_with("cfg://")
 }
 
-fn is_ext(s: &str) -> bool {
-    s.starts_with("ext://")
+fn is_reference(s: &str) -> bool {
+    s.starts_with("cfg://") || s.starts_with("ext://")
 }
 
 /// Whether any string in `value` passes `test`. Recursive without
@@ -202,9 +202,9 @@ impl Trail<'_> {
     }
 }
 
-/// An optional string member of an entry, moved out.
-fn text(map: &mut Map, place: Place, key: &str) -> Result<Option<String>, ConfigError> {
-    match map.take(key) {
+/// An optional string member of an entry.
+fn string(value: Option<Value>, place: Place, key: &str) -> Result<Option<String>, ConfigError> {
+    match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(place.error(key, "must be a string")),
@@ -344,11 +344,16 @@ impl Reader<'_> {
             let (factory, kwargs) = custom(map, place)?;
             return Ok(FormatterSpec::Custom { factory, kwargs });
         }
-        if let Some(class) = text(&mut map, place, "class")?.filter(|c| c != "logging.Formatter") {
+        let keys = [
+            "class", "format", "datefmt", "style", "validate", "defaults",
+        ];
+        let [class, format, datefmt, style, validate, defaults] = map.extract(keys);
+        if let Some(class) = string(class, place, "class")?.filter(|c| c != "logging.Formatter") {
             let mut kwargs = Map::new();
-            for key in ["format", "datefmt", "style", "validate", "defaults"] {
-                if let Some(v) = map.take(key) {
-                    kwargs.insert(key.to_string(), v);
+            let given = [format, datefmt, style, validate, defaults];
+            for (key, value) in keys[1..].iter().zip(given) {
+                if let Some(value) = value {
+                    kwargs.insert(key.to_string(), value);
                 }
             }
             return Ok(FormatterSpec::Custom {
@@ -356,21 +361,19 @@ impl Reader<'_> {
                 kwargs,
             });
         }
-        let mut defaults = Vec::new();
-        match map.get("defaults") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(d)) => {
-                for (k, v) in d.iter() {
-                    defaults.push((k.to_string(), python_str(v)));
-                }
-            }
+        let defaults = match defaults {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(d)) => d
+                .iter()
+                .map(|(k, v)| (k.to_string(), python_str(v)))
+                .collect(),
             Some(_) => return Err(place.error("defaults", "must be an object")),
-        }
+        };
         Ok(FormatterSpec::Standard {
-            format: text(&mut map, place, "format")?,
-            datefmt: text(&mut map, place, "datefmt")?,
-            style: text(&mut map, place, "style")?.unwrap_or_else(|| "%".to_string()),
-            validate: map.get("validate").is_none_or(truthy),
+            format: string(format, place, "format")?,
+            datefmt: string(datefmt, place, "datefmt")?,
+            style: string(style, place, "style")?.unwrap_or_else(|| "%".to_string()),
+            validate: validate.is_none_or(|v| truthy(&v)),
             defaults,
         })
     }
@@ -405,7 +408,9 @@ impl Reader<'_> {
             name,
         };
         let mut map = self.entry(entry, place)?;
-        let level = optional_level(map.get("level"), place, "level")?;
+        let [level, formatter, filters, factory, class, props] =
+            map.extract(["level", "formatter", "filters", "()", "class", "."]);
+        let level = optional_level(level.as_ref(), place, "level")?;
         if incremental {
             // Only the level of an existing handler changes.
             return Ok(HandlerSpec {
@@ -413,17 +418,18 @@ impl Reader<'_> {
                 ..HandlerSpec::default()
             });
         }
-        let formatter = match text(&mut map, place, "formatter")? {
-            Some(s) if s.is_empty() => None,
-            formatter => formatter,
+        let formatter = match formatter {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => (!s.is_empty()).then_some(s),
+            Some(_) => return Err(place.error("formatter", "must be a string")),
         };
-        let filters = names(map.take("filters"), place, "filters")?;
-        let class = match (map.get("()"), map.get("class")) {
-            (Some(Value::String(_)), _) => text(&mut map, place, "()")?.unwrap_or_default(),
+        let filters = names(filters, place, "filters")?;
+        let class = match (factory, class) {
+            (Some(Value::String(factory)), _) => factory,
             (Some(_), _) => {
                 return Err(place.error("()", "must be a string naming a registered factory"))
             }
-            (None, Some(Value::String(_))) => text(&mut map, place, "class")?.unwrap_or_default(),
+            (None, Some(Value::String(class))) => class,
             (None, Some(_)) => return Err(place.error("class", "must be a string")),
             (None, None) => {
                 return Err(place.error(
@@ -432,13 +438,6 @@ impl Reader<'_> {
                 ))
             }
         };
-        let props = map.take(".");
-        map.retain_keys(|key| {
-            !matches!(
-                key,
-                "class" | "()" | "." | "level" | "formatter" | "filters"
-            )
-        });
         if let Some((key, _)) = map.iter().find(|(key, _)| !valid_ident(key)) {
             let message = format!("Not a valid Python identifier: '{key}'");
             return Err(place.error(key, message));
@@ -462,11 +461,13 @@ impl Reader<'_> {
     /// A logger's entry (or the root's).
     fn logger(&self, place: Place, entry: Value) -> Result<LoggerSpec, ConfigError> {
         let mut map = self.entry(entry, place)?;
+        let [level, propagate, handlers, filters] =
+            map.extract(["level", "propagate", "handlers", "filters"]);
         Ok(LoggerSpec {
-            level: optional_level(map.get("level"), place, "level")?,
-            propagate: map.get("propagate").filter(|v| !v.is_null()).map(truthy),
-            handlers: names(map.take("handlers"), place, "handlers")?,
-            filters: names(map.take("filters"), place, "filters")?,
+            level: optional_level(level.as_ref(), place, "level")?,
+            propagate: propagate.filter(|v| !v.is_null()).map(|v| truthy(&v)),
+            handlers: names(handlers, place, "handlers")?,
+            filters: names(filters, place, "filters")?,
         })
     }
 }

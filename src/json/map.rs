@@ -341,6 +341,28 @@ impl Map {
         Some(std::mem::take(&mut self.entries[i].value))
     }
 
+    /// Moves out the values of the `known` keys, in that order, and removes
+    /// those members: one pass however many keys are asked for.
+    pub(crate) fn extract<const N: usize>(&mut self, known: [&str; N]) -> [Option<Value>; N] {
+        let mut found = std::array::from_fn(|_| None);
+        let keys = self.keys.as_deref().map_or("", String::as_str);
+        self.entries.retain_mut(|e| {
+            let key = key_in(keys, e);
+            match known.iter().position(|k| *k == key) {
+                Some(i) => {
+                    found[i] = Some(std::mem::take(&mut e.value));
+                    false
+                }
+                None => true,
+            }
+        });
+        if self.index.is_some() {
+            self.index = (self.entries.len() > INDEX_THRESHOLD)
+                .then(|| Box::new(Index::new(keys, &self.entries)));
+        }
+        found
+    }
+
     /// Keeps only the members whose key passes `keep`.
     pub(crate) fn retain_keys(&mut self, mut keep: impl FnMut(&str) -> bool) {
         let keys = self.keys.as_deref().map_or("", String::as_str);
@@ -486,6 +508,41 @@ impl fmt::Debug for Iter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extract_take_and_retain_keep_the_rest_findable() {
+        for size in [4, 40] {
+            let text: String = (0..size)
+                .map(|i| format!("\"k{i}\": {i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let Value::Object(mut m) = super::super::parse(&format!("{{{text}}}")).unwrap() else {
+                panic!("an object")
+            };
+            assert_eq!(m.index.is_some(), size > INDEX_THRESHOLD);
+            let [a, missing, b] = m.extract(["k3", "nope", "k1"]);
+            assert_eq!(
+                (a, missing, b),
+                (Some(Value::from(3i64)), None, Some(Value::from(1i64)))
+            );
+            assert_eq!(m.take("k2"), Some(Value::from(2i64)));
+            assert_eq!(m.get("k2"), Some(&Value::Null), "take leaves null");
+            m.retain_keys(|k| k != "k0");
+            assert_eq!(m.len(), size - 3);
+            assert_eq!(m.index.is_some(), size - 3 > INDEX_THRESHOLD);
+            for i in 4..size {
+                assert_eq!(
+                    m.get(&format!("k{i}")).and_then(Value::as_i64),
+                    Some(i as i64)
+                );
+            }
+            assert!(m.get("k0").is_none() && m.get("k1").is_none() && m.get("k3").is_none());
+            let named = m.into_named();
+            assert_eq!(named.len(), size - 3);
+            assert_eq!(named[0], ("k2".to_string(), Value::Null));
+            assert_eq!(named.last().unwrap().0, format!("k{}", size - 1));
+        }
+    }
 
     #[test]
     fn index_finds_every_key_and_replaces_in_place() {
