@@ -40,7 +40,7 @@ mod table;
 
 use std::borrow::Cow;
 
-use table::{Key, Ordered, Run, Span};
+use table::{Key, Ordered, Probe, Run, Span};
 
 pub use error::{Error, ErrorKind};
 
@@ -282,8 +282,12 @@ impl Ini {
     /// `name` (already lower-cased) in `own`, then in DEFAULT.
     fn lookup<'a>(&'a self, own: Option<&'a Run>, name: &str) -> Option<&'a str> {
         let text = &self.text;
-        own.and_then(|run| self.own(run, name))
-            .or_else(|| self.defaults.get(text, name).map(|value| value.get(text)))
+        let probe = Probe::new(name);
+        let at = own.and_then(|run| run.probe(&self.options, text, probe));
+        match at {
+            Some(at) => Some(self.options[at].1.get(text)),
+            None => Some(self.defaults.get_probe(text, probe)?.get(text)),
+        }
     }
 }
 

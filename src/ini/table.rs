@@ -123,6 +123,23 @@ fn fingerprint(name: &[u8]) -> u64 {
     }
 }
 
+/// A name to look up, with its fingerprint computed once for several
+/// lists (a section's options, then DEFAULT's).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Probe<'a> {
+    name: &'a str,
+    fingerprint: u64,
+}
+
+impl<'a> Probe<'a> {
+    pub(crate) fn new(name: &'a str) -> Probe<'a> {
+        Probe {
+            name,
+            fingerprint: fingerprint(name.as_bytes()),
+        }
+    }
+}
+
 /// Where the name with these bytes and fingerprint is among `entries`, by
 /// a scan (cheaper than hashing for the handful of entries a section
 /// usually has).
@@ -173,12 +190,22 @@ impl Run {
         text: &str,
         name: &str,
     ) -> Option<usize> {
+        self.probe(entries, text, Probe::new(name))
+    }
+
+    /// [`Run::position`] of a name whose fingerprint is computed already.
+    pub(crate) fn probe<V>(
+        &self,
+        entries: &[(Key, V)],
+        text: &str,
+        probe: Probe<'_>,
+    ) -> Option<usize> {
         match &self.index {
-            Some(index) => index.get(name).copied(),
+            Some(index) => index.get(probe.name).copied(),
             None => {
-                let bytes = name.as_bytes();
                 let own = entries.get(self.start..self.end)?;
-                scan(own, text, bytes, fingerprint(bytes)).map(|i| i + self.start)
+                let (bytes, fingerprint) = (probe.name.as_bytes(), probe.fingerprint);
+                scan(own, text, bytes, fingerprint).map(|i| i + self.start)
             }
         }
     }
@@ -250,6 +277,15 @@ impl<V> Ordered<V> {
 
     pub(crate) fn get(&self, text: &str, name: &str) -> Option<&V> {
         self.position(text, name).map(|i| &self.entries[i].1)
+    }
+
+    /// [`Ordered::get`] of a probe; `None` at once when empty.
+    pub(crate) fn get_probe(&self, text: &str, probe: Probe<'_>) -> Option<&V> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let at = self.run.probe(&self.entries, text, probe)?;
+        Some(&self.entries[at].1)
     }
 
     pub(crate) fn contains(&self, text: &str, name: &str) -> bool {
