@@ -82,7 +82,7 @@ pub const MAX_DEPTH: usize = 100;
 /// ```
 pub fn parse(text: &str) -> Result<PyValue, Error> {
     // As Python: source code cannot contain null bytes, even in strings.
-    if let Some(at) = text.find('\0') {
+    if let Some(at) = text.bytes().position(|b| b == 0) {
         return Err(Error::new(text, at, "null character in the text".into()));
     }
     parse::Parser::new(text).parse()

@@ -2,7 +2,8 @@
 
 use std::borrow::Cow;
 
-use super::{Error, Ini, Table};
+use super::table::Run;
+use super::{Error, Ini};
 
 /// configparser's `MAX_INTERPOLATION_DEPTH`.
 const MAX_DEPTH: usize = 10;
@@ -10,7 +11,7 @@ const MAX_DEPTH: usize = 10;
 /// What one expansion needs to look names up and to word its errors.
 struct Expansion<'a> {
     ini: &'a Ini,
-    own: Option<&'a Table>,
+    own: Option<&'a Run>,
     section: &'a str,
     /// The option being read (lower-cased) and its raw value: every error,
     /// however deep, names these, like Python.
@@ -24,7 +25,7 @@ struct Expansion<'a> {
 /// `%` (most values).
 pub(super) fn expand<'a>(
     ini: &Ini,
-    own: Option<&Table>,
+    own: Option<&Run>,
     section: &str,
     option: &str,
     raw: &'a str,
@@ -37,7 +38,7 @@ pub(super) fn expand<'a>(
         raw,
         budget: ini.max_expansion,
     };
-    if !raw.contains('%') {
+    if !raw.as_bytes().contains(&b'%') {
         expansion.spend(raw.len())?;
         return Ok(Cow::Borrowed(raw));
     }
@@ -98,7 +99,7 @@ impl Expansion<'_> {
                 let value = self.ini.lookup(self.own, &name).ok_or_else(|| {
                     Error::missing_option(self.option, self.section, self.raw, &name)
                 })?;
-                if value.contains('%') {
+                if value.as_bytes().contains(&b'%') {
                     self.some(out, value, depth + 1)?;
                 } else {
                     self.spend(value.len())?;

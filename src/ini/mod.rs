@@ -40,7 +40,7 @@ mod table;
 
 use std::borrow::Cow;
 
-use table::{Ordered, Span};
+use table::{Key, Ordered, Probe, Run, Span};
 
 pub use error::{Error, ErrorKind};
 
@@ -101,9 +101,6 @@ pub fn parse(text: &str, options: &Options) -> Result<Ini, Error> {
     read::read(text, options)
 }
 
-/// One section's options (or DEFAULT's): lower-cased names to raw values.
-pub(crate) type Table = Ordered<Span>;
-
 /// `name`, lower-cased as configparser's `optionxform` does; borrowed when
 /// that changes nothing (names written in code usually are lower-case).
 fn lower(name: &str) -> Cow<'_, str> {
@@ -128,8 +125,12 @@ fn lower(name: &str) -> Cow<'_, str> {
 pub struct Ini {
     /// The names and values the tables refer to.
     text: String,
-    defaults: Table,
-    sections: Ordered<Table>,
+    /// DEFAULT's options: lower-cased names to raw values.
+    defaults: Ordered<Span>,
+    /// Each section's run of `options`.
+    sections: Ordered<Run>,
+    /// Every section's options, section after section.
+    options: Vec<(Key, Span)>,
     max_expansion: usize,
 }
 
@@ -171,7 +172,7 @@ impl Ini {
             return self.defaults.contains(text, &option);
         }
         match self.sections.get(text, section) {
-            Some(table) => table.contains(text, &option) || self.defaults.contains(text, &option),
+            Some(run) => self.own(run, &option).is_some() || self.defaults.contains(text, &option),
             None => false,
         }
     }
@@ -187,13 +188,15 @@ impl Ini {
     /// ```
     pub fn options(&self, section: &str) -> Result<Vec<&str>, Error> {
         let text = &self.text;
-        let Some(table) = self.sections.get(text, section) else {
+        let Some(run) = self.sections.get(text, section) else {
             return Err(Error::no_section(section));
         };
-        let own = table.iter().map(|(name, _)| name.get(text));
+        let own = self.options[run.range()]
+            .iter()
+            .map(|(name, _)| name.get(text));
         let inherited = self.defaults.iter().map(|(name, _)| name.get(text));
         Ok(own
-            .chain(inherited.filter(|name| !table.contains(text, name)))
+            .chain(inherited.filter(|name| self.own(run, name).is_none()))
             .collect())
     }
 
@@ -259,22 +262,32 @@ impl Ini {
         })
     }
 
-    /// The section's own table; `None` for DEFAULT, which has none besides
-    /// the defaults.
-    fn table(&self, section: &str) -> Result<Option<&Table>, Error> {
+    /// The section's own options; `None` for DEFAULT, which has none
+    /// besides the defaults.
+    fn table(&self, section: &str) -> Result<Option<&Run>, Error> {
         match self.sections.get(&self.text, section) {
-            Some(table) => Ok(Some(table)),
+            Some(run) => Ok(Some(run)),
             None if section == DEFAULT_SECTION => Ok(None),
             None => Err(Error::no_section(section)),
         }
     }
 
+    /// The raw value of `name` (already lower-cased) among a section's own
+    /// options.
+    fn own(&self, run: &Run, name: &str) -> Option<&str> {
+        let at = run.position(&self.options, &self.text, name)?;
+        Some(self.options[at].1.get(&self.text))
+    }
+
     /// `name` (already lower-cased) in `own`, then in DEFAULT.
-    fn lookup<'a>(&'a self, own: Option<&'a Table>, name: &str) -> Option<&'a str> {
+    fn lookup<'a>(&'a self, own: Option<&'a Run>, name: &str) -> Option<&'a str> {
         let text = &self.text;
-        own.and_then(|t| t.get(text, name))
-            .or_else(|| self.defaults.get(text, name))
-            .map(|value| value.get(text))
+        let probe = Probe::new(name);
+        let at = own.and_then(|run| run.probe(&self.options, text, probe));
+        match at {
+            Some(at) => Some(self.options[at].1.get(text)),
+            None => Some(self.defaults.get_probe(text, probe)?.get(text)),
+        }
     }
 }
 
@@ -284,7 +297,7 @@ pub(crate) struct Section<'a> {
     ini: &'a Ini,
     name: &'a str,
     /// The section's own options; `None` for DEFAULT.
-    own: Option<&'a Table>,
+    own: Option<&'a Run>,
 }
 
 impl<'a> Section<'a> {

@@ -1,5 +1,7 @@
 //! Tokenizer: Python's number, string, name and operator tokens.
 
+use std::borrow::Cow;
+
 use super::Error;
 
 /// One token's kind; names keep their text in the source (`start..end`).
@@ -23,11 +25,49 @@ pub(super) struct Token {
     pub newline_before: bool,
 }
 
-/// Longest first, so `**` is found before `*`.
-const PUNCT: [&str; 35] = [
-    "...", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", ":=", "->", "+", "-", "*", "/", "%",
-    "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=", "!",
-];
+/// The Python operator or delimiter `rest` starts with, longest first (so
+/// `**` before `*`); `!` alone is none, but is returned to be reported.
+fn punct(rest: &[u8]) -> Option<&'static str> {
+    let next = rest.get(1).copied().unwrap_or(0);
+    Some(match (rest.first()?, next) {
+        (b'.', b'.') if rest.get(2) == Some(&b'.') => "...",
+        (b'.', _) => ".",
+        (b'*', b'*') => "**",
+        (b'*', _) => "*",
+        (b'/', b'/') => "//",
+        (b'/', _) => "/",
+        (b'<', b'<') => "<<",
+        (b'<', b'=') => "<=",
+        (b'<', _) => "<",
+        (b'>', b'>') => ">>",
+        (b'>', b'=') => ">=",
+        (b'>', _) => ">",
+        (b'=', b'=') => "==",
+        (b'=', _) => "=",
+        (b'!', b'=') => "!=",
+        (b'!', _) => "!",
+        (b':', b'=') => ":=",
+        (b':', _) => ":",
+        (b'-', b'>') => "->",
+        (b'-', _) => "-",
+        (b'+', _) => "+",
+        (b'%', _) => "%",
+        (b'@', _) => "@",
+        (b'&', _) => "&",
+        (b'|', _) => "|",
+        (b'^', _) => "^",
+        (b'~', _) => "~",
+        (b'(', _) => "(",
+        (b')', _) => ")",
+        (b'[', _) => "[",
+        (b']', _) => "]",
+        (b'{', _) => "{",
+        (b'}', _) => "}",
+        (b',', _) => ",",
+        (b';', _) => ";",
+        _ => return None,
+    })
+}
 
 pub(super) struct Lexer<'a> {
     src: &'a str,
@@ -77,6 +117,7 @@ impl<'a> Lexer<'a> {
         self.rest().chars().next()
     }
 
+    #[inline]
     fn bump(&mut self) -> Option<char> {
         let c = self.peek_char()?;
         self.pos += c.len_utf8();
@@ -118,7 +159,16 @@ impl<'a> Lexer<'a> {
             }
             Some('\'' | '"') => self.string(start, false)?,
             Some(c) if c == '_' || c.is_alphabetic() => {
-                let len = rest.find(|c: char| c != '_' && !c.is_alphanumeric());
+                let ascii = rest
+                    .bytes()
+                    .position(|b| b != b'_' && !b.is_ascii_alphanumeric());
+                let len = match ascii {
+                    // A non-ASCII character may continue the name.
+                    Some(n) if !rest.as_bytes()[n].is_ascii() => {
+                        rest.find(|c: char| c != '_' && !c.is_alphanumeric())
+                    }
+                    other => other,
+                };
                 self.pos += len.unwrap_or(rest.len());
                 let name = &self.src[start..self.pos];
                 if self.rest().starts_with(['\'', '"']) {
@@ -137,11 +187,8 @@ impl<'a> Lexer<'a> {
                     Tok::Name
                 }
             }
-            Some(c) => match PUNCT
-                .iter()
-                .find(|p| p.as_bytes().first() == rest.as_bytes().first() && rest.starts_with(*p))
-            {
-                Some(p) if *p != "!" => {
+            Some(c) => match punct(rest.as_bytes()) {
+                Some(p) if p != "!" => {
                     self.pos += p.len();
                     Tok::Punct(p)
                 }
@@ -164,6 +211,18 @@ impl<'a> Lexer<'a> {
         let triple = self.rest().starts_with(closing);
         if triple {
             self.pos += 2;
+        }
+        if !triple {
+            // Most strings are one line without escapes: their text as is.
+            let body = self.rest();
+            let stop = |b: &u8| matches!(*b, b'\\' | b'\n' | b'\r') || *b == quote as u8;
+            match body.bytes().position(|b| stop(&b)) {
+                Some(n) if body.as_bytes()[n] == quote as u8 => {
+                    self.pos += n + 1;
+                    return Ok(Tok::Str(body[..n].to_string()));
+                }
+                _ => {}
+            }
         }
         let unterminated = |lx: &Self| {
             let what = if triple {
@@ -363,7 +422,12 @@ impl<'a> Lexer<'a> {
                 return Err(self.err(start, "unsupported complex literal".into()));
             }
             self.pos = i;
-            let text: String = self.src[start..i].chars().filter(|c| *c != '_').collect();
+            let written = &self.src[start..i];
+            let text = if written.contains('_') {
+                Cow::Owned(written.replace('_', ""))
+            } else {
+                Cow::Borrowed(written)
+            };
             if float {
                 Tok::Float(text.parse().map_err(|_| invalid(self))?)
             } else if text.len() > 1 && text.starts_with('0') && text.bytes().any(|b| b != b'0') {

@@ -231,13 +231,15 @@ impl<'a> Parser<'a> {
     /// `handlers.SysLogHandler.LOG_USER`).
     fn name(&mut self, tok: &Token) -> Result<PyValue, Error> {
         let first = self.lex.text(tok);
-        if KEYWORDS.contains(&first) {
+        let mut found = lookup(first);
+        if found.is_none() && KEYWORDS.contains(&first) {
             return Err(self.err(tok.start, format!("unsupported keyword '{first}'")));
         }
-        // Owned only once a dotted name grows past its first part.
+        // A range of the source while the dotted name is written without
+        // spaces (`sys.stderr`); owned only if it is not.
         let mut path = Cow::Borrowed(first);
+        let mut end = tok.end;
         loop {
-            let found = lookup(&path);
             if self.peek_is("(")? {
                 let at = self.lex.peek()?.start;
                 return Err(self.err(at, format!("unsupported call of '{path}'")));
@@ -245,14 +247,23 @@ impl<'a> Parser<'a> {
             match found {
                 Some(Lookup::Value(v)) => return Ok(v),
                 Some(Lookup::Namespace) if self.peek_is(".")? => {
-                    self.lex.next()?;
+                    let dot = self.lex.next()?;
                     let attr = self.lex.next()?;
                     if !matches!(attr.tok, Tok::Name) {
                         return Err(self.err(attr.start, "expected a name after '.'"));
                     }
-                    let path = path.to_mut();
-                    path.push('.');
-                    path.push_str(self.lex.text(&attr));
+                    match &mut path {
+                        Cow::Borrowed(_) if dot.start == end && attr.start == dot.end => {
+                            path = Cow::Borrowed(&self.src[tok.start..attr.end]);
+                            end = attr.end;
+                        }
+                        _ => {
+                            let path = path.to_mut();
+                            path.push('.');
+                            path.push_str(self.lex.text(&attr));
+                        }
+                    }
+                    found = lookup(&path);
                 }
                 Some(Lookup::Namespace) => {
                     return Err(self.err(
@@ -389,6 +400,16 @@ impl<'a> Parser<'a> {
                     return Ok(Next::Operand);
                 }
                 if kind.closed_by(&tok.tok) {
+                    if !*comma && items.is_empty() && kind != SeqKind::List {
+                        // `(x)` and a lone `x` are the value itself.
+                        self.stack.pop();
+                        if kind == SeqKind::Top {
+                            return Ok(Next::Done(value));
+                        }
+                        self.depth -= 1;
+                        self.open -= 1;
+                        return Ok(Next::Value(value));
+                    }
                     items.push(value);
                     return Ok(self.finish());
                 }
