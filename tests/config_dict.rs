@@ -137,6 +137,43 @@ fn output_goes_through_the_configured_chain() {
 }
 
 #[test]
+fn memory_handlers_open_after_their_targets_whatever_the_order() {
+    let _g = serial();
+    reset();
+    // Built in sorted order: "a" needs "b", which needs "c".
+    dict_config_str(
+        r#"{"version": 1,
+            "handlers": {
+                "a": {"class": "logging.handlers.MemoryHandler", "capacity": 2, "target": "b"},
+                "b": {"class": "logging.handlers.MemoryHandler", "capacity": 1, "target": "c"},
+                "c": {"class": "test.Capture", "tag": "c"}
+            },
+            "root": {"level": "INFO", "handlers": ["a"]}}"#,
+    )
+    .unwrap();
+    let log = get_logger("mem");
+    loglisten::info!(log, "one");
+    assert_eq!(take(), Vec::<String>::new(), "buffered in a");
+    loglisten::info!(log, "two");
+    assert_eq!(take(), ["c|one", "c|two"]);
+    let cycle = r#"{"version": 1, "handlers": {
+        "x": {"class": "logging.handlers.MemoryHandler", "capacity": 1, "target": "y"},
+        "y": {"class": "logging.handlers.MemoryHandler", "capacity": 1, "target": "x"}}}"#;
+    let err = dict_config_str(cycle).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "handlers.x.target: memory handler targets form a cycle"
+    );
+    loglisten::info!(log, "three");
+    loglisten::info!(log, "four");
+    assert_eq!(
+        take(),
+        ["c|three", "c|four"],
+        "the failed config changed nothing"
+    );
+}
+
+#[test]
 fn unnamed_existing_loggers_are_disabled_but_children_of_named_ones_reset() {
     let _g = serial();
     reset();

@@ -77,7 +77,8 @@ struct Plan<'a> {
     formatters: Built<'a, FormatterSpec, Formatter>,
     filters: Built<'a, FilterSpec, Arc<dyn Filter>>,
     handlers: Names<'a, HandlerSpec>,
-    openers: Vec<(&'a str, Opener)>,
+    /// In the configuration's order; each taken when opened.
+    openers: Vec<Option<Opener>>,
 }
 
 /// Built formatters or filters, found by the name they were defined under.
@@ -134,7 +135,7 @@ fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
     let mut openers = Vec::with_capacity(config.handlers.len());
     for (name, spec) in &config.handlers {
         let place = place(config.style, "handler", name);
-        openers.push((name.as_str(), classes::prepare(spec, place)?));
+        openers.push(Some(classes::prepare(spec, place)?));
     }
     Ok(Plan {
         formatters,
@@ -321,32 +322,34 @@ fn check_references(
 /// handlers opened so far are discarded.
 fn open_handlers(
     config: &Config,
-    openers: Vec<(&str, Opener)>,
+    mut openers: Vec<Option<Opener>>,
     formatters: &Built<'_, FormatterSpec, Formatter>,
     filters: &Built<'_, FilterSpec, Arc<dyn Filter>>,
     names: &Names<'_, HandlerSpec>,
 ) -> Result<Vec<SharedHandler>, ConfigError> {
     let mut opened: Vec<Option<SharedHandler>> = vec![None; openers.len()];
-    let mut pending: Vec<(usize, Opener)> = openers
-        .into_iter()
-        .map(|(_, opener)| opener)
-        .enumerate()
-        .collect();
     let find = |opened: &[Option<SharedHandler>], name: &str| opened[names.find(name)?].clone();
-    while !pending.is_empty() {
-        let before = pending.len();
-        let mut waiting = Vec::new();
-        for (index, opener) in pending {
-            let target = match opener.target() {
-                None => None,
-                Some(t) => match find(&opened, t) {
-                    Some(h) => Some(h),
+    // Rounds over the handlers not yet opened; only memory handlers whose
+    // target is not open yet wait for another round.
+    loop {
+        let mut waiting = None;
+        let mut progress = false;
+        for index in 0..openers.len() {
+            let target = match openers[index].as_ref().map(Opener::target) {
+                None => continue,
+                Some(None) => None,
+                Some(Some(target)) => match find(&opened, target) {
+                    Some(handler) => Some(handler),
                     None => {
-                        waiting.push((index, opener));
+                        waiting = waiting.or(Some(index));
                         continue;
                     }
                 },
             };
+            let Some(opener) = openers[index].take() else {
+                continue;
+            };
+            progress = true;
             let (name, spec) = &config.handlers[index];
             match opener.open(target) {
                 Ok(inner) => {
@@ -371,15 +374,16 @@ fn open_handlers(
                 }
             }
         }
-        if waiting.len() == before {
-            discard(opened.iter().flatten());
-            let name = &config.handlers[waiting[0].0].0;
-            let place = place(config.style, "handler", name);
-            return Err(place.error("target", "memory handler targets form a cycle"));
+        match waiting {
+            None => return Ok(opened.into_iter().flatten().collect()),
+            Some(index) if !progress => {
+                discard(opened.iter().flatten());
+                let place = place(config.style, "handler", &config.handlers[index].0);
+                return Err(place.error("target", "memory handler targets form a cycle"));
+            }
+            Some(_) => {}
         }
-        pending = waiting;
     }
-    Ok(opened.into_iter().flatten().collect())
 }
 
 fn discard<'a>(handlers: impl IntoIterator<Item = &'a SharedHandler>) {

@@ -76,11 +76,16 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
     }
     let mut handlers = reader.section(&mut top, "handlers")?;
     // CPython builds handlers in sorted order (the order files appear in).
-    let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
-    let order = sorted_order(&keys);
+    if !handlers.is_sorted_by(|(a, _), (b, _)| a <= b) {
+        let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
+        let order = sorted_order(&keys);
+        handlers = order
+            .into_iter()
+            .map(|i| std::mem::take(&mut handlers[i]))
+            .collect();
+    }
     config.handlers.reserve_exact(handlers.len());
-    for i in order {
-        let (name, entry) = std::mem::take(&mut handlers[i]);
+    for (name, entry) in handlers {
         let spec = reader.handler(&name, entry, incremental)?;
         config.handlers.push((name, spec));
     }
