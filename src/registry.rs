@@ -9,7 +9,13 @@
 //! itself in the snapshot's `in_flight` counter and then re-checks the
 //! generation (both SeqCst, against the swapper's store-then-read), so a
 //! swap that waits for `in_flight` to drain knows nobody still writes
-//! through the handlers it is about to close.
+//! through the handlers it is about to close. The counter is shared by all
+//! the snapshots since the last swap that closed handlers (an epoch): a
+//! handler may sit in several of them, and a record may still be running
+//! on any. Only a swap that closes handlers starts a new epoch, and it
+//! waits for the old epoch's counter. When the swap was the last holder of
+//! the old snapshot, it keeps it as the spare whose memory the next edit
+//! reuses.
 
 use crate::filter::Filter;
 use crate::format::Formatter;
@@ -17,13 +23,12 @@ use crate::handler::SharedHandler;
 use crate::level::Level;
 use crate::record::Record;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// A logger's own settings, as Python's `Logger` attributes.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct LoggerSettings {
     pub level: Level,
     pub propagate: bool,
@@ -44,13 +49,70 @@ impl Default for LoggerSettings {
     }
 }
 
-#[derive(Clone, Debug)]
+// `clone_from` reuses the target's vectors, so an edit that starts from the
+// spare tree (see `State::spare`) allocates nothing. Destructuring without
+// `..` makes a new field a compile error here rather than a field left stale.
+impl Clone for LoggerSettings {
+    fn clone(&self) -> Self {
+        let mut copy = LoggerSettings::default();
+        copy.clone_from(self);
+        copy
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        let LoggerSettings {
+            level,
+            propagate,
+            disabled,
+            handlers,
+            filters,
+        } = source;
+        self.level = *level;
+        self.propagate = *propagate;
+        self.disabled = *disabled;
+        // Most lists are empty on both sides (filters nearly always).
+        if !(self.handlers.is_empty() && handlers.is_empty()) {
+            self.handlers.clone_from(handlers);
+        }
+        if !(self.filters.is_empty() && filters.is_empty()) {
+            self.filters.clone_from(filters);
+        }
+    }
+}
+
+#[derive(Debug)]
 struct Node {
     name: Arc<str>,
     parent: Option<usize>,
     settings: LoggerSettings,
     /// Lowest level this logger handles (effective level and `disable`).
     threshold: i32,
+}
+
+impl Clone for Node {
+    fn clone(&self) -> Self {
+        Node {
+            name: Arc::clone(&self.name),
+            parent: self.parent,
+            settings: self.settings.clone(),
+            threshold: self.threshold,
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        let Node {
+            name,
+            parent,
+            settings,
+            threshold,
+        } = source;
+        if !Arc::ptr_eq(&self.name, name) {
+            self.name = Arc::clone(name);
+        }
+        self.parent = *parent;
+        self.settings.clone_from(settings);
+        self.threshold = *threshold;
+    }
 }
 
 impl Node {
@@ -75,7 +137,8 @@ pub(crate) struct Snapshot {
     generation: u64,
     nodes: Vec<Node>,
     disable: Level,
-    in_flight: AtomicUsize,
+    /// Records in flight on this epoch's snapshots (see the module doc).
+    in_flight: Arc<AtomicUsize>,
 }
 
 /// The part of a logger handle the fast path reads: one atomic.
@@ -89,7 +152,12 @@ pub(crate) struct LoggerNode {
 struct State {
     snapshot: Arc<Snapshot>,
     handles: Vec<Arc<LoggerNode>>,
-    by_name: HashMap<Arc<str>, usize>,
+    /// Every logger but the root, as ids in [`search`] order. Lent to the
+    /// draft during an edit, so it is never copied.
+    index: Vec<usize>,
+    /// A replaced snapshot nobody else holds, emptied of handlers and
+    /// filters: the next edit reuses its memory instead of allocating.
+    spare: Option<Arc<Snapshot>>,
 }
 
 /// Bumped at every swap; the cache check on the logging path.
@@ -112,13 +180,47 @@ fn state() -> MutexGuard<'static, State> {
                 generation: 0,
                 nodes: vec![root],
                 disable: Level::NOTSET,
-                in_flight: AtomicUsize::new(0),
+                in_flight: Arc::new(AtomicUsize::new(0)),
             }),
             handles: vec![handle],
-            by_name: HashMap::new(),
+            index: Vec::new(),
+            spare: None,
         })
     });
-    state.lock().unwrap_or_else(|e| e.into_inner())
+    let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+    if state.index.len() + 1 != state.snapshot.nodes.len() {
+        // An edit panicked while it held the index: rebuild it.
+        state.index = sorted_index(&state.snapshot.nodes);
+    }
+    state
+}
+
+/// The ids of every logger but the root, in [`search`] order.
+fn sorted_index(nodes: &[Node]) -> Vec<usize> {
+    let mut index: Vec<usize> = (1..nodes.len()).collect();
+    index.sort_unstable_by(|&a, &b| by_length(&nodes[a].name, &nodes[b].name));
+    index
+}
+
+/// Where `name` is in `index` (`Err`: where it would go). A binary search
+/// costs less than hashing the name, comparing lengths first spares most
+/// byte comparisons, and a match ends the search at once.
+fn search(nodes: &[Node], index: &[usize], name: &str) -> Result<usize, usize> {
+    let (mut low, mut high) = (0, index.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match by_length(&nodes[index[middle]].name, name) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => return Ok(middle),
+        }
+    }
+    Err(low)
+}
+
+/// Names ordered by length, then bytes: any total order serves a search.
+fn by_length(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 /// A mutable copy of the tree, edited by [`reconfigure`] and installed
@@ -126,7 +228,7 @@ fn state() -> MutexGuard<'static, State> {
 #[derive(Debug)]
 pub(crate) struct Draft {
     nodes: Vec<Node>,
-    by_name: HashMap<Arc<str>, usize>,
+    index: Vec<usize>,
     disable: Level,
     new_handles: usize,
 }
@@ -138,7 +240,7 @@ impl Draft {
         let root = Node::root();
         Draft {
             nodes: vec![root],
-            by_name: HashMap::new(),
+            index: Vec::new(),
             disable: Level::NOTSET,
             new_handles: 0,
         }
@@ -160,42 +262,43 @@ impl Draft {
         if name.is_empty() || name == "root" {
             return ROOT;
         }
-        if let Some(&id) = self.by_name.get(name) {
-            return id;
-        }
+        let at = match search(&self.nodes, &self.index, name) {
+            Ok(at) => return self.index[at],
+            Err(at) => at,
+        };
         let id = self.nodes.len();
-        let name: Arc<str> = Arc::from(name);
         // Parent: the first existing logger among the dotted prefixes.
-        let parent = ancestors(&name)
-            .find_map(|prefix| self.by_name.get(prefix).copied())
+        let parent = ancestors(name)
+            .find_map(|prefix| self.existing_id(prefix))
             .unwrap_or(ROOT);
         // Existing descendants whose parent is not already below the new
         // logger now hang under it (CPython's `_fixupChildren`, including
         // its plain string-prefix test against the parent's name).
         for node in 1..self.nodes.len() {
-            let child_name = self.nodes[node].name.clone();
-            if !ancestors(&child_name).any(|a| a == &*name) {
-                continue;
-            }
-            let current = self.nodes[node].parent.unwrap_or(ROOT);
-            if !self.nodes[current].name.starts_with(&*name) {
+            let child = &self.nodes[node];
+            let adopt = ancestors(&child.name).any(|a| a == name)
+                && !self.nodes[child.parent.unwrap_or(ROOT)]
+                    .name
+                    .starts_with(name);
+            if adopt {
                 self.nodes[node].parent = Some(id);
             }
         }
         self.nodes.push(Node {
-            name: name.clone(),
+            name: Arc::from(name),
             parent: Some(parent),
             settings: LoggerSettings::default(),
             threshold: 0,
         });
-        self.by_name.insert(name, id);
+        self.index.insert(at, id);
         self.new_handles += 1;
         id
     }
 
     /// The id of logger `name` if it exists (no creation).
     pub fn existing_id(&self, name: &str) -> Option<usize> {
-        self.by_name.get(name).copied()
+        let at = search(&self.nodes, &self.index, name).ok()?;
+        Some(self.index[at])
     }
 
     /// The settings of logger `id`, to edit.
@@ -250,28 +353,48 @@ pub(crate) fn ancestors(name: &str) -> impl Iterator<Item = &str> {
 
 /// Edits a copy of the configuration and installs it in one step. Returns
 /// the edit's result and the handlers the old snapshot had that the new one
-/// no longer has, after every record still using the old snapshot is done
-/// (so the caller can close them safely).
+/// no longer has, after every record still using a snapshot that may hold
+/// them is done (so the caller can close them safely).
 pub(crate) fn reconfigure<R>(edit: impl FnOnce(&mut Draft) -> R) -> (R, Vec<SharedHandler>) {
     let mut state = state();
-    let old = Arc::clone(&state.snapshot);
+    let mut old = Arc::clone(&state.snapshot);
+    let mut spare = state.spare.take();
+    let mut nodes = match spare.as_mut().and_then(Arc::get_mut) {
+        Some(snapshot) => std::mem::take(&mut snapshot.nodes),
+        None => Vec::new(),
+    };
+    nodes.clone_from(&old.nodes);
     let mut draft = Draft {
-        nodes: old.nodes.clone(),
-        by_name: state.by_name.clone(),
+        nodes,
+        index: std::mem::take(&mut state.index),
         disable: old.disable,
         new_handles: 0,
     };
     let result = edit(&mut draft);
-    install(&mut state, draft);
-    drop(state);
-    let replaced = replaced_handlers(&old, &current());
-    if !replaced.is_empty() {
+    let replaced = replaced_handlers(&old.nodes, &draft.nodes);
+    install(&mut state, draft, spare, !replaced.is_empty());
+    // The generation is stored: a first look at the counter is as good as
+    // the wait's, and most often nothing is in flight.
+    if !replaced.is_empty() && !drained(&old) {
+        drop(state);
         wait_for_drain(&old);
+        return (result, replaced);
+    }
+    if let Some(snapshot) = Arc::get_mut(&mut old) {
+        // No logging thread holds it any more: its handlers and filters
+        // are let go now, its memory serves the next edit.
+        for node in &mut snapshot.nodes {
+            node.settings.handlers.clear();
+            node.settings.filters.clear();
+        }
+        state.spare = Some(old);
     }
     (result, replaced)
 }
 
-fn install(state: &mut State, mut draft: Draft) {
+/// Makes `draft` the live snapshot; `closes`: the swap closes handlers, so
+/// it starts a new epoch.
+fn install(state: &mut State, mut draft: Draft, mut spare: Option<Arc<Snapshot>>, closes: bool) {
     for id in 0..draft.nodes.len() {
         draft.nodes[id].threshold = draft.threshold(id);
     }
@@ -284,29 +407,66 @@ fn install(state: &mut State, mut draft: Draft) {
         }));
     }
     let generation = state.snapshot.generation + 1;
-    state.snapshot = Arc::new(Snapshot {
+    let in_flight = if closes {
+        new_epoch(spare.as_mut())
+    } else {
+        Arc::clone(&state.snapshot.in_flight)
+    };
+    let snapshot = Snapshot {
         generation,
         nodes: draft.nodes,
         disable: draft.disable,
-        in_flight: AtomicUsize::new(0),
-    });
-    state.by_name = draft.by_name;
+        in_flight,
+    };
+    state.snapshot = match spare {
+        // Nobody else holds the spare: filling it is making a new one.
+        Some(mut spare) => match Arc::get_mut(&mut spare) {
+            Some(slot) => {
+                *slot = snapshot;
+                spare
+            }
+            None => Arc::new(snapshot),
+        },
+        None => Arc::new(snapshot),
+    };
+    state.index = draft.index;
     GENERATION.store(generation, Ordering::SeqCst);
     for (handle, node) in state.handles.iter().zip(&state.snapshot.nodes) {
         handle.threshold.store(node.threshold, Ordering::Relaxed);
     }
 }
 
-fn replaced_handlers(old: &Snapshot, new: &Snapshot) -> Vec<SharedHandler> {
+/// A zeroed counter for a new epoch: the spare's when nothing else uses
+/// it (then no record can be counted in it), else a new one.
+fn new_epoch(spare: Option<&mut Arc<Snapshot>>) -> Arc<AtomicUsize> {
+    if let Some(spare) = spare.and_then(Arc::get_mut) {
+        if Arc::get_mut(&mut spare.in_flight).is_some() {
+            return Arc::clone(&spare.in_flight);
+        }
+    }
+    Arc::new(AtomicUsize::new(0))
+}
+
+/// The handlers of `old` that `new` no longer has.
+fn replaced_handlers(old: &[Node], new: &[Node]) -> Vec<SharedHandler> {
     let mut replaced: Vec<SharedHandler> = Vec::new();
-    let in_new = |h: &SharedHandler| {
-        new.nodes
-            .iter()
-            .any(|n| n.settings.handlers.iter().any(|x| x.same(h)))
+    // Most edits (a level, a new logger) leave every handler list alone.
+    let kept = |(o, n): (&Node, &Node)| {
+        let (o, n) = (&o.settings.handlers, &n.settings.handlers);
+        o.len() == n.len() && o.iter().zip(n).all(|(a, b)| a.same(b))
     };
-    for handler in old.nodes.iter().flat_map(|n| &n.settings.handlers) {
-        if !in_new(handler) && !replaced.iter().any(|r| r.same(handler)) {
-            replaced.push(handler.clone());
+    if old.iter().zip(new).all(kept) {
+        return replaced;
+    }
+    let uses = |handler: &SharedHandler| {
+        new.iter()
+            .any(|n| n.settings.handlers.iter().any(|h| h.same(handler)))
+    };
+    for node in old {
+        for handler in &node.settings.handlers {
+            if !replaced.iter().any(|r| r.same(handler)) && !uses(handler) {
+                replaced.push(handler.clone());
+            }
         }
     }
     replaced
@@ -318,10 +478,14 @@ thread_local! {
     static DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
+/// Whether no record but this thread's own is in flight on `old`'s epoch
+/// (a reconfiguration from inside a handler must not wait for itself).
+fn drained(old: &Snapshot) -> bool {
+    old.in_flight.load(Ordering::SeqCst) <= DEPTH.with(Cell::get)
+}
+
 fn wait_for_drain(old: &Snapshot) {
-    // A reconfiguration from inside a handler must not wait for itself.
-    let own = DEPTH.with(Cell::get);
-    while old.in_flight.load(Ordering::SeqCst) > own {
+    while !drained(old) {
         std::thread::yield_now();
     }
 }
@@ -339,7 +503,10 @@ pub(crate) fn handle(name: &str) -> Arc<LoggerNode> {
         let id = if name.is_empty() {
             Some(ROOT)
         } else {
-            state.by_name.get(name).copied()
+            let nodes = &state.snapshot.nodes;
+            search(nodes, &state.index, name)
+                .ok()
+                .map(|at| state.index[at])
         };
         if let Some(id) = id {
             return Arc::clone(&state.handles[id]);

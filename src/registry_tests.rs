@@ -183,3 +183,228 @@ fn every_record_is_handled_once_across_a_thousand_swaps() {
         "nothing written to a closed handler"
     );
 }
+
+/// Every created name is found at its id, every other name is absent, and
+/// the index stays in search order, whatever the creation order.
+#[test]
+fn index_finds_exactly_the_created_loggers() {
+    let mut runner = TestRunner::deterministic();
+    let probes = ["a", "b", "r", "ro", "a.b", "b.a", "a.a.a", "zz", "root.a"];
+    for _ in 0..300 {
+        let order = names().new_tree(&mut runner).expect("strategy").current();
+        let mut draft = Draft::detached();
+        let ids: Vec<usize> = order.iter().map(|name| draft.id(name)).collect();
+        for (name, id) in order.iter().zip(&ids) {
+            assert_eq!(draft.existing_id(name), Some(*id), "{name:?} in {order:?}");
+            assert_eq!(draft.id(name), *id, "no second {name:?} in {order:?}");
+        }
+        for probe in probes {
+            let by_scan = draft.nodes[1..]
+                .iter()
+                .position(|n| &*n.name == probe)
+                .map(|i| i + 1);
+            assert_eq!(draft.existing_id(probe), by_scan, "{probe:?} in {order:?}");
+        }
+        assert_eq!(draft.index.len() + 1, draft.nodes.len());
+        for pair in draft.index.windows(2) {
+            let (a, b) = (&draft.nodes[pair[0]].name, &draft.nodes[pair[1]].name);
+            assert_eq!(by_length(a, b), std::cmp::Ordering::Less, "{order:?}");
+        }
+        assert_eq!(draft.index, sorted_index(&draft.nodes));
+    }
+}
+
+#[test]
+fn search_orders_by_length_then_bytes() {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    assert_eq!(by_length("b", "aa"), Less);
+    assert_eq!(by_length("ab", "aa"), Greater);
+    assert_eq!(by_length("a.b", "a.b"), Equal);
+    assert_eq!(by_length("", "a"), Less);
+}
+
+fn same_as_first(handlers: &[SharedHandler]) -> Vec<bool> {
+    handlers.iter().map(|h| h.same(&handlers[0])).collect()
+}
+
+/// `clone_from` into a tree that held other settings leaves nothing of
+/// them: the spare tree never shows a stale value.
+#[test]
+fn clone_from_overwrites_every_field() {
+    let (h1, h2, h3) = (
+        SharedHandler::new(Collect::default()),
+        SharedHandler::new(Collect::default()),
+        SharedHandler::new(Collect::default()),
+    );
+    let f1: Arc<dyn Filter> = Arc::new(crate::filter::NameFilter::new("a"));
+    let source = Node {
+        name: Arc::from("a.b"),
+        parent: Some(3),
+        settings: LoggerSettings {
+            level: Level::ERROR,
+            propagate: false,
+            disabled: true,
+            handlers: vec![h1.clone(), h2.clone()],
+            filters: vec![Arc::clone(&f1)],
+        },
+        threshold: 40,
+    };
+    let stale = || Node {
+        name: Arc::from("x"),
+        parent: None,
+        settings: LoggerSettings {
+            handlers: vec![h3.clone(), h3.clone(), h3.clone()],
+            filters: vec![Arc::new(crate::filter::NameFilter::new("z"))],
+            ..LoggerSettings::default()
+        },
+        threshold: 0,
+    };
+    let check = |copy: &Node, source: &Node| {
+        assert_eq!(copy.name, source.name);
+        assert_eq!(copy.parent, source.parent);
+        assert_eq!(copy.threshold, source.threshold);
+        let (c, s) = (&copy.settings, &source.settings);
+        assert_eq!(
+            (c.level, c.propagate, c.disabled),
+            (s.level, s.propagate, s.disabled)
+        );
+        assert_eq!(c.handlers.len(), s.handlers.len());
+        assert!(c.handlers.iter().zip(&s.handlers).all(|(a, b)| a.same(b)));
+        assert_eq!(c.filters.len(), s.filters.len());
+        assert!(c
+            .filters
+            .iter()
+            .zip(&s.filters)
+            .all(|(a, b)| Arc::ptr_eq(a, b)));
+    };
+    let mut copy = stale();
+    copy.clone_from(&source);
+    check(&copy, &source);
+    assert_eq!(same_as_first(&copy.settings.handlers), [true, false]);
+    check(&source.clone(), &source);
+    // Empty lists in the source empty the target's.
+    let empty = Node {
+        settings: LoggerSettings::default(),
+        ..source.clone()
+    };
+    let mut copy = stale();
+    copy.clone_from(&empty);
+    check(&copy, &empty);
+    assert!(copy.settings.handlers.is_empty() && copy.settings.filters.is_empty());
+}
+
+/// Swaps in a row give exactly the settings each edit made and return
+/// exactly the handlers it dropped, whether or not the old tree's memory
+/// was reused.
+#[test]
+fn successive_swaps_show_exactly_the_last_edit() {
+    const NAME: &str = "registry.spare.test";
+    let id = handle(NAME).id;
+    let (a, b) = (
+        SharedHandler::new(Collect::default()),
+        SharedHandler::new(Collect::default()),
+    );
+    let steps: [(Vec<SharedHandler>, Level, Vec<SharedHandler>); 5] = [
+        (vec![a.clone()], Level::INFO, vec![]),
+        (vec![a.clone(), b.clone()], Level::DEBUG, vec![]),
+        (vec![b.clone()], Level::ERROR, vec![a.clone()]),
+        (vec![], Level::NOTSET, vec![b.clone()]),
+        (vec![a.clone()], Level::WARNING, vec![]),
+    ];
+    for (handlers, level, expected) in steps {
+        let (_, replaced) = reconfigure(|draft| {
+            let s = draft.settings(id);
+            s.handlers = handlers.clone();
+            s.level = level;
+        });
+        assert_eq!(replaced.len(), expected.len());
+        assert!(replaced.iter().zip(&expected).all(|(r, e)| r.same(e)));
+        let snapshot = current();
+        let settings = snapshot.settings(id);
+        assert_eq!(settings.level, level);
+        assert_eq!(settings.handlers.len(), handlers.len());
+        assert!(settings
+            .handlers
+            .iter()
+            .zip(&handlers)
+            .all(|(s, h)| s.same(h)));
+        assert!(settings.filters.is_empty());
+    }
+    reconfigure(|draft| draft.settings(id).handlers.clear());
+}
+
+/// An edit that panics installs nothing, and the name index it held is
+/// rebuilt: every logger is still found and new ones are created once.
+#[test]
+fn a_panicking_edit_changes_nothing() {
+    const NAME: &str = "registry.panic.kept";
+    let kept = handle(NAME).id;
+    let result = std::panic::catch_unwind(|| {
+        reconfigure(|draft| {
+            draft.id("registry.panic.lost");
+            draft.settings(kept).level = Level::CRITICAL;
+            panic!("edit fails on purpose");
+        })
+    });
+    assert!(result.is_err());
+    assert_eq!(handle(NAME).id, kept);
+    assert_eq!(current().settings(kept).level, Level::NOTSET);
+    let snapshot = current();
+    let lost = snapshot
+        .loggers()
+        .position(|(n, _)| n == "registry.panic.lost");
+    assert_eq!(lost, None, "the panicking edit's logger was not installed");
+    let created = handle("registry.panic.lost").id;
+    assert_eq!(handle("registry.panic.lost").id, created);
+    assert_eq!(current().parent_name(created), Some("root"));
+}
+
+/// Swaps that close nothing (a new logger, a level) between the ones that
+/// do: a handler is closed only after the records of every earlier
+/// snapshot holding it are done, not just those of the one just replaced.
+#[test]
+fn no_record_reaches_a_closed_handler_across_intermediate_swaps() {
+    const NAME: &str = "registry.epoch.test";
+    let node = handle(NAME);
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let late = Arc::new(AtomicUsize::new(0));
+    install_collector(NAME, &lines, &late);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (threads, per_thread) = (2, 20_000);
+    let loggers: Vec<_> = (0..threads)
+        .map(|t| {
+            let node = Arc::clone(&node);
+            std::thread::spawn(move || {
+                for i in 0..per_thread {
+                    let text = format!("{t}:{i}");
+                    dispatch(node.id, &Record::new(NAME, Level::INFO, &text));
+                }
+            })
+        })
+        .collect();
+    let spawn_swapper = |swap: fn(&Arc<Mutex<Vec<String>>>, &Arc<AtomicUsize>)| {
+        let (stop, lines, late) = (Arc::clone(&stop), Arc::clone(&lines), Arc::clone(&late));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                swap(&lines, &late);
+            }
+        })
+    };
+    let closing = spawn_swapper(|lines, late| install_collector(NAME, lines, late));
+    let keeping = spawn_swapper(|_, _| {
+        let (_, replaced) = reconfigure(|draft| draft.set_disable(Level::NOTSET));
+        assert!(replaced.is_empty());
+    });
+    for t in loggers {
+        t.join().unwrap();
+    }
+    stop.store(true, Ordering::SeqCst);
+    closing.join().unwrap();
+    keeping.join().unwrap();
+    assert_eq!(lines.lock().unwrap().len(), threads * per_thread);
+    assert_eq!(
+        late.load(Ordering::SeqCst),
+        0,
+        "nothing written to a closed handler"
+    );
+}
