@@ -306,9 +306,15 @@ impl Draft {
         &mut self.nodes[id].settings
     }
 
-    /// Names of every logger but the root, in creation order.
-    pub fn names(&self) -> Vec<Arc<str>> {
-        self.nodes[1..].iter().map(|n| n.name.clone()).collect()
+    /// How many loggers there are, the root included: their ids are
+    /// `0..len()`, and a logger created later gets a higher id.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The name of logger `id`.
+    pub fn name(&self, id: usize) -> &str {
+        &self.nodes[id].name
     }
 
     /// Sets the global `disable` level.

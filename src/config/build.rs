@@ -403,32 +403,9 @@ fn install(
 ) {
     let find = |name: &String| Some(handlers[names.find(name)?].clone());
     let find_filter = |name: &String| filters.get(name).map(Arc::clone);
-    // CPython's `existing`: every name in loggerDict, placeholders included.
-    let names = draft.names();
-    let mut all: Vec<&str> = Vec::with_capacity(names.len() * 2);
-    for name in &names {
-        all.extend(registry::ancestors(name));
-        all.push(name);
-    }
-    let keys: Vec<&[u8]> = all.iter().map(|n| n.as_bytes()).collect();
-    let mut existing: Vec<&str> = Vec::with_capacity(all.len());
-    for i in sorted_order(&keys) {
-        if existing.last() != Some(&all[i]) {
-            existing.push(all[i]);
-        }
-    }
-    let mut children: Vec<&str> = Vec::new();
+    // Loggers created before this configuration have the lower ids.
+    let existing = draft.len();
     for (name, spec) in &config.loggers {
-        if let Ok(at) = existing.binary_search(&name.as_str()) {
-            for e in &existing[at + 1..] {
-                if e.strip_prefix(name.as_str())
-                    .is_some_and(|r| r.starts_with('.'))
-                {
-                    children.push(e);
-                }
-            }
-            existing.remove(at);
-        }
         let id = draft.id(name);
         let settings = draft.settings(id);
         if let Some(level) = spec.level {
@@ -441,12 +418,19 @@ fn install(
             settings.propagate = propagate;
         }
     }
-    for name in existing {
-        let Some(id) = draft.existing_id(name) else {
+    // CPython's `_handle_existing_loggers`: an existing logger the
+    // configuration does not name is reset if it is a child of one it
+    // names (the parent then existed too, as a logger or placeholder), and
+    // otherwise disabled when `disable_existing_loggers`.
+    let configured = Names::new(&config.loggers);
+    for id in 1..existing {
+        let name = draft.name(id);
+        if configured.find(name).is_some() {
             continue;
-        }; // a placeholder
+        }
+        let child = registry::ancestors(name).any(|a| configured.find(a).is_some());
         let settings = draft.settings(id);
-        if children.contains(&name) {
+        if child {
             settings.level = Level::NOTSET;
             settings.handlers.clear();
             settings.propagate = true;
