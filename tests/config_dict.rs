@@ -97,6 +97,10 @@ fn schema_errors_name_the_place() {
             r#"{"version": 1, "handlers": {"h": {"class": "test.Capture", "tag": "ext://os.environ"}}}"#,
             "handlers.h.tag: cannot resolve 'ext://os.environ': only ext://sys.stdout and ext://sys.stderr are known (nothing is imported)",
         ),
+        (r#"{"version": 1, "root": {"handlers": "cfg://nowhere"}}"#, "root.handlers: Unable to convert 'cfg://nowhere'"),
+        (r#"{"version": 1, "loggers": {"a": {"filters": ["ext://os.x"]}}}"#, "loggers.a.filters[0]: cannot resolve 'ext://os.x': only ext://sys.stdout and ext://sys.stderr are known (nothing is imported)"),
+        (r#"{"version": 1, "formatters": {"f": {"format": "cfg://x"}}, "x": 1}"#, "formatters.f.format: must be a string"),
+        (r#"{"version": 1, "filters": {"f": {"name": "cfg://nowhere"}}}"#, "filters.f.name: Unable to convert 'cfg://nowhere'"),
         (r#"{"version": 1, "incremental": true, "handlers": {"ghost": {"level": "INFO"}}}"#, "handlers.ghost: No handler found with name 'ghost'"),
         (r#"{"version": 1,"#, "EOF while parsing an object at line 1 column 15"),
         (

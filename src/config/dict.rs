@@ -12,6 +12,7 @@ use super::{Config, ConfigError, FilterSpec, FormatterSpec, HandlerSpec, LoggerS
 use crate::handler::sorted_order;
 use crate::json::{Map, Value};
 use crate::level::Level;
+use std::cell::Cell;
 
 /// How many `cfg://` references may chain before we call it a cycle.
 const MAX_REFERENCE_DEPTH: usize = 16;
@@ -26,16 +27,28 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
         );
         return Err(ConfigError::new("", message));
     }
-    let references = any_string(&value, is_reference);
-    let written = (references && any_string(&value, is_cfg)).then(|| value.clone());
-    let Value::Object(top) = value else {
+    let Value::Object(mut top) = value else {
         return Err(ConfigError::new("", "a dictConfig must be a JSON object"));
     };
+    // One walk finds which sections hold references, and whether any is a
+    // `cfg://` that needs the configuration as written to look up.
+    let mut references = [false; SECTIONS.len()];
+    let mut cfg = false;
+    for (i, key) in SECTIONS.iter().enumerate() {
+        if let Some(section) = top.get(key) {
+            let mut found = Found::default();
+            found.scan(section);
+            references[i] = found.cfg || found.ext;
+            cfg |= found.cfg;
+        }
+    }
+    let written = cfg.then(|| top.clone());
     let reader = Reader {
-        written: written.as_ref().and_then(Value::as_object),
-        references,
+        written: written.as_ref(),
+        references: Cell::new(false),
     };
-    let mut top = top;
+    let sections = |key: &str| SECTIONS.iter().position(|s| *s == key);
+    let with_references = |key| references[sections(key).unwrap_or(0)];
     match top.get("version") {
         None => {
             return Err(ConfigError::new(
@@ -61,20 +74,20 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
     };
     if !incremental {
         // An incremental configuration ignores formatters and filters.
-        let formatters = reader.section(&mut top, "formatters")?;
+        let formatters = reader.section(&mut top, "formatters", with_references("formatters"))?;
         config.formatters.reserve_exact(formatters.len());
         for (name, entry) in formatters {
             let spec = reader.formatter(&name, entry)?;
             config.formatters.push((name, spec));
         }
-        let filters = reader.section(&mut top, "filters")?;
+        let filters = reader.section(&mut top, "filters", with_references("filters"))?;
         config.filters.reserve_exact(filters.len());
         for (name, entry) in filters {
             let spec = reader.filter(&name, entry)?;
             config.filters.push((name, spec));
         }
     }
-    let mut handlers = reader.section(&mut top, "handlers")?;
+    let mut handlers = reader.section(&mut top, "handlers", with_references("handlers"))?;
     // CPython builds handlers in sorted order (the order files appear in).
     if !handlers.is_sorted_by(|(a, _), (b, _)| a <= b) {
         let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
@@ -89,7 +102,7 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
         let spec = reader.handler(&name, entry, incremental)?;
         config.handlers.push((name, spec));
     }
-    let loggers = reader.section(&mut top, "loggers")?;
+    let loggers = reader.section(&mut top, "loggers", with_references("loggers"))?;
     config.loggers.reserve_exact(loggers.len());
     for (name, entry) in loggers {
         let place = Place {
@@ -106,6 +119,7 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
             kind: "root",
             name: "",
         };
+        reader.references.set(with_references("root"));
         reader.resolve_entry(&mut root, place)?;
         // CPython: `if root:` skips an empty dict (or null).
         if truthy(&root) {
@@ -170,22 +184,32 @@ fn nests_deeper_than(value: &Value, limit: usize) -> bool {
     false
 }
 
+/// The top-level keys whose values are read (and so resolved).
+const SECTIONS: [&str; 5] = ["formatters", "filters", "handlers", "loggers", "root"];
+
 fn is_cfg(s: &str) -> bool {
     s.starts_with("cfg://")
 }
 
-fn is_reference(s: &str) -> bool {
-    s.starts_with("cfg://") || s.starts_with("ext://")
+/// The kinds of reference strings in a value.
+#[derive(Default)]
+struct Found {
+    cfg: bool,
+    ext: bool,
 }
 
-/// Whether any string in `value` passes `test`. Recursive without
-/// allocating: `read` checked the depth first.
-fn any_string(value: &Value, test: fn(&str) -> bool) -> bool {
-    match value {
-        Value::String(s) => test(s),
-        Value::Array(items) => items.iter().any(|v| any_string(v, test)),
-        Value::Object(map) => map.iter().any(|(_, v)| any_string(v, test)),
-        _ => false,
+impl Found {
+    /// Recursive without allocating: `read` checked the depth first.
+    fn scan(&mut self, value: &Value) {
+        match value {
+            Value::String(s) => {
+                self.cfg |= is_cfg(s);
+                self.ext |= s.starts_with("ext://");
+            }
+            Value::Array(items) => items.iter().for_each(|v| self.scan(v)),
+            Value::Object(map) => map.iter().for_each(|(_, v)| self.scan(v)),
+            _ => {}
+        }
     }
 }
 
@@ -220,14 +244,20 @@ struct Reader<'a> {
     /// The configuration as written, kept only when it has `cfg://`
     /// references to look up.
     written: Option<&'a Map>,
-    /// Whether any `cfg://` or `ext://` string exists at all.
-    references: bool,
+    /// Whether the section being read holds any `cfg://` or `ext://`.
+    references: Cell<bool>,
 }
 
 impl Reader<'_> {
     /// A top-level section (`formatters`, `handlers` …) as its entries; a
     /// section may itself be a `cfg://` reference, as CPython allows.
-    fn section(&self, top: &mut Map, key: &str) -> Result<Vec<(String, Value)>, ConfigError> {
+    fn section(
+        &self,
+        top: &mut Map,
+        key: &str,
+        references: bool,
+    ) -> Result<Vec<(String, Value)>, ConfigError> {
+        self.references.set(references);
         let value = match top.take(key) {
             None | Some(Value::Null) => return Ok(Vec::new()),
             Some(Value::String(s)) if is_cfg(&s) => self
@@ -245,7 +275,7 @@ impl Reader<'_> {
     /// Resolves `cfg://` and checks `ext://` strings anywhere in an entry,
     /// as CPython's converting containers do on access.
     fn resolve_entry(&self, entry: &mut Value, place: Place) -> Result<(), ConfigError> {
-        if self.references {
+        if self.references.get() {
             self.resolve(entry, &Trail::Entry(place), 0)?;
         }
         Ok(())
