@@ -87,7 +87,8 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
             config.filters.push((name, spec));
         }
     }
-    let mut handlers = reader.section(&mut top, "handlers", with_references("handlers"))?;
+    let handlers = reader.section(&mut top, "handlers", with_references("handlers"))?;
+    let mut handlers: Vec<(String, Value)> = handlers.collect();
     // CPython builds handlers in sorted order (the order files appear in).
     if !handlers.is_sorted_by(|(a, _), (b, _)| a <= b) {
         let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
@@ -207,7 +208,7 @@ impl Found {
                 self.ext |= s.starts_with("ext://");
             }
             Value::Array(items) => items.iter().for_each(|v| self.scan(v)),
-            Value::Object(map) => map.iter().for_each(|(_, v)| self.scan(v)),
+            Value::Object(map) => map.entries().iter().for_each(|e| self.scan(&e.value)),
             _ => {}
         }
     }
@@ -256,10 +257,10 @@ impl Reader<'_> {
         top: &mut Map,
         key: &str,
         references: bool,
-    ) -> Result<Vec<(String, Value)>, ConfigError> {
+    ) -> Result<impl ExactSizeIterator<Item = (String, Value)>, ConfigError> {
         self.references.set(references);
         let value = match top.take(key) {
-            None | Some(Value::Null) => return Ok(Vec::new()),
+            None | Some(Value::Null) => Value::Object(Map::new()),
             Some(Value::String(s)) if is_cfg(&s) => self
                 .lookup(&s, &s["cfg://".len()..])
                 .map_err(|m| ConfigError::new(key, m))?

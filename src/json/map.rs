@@ -325,14 +325,13 @@ impl Map {
     }
 
     /// The members moved out in order, each key as its own string.
-    pub(crate) fn into_named(mut self) -> Vec<(String, Value)> {
+    pub(crate) fn into_named(mut self) -> impl ExactSizeIterator<Item = (String, Value)> {
         let keys = self.keys.take();
-        let keys = keys.as_deref().map_or("", String::as_str);
         let entries = std::mem::take(&mut self.entries);
-        entries
-            .into_iter()
-            .map(|e| (key_in(keys, &e).to_string(), e.value))
-            .collect()
+        entries.into_iter().map(move |e| {
+            let keys = keys.as_deref().map_or("", String::as_str);
+            (key_in(keys, &e).to_string(), e.value)
+        })
     }
 
     /// Moves the value of `key` out, leaving `null` in its place.
@@ -537,7 +536,7 @@ mod tests {
                 );
             }
             assert!(m.get("k0").is_none() && m.get("k1").is_none() && m.get("k3").is_none());
-            let named = m.into_named();
+            let named: Vec<(String, Value)> = m.into_named().collect();
             let keys: Vec<&str> = named.iter().map(|(k, _)| k.as_str()).collect();
             let expected: Vec<String> = [2]
                 .into_iter()
