@@ -176,9 +176,8 @@ fn apply_whole(config: Config) -> Result<(), ConfigError> {
     }
     let (_, replaced) =
         registry::reconfigure(|draft| install(draft, &config, &handlers, &names, &filters));
-    let filters: Vec<Arc<dyn Filter>> = filters.items;
-    drop(formatters);
-    remember(config, filters, handlers);
+    let (formatters, filters) = (formatters.items, filters.items);
+    remember(config, formatters, filters, handlers);
     for handler in replaced {
         handler.flush();
         handler.close();
@@ -188,14 +187,24 @@ fn apply_whole(config: Config) -> Result<(), ConfigError> {
 
 /// Keeps the configuration's definitions for `current_config` and for
 /// incremental configurations: moved, not copied.
-fn remember(config: Config, filters: Vec<Arc<dyn Filter>>, handlers: Vec<SharedHandler>) {
+fn remember(
+    config: Config,
+    formatters: Vec<Formatter>,
+    filters: Vec<Arc<dyn Filter>>,
+    handlers: Vec<SharedHandler>,
+) {
     let mut defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
     defined.handlers = handlers
         .into_iter()
         .zip(config.handlers)
         .map(|(handler, (_, spec))| (handler, spec))
         .collect();
-    defined.formatters = config.formatters;
+    defined.formatters = config
+        .formatters
+        .into_iter()
+        .zip(formatters)
+        .map(|((name, spec), formatter)| (name, spec, formatter))
+        .collect();
     defined.filters = config
         .filters
         .into_iter()
@@ -206,16 +215,21 @@ fn remember(config: Config, filters: Vec<Arc<dyn Filter>>, handlers: Vec<SharedH
 
 fn build_formatters(config: &Config) -> Result<Built<'_, FormatterSpec, Formatter>, ConfigError> {
     let mut built = Vec::with_capacity(config.formatters.len());
+    let defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
     for (name, spec) in &config.formatters {
         let place = place(config.style, "formatter", name);
-        let formatter = match spec {
-            FormatterSpec::Standard {
-                format,
-                datefmt,
-                style,
-                validate,
-                defaults,
-            } => {
+        let formatter = match (spec, running_formatter(&defined.formatters, spec)) {
+            (_, Some(formatter)) => formatter.clone(),
+            (
+                FormatterSpec::Standard {
+                    format,
+                    datefmt,
+                    style,
+                    validate,
+                    defaults,
+                },
+                _,
+            ) => {
                 let style = Style::parse(style).map_err(|e| place.error("", e.to_string()))?;
                 standard_formatter(
                     format.as_deref(),
@@ -226,7 +240,7 @@ fn build_formatters(config: &Config) -> Result<Built<'_, FormatterSpec, Formatte
                 )
                 .map_err(|e| place.error("", e.to_string()))?
             }
-            FormatterSpec::Custom { factory, kwargs } => {
+            (FormatterSpec::Custom { factory, kwargs }, _) => {
                 classes::custom_formatter(factory, kwargs, place)?
             }
         };
@@ -236,6 +250,22 @@ fn build_formatters(config: &Config) -> Result<Built<'_, FormatterSpec, Formatte
         names: Names::new(&config.formatters),
         items: built,
     })
+}
+
+/// A standard formatter is a function of its spec alone: the one the
+/// running configuration built from an equal spec serves again. (A
+/// factory's may not: it can be registered anew.)
+fn running_formatter<'a>(
+    running: &'a [(String, FormatterSpec, Formatter)],
+    spec: &FormatterSpec,
+) -> Option<&'a Formatter> {
+    if let FormatterSpec::Custom { .. } = spec {
+        return None;
+    }
+    running
+        .iter()
+        .find(|(_, s, _)| s == spec)
+        .map(|(_, _, f)| f)
 }
 
 fn standard_formatter(
@@ -450,7 +480,33 @@ fn install(
 
 #[cfg(test)]
 mod tests {
-    use super::Names;
+    use super::{running_formatter, FormatterSpec, Names};
+    use crate::format::Formatter;
+    use crate::json::Map;
+
+    #[test]
+    fn only_an_equal_standard_spec_reuses_a_running_formatter() {
+        let standard = |datefmt: Option<&str>| FormatterSpec::Standard {
+            format: Some("%(message)s".into()),
+            datefmt: datefmt.map(str::to_string),
+            style: "%".into(),
+            validate: true,
+            defaults: Vec::new(),
+        };
+        let custom = FormatterSpec::Custom {
+            factory: "app.F".into(),
+            kwargs: Map::new(),
+        };
+        let built = Formatter::default();
+        let running = [
+            ("a".to_string(), standard(None), built.clone()),
+            ("c".to_string(), custom.clone(), Formatter::default()),
+        ];
+        let reused = running_formatter(&running, &standard(None));
+        assert!(reused.is_some_and(|f| f.shares(&built)));
+        assert!(running_formatter(&running, &standard(Some("%H"))).is_none());
+        assert!(running_formatter(&running, &custom).is_none());
+    }
 
     #[test]
     fn names_find_the_last_definition_scanned_or_searched() {

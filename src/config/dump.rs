@@ -2,6 +2,7 @@
 
 use super::{FilterSpec, FormatterSpec, HandlerSpec};
 use crate::filter::Filter;
+use crate::format::Formatter;
 use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
@@ -12,7 +13,8 @@ use std::sync::{Arc, Mutex};
 /// filters have no place in the snapshot but the handlers and loggers
 /// that use them.
 pub(crate) struct Defined {
-    pub formatters: Vec<(String, FormatterSpec)>,
+    /// With the formatters built from them, reused for an equal spec.
+    pub formatters: Vec<(String, FormatterSpec, Formatter)>,
     pub filters: Vec<(String, FilterSpec, Arc<dyn Filter>)>,
     /// Python's `logging._handlers`: the last whole configuration's
     /// handlers (named), what an incremental configuration refers to, with
@@ -109,10 +111,10 @@ pub fn current_config() -> Value {
     }
     let root = logger_entry(snapshot.settings(registry::ROOT), false);
     let mut formatters = Map::new();
-    for (name, spec) in defined
+    for (name, spec, _) in defined
         .formatters
         .iter()
-        .filter(|(n, _)| used_formatters.contains(n))
+        .filter(|(n, _, _)| used_formatters.contains(n))
     {
         formatters.insert(name.clone(), formatter(spec));
     }

@@ -97,7 +97,7 @@ fn join(prefix: &str, key: &str) -> String {
 }
 
 /// A formatter: the standard one or a registered factory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum FormatterSpec {
     Standard {
         format: Option<String>,

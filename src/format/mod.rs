@@ -482,6 +482,12 @@ thread_local! {
 }
 
 impl Formatter {
+    /// Whether both are the same built formatter (not merely equal).
+    #[cfg(test)]
+    pub(crate) fn shares(&self, other: &Formatter) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// A `%`-style formatter for `fmt`, validated as Python's
     /// `logging.Formatter(fmt)` is.
     ///
