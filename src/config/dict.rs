@@ -17,16 +17,9 @@ use std::cell::Cell;
 /// How many `cfg://` references may chain before we call it a cycle.
 const MAX_REFERENCE_DEPTH: usize = 16;
 
+/// Reads a value the JSON parser made: its depth limit holds, so the
+/// reader's recursion is bounded.
 pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
-    // The reader recurses into entries; a value built by hand (not parsed,
-    // where the parser's limit applies) could nest deep enough to overflow.
-    if nests_deeper_than(&value, crate::json::DEFAULT_MAX_DEPTH) {
-        let message = format!(
-            "nested deeper than {} levels",
-            crate::json::DEFAULT_MAX_DEPTH
-        );
-        return Err(ConfigError::new("", message));
-    }
     let Value::Object(mut top) = value else {
         return Err(ConfigError::new("", "a dictConfig must be a JSON object"));
     };
@@ -160,6 +153,19 @@ fn python_str(value: &Value) -> String {
         Value::Bool(false) => "False".into(),
         other => other.to_string(),
     }
+}
+
+/// Reads a value built by hand, which could nest deep enough to overflow
+/// the reader's recursion: that is refused first.
+pub(crate) fn read_built(value: &Value) -> Result<Config, ConfigError> {
+    if nests_deeper_than(value, crate::json::DEFAULT_MAX_DEPTH) {
+        let message = format!(
+            "nested deeper than {} levels",
+            crate::json::DEFAULT_MAX_DEPTH
+        );
+        return Err(ConfigError::new("", message));
+    }
+    read(value.clone())
 }
 
 /// Whether containers in `value` nest deeper than `limit`, found without

@@ -303,7 +303,7 @@ impl Default for FileConfigOptions {
 /// # loglisten::dict_config_str(r#"{"version": 1, "root": {"level": "WARNING"}}"#).unwrap();
 /// ```
 pub fn dict_config(config: &Value) -> Result<Applied, ConfigError> {
-    build::apply(dict::read(config.clone())?, ConfigKind::Dict)
+    build::apply(dict::read_built(config)?, ConfigKind::Dict)
 }
 
 /// Parses JSON text and applies it as [`dict_config`].
