@@ -38,10 +38,9 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
     let written = cfg.then(|| top.clone());
     let reader = Reader {
         written: written.as_ref(),
+        sections_with_references: references,
         references: Cell::new(false),
     };
-    let sections = |key: &str| SECTIONS.iter().position(|s| *s == key);
-    let with_references = |key| references[sections(key).unwrap_or(0)];
     match top.get("version") {
         None => {
             return Err(ConfigError::new(
@@ -67,20 +66,20 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
     };
     if !incremental {
         // An incremental configuration ignores formatters and filters.
-        let formatters = reader.section(&mut top, "formatters", with_references("formatters"))?;
+        let formatters = reader.section(&mut top, "formatters")?;
         config.formatters.reserve_exact(formatters.len());
         for (name, entry) in formatters {
             let spec = reader.formatter(&name, entry)?;
             config.formatters.push((name, spec));
         }
-        let filters = reader.section(&mut top, "filters", with_references("filters"))?;
+        let filters = reader.section(&mut top, "filters")?;
         config.filters.reserve_exact(filters.len());
         for (name, entry) in filters {
             let spec = reader.filter(&name, entry)?;
             config.filters.push((name, spec));
         }
     }
-    let handlers = reader.section(&mut top, "handlers", with_references("handlers"))?;
+    let handlers = reader.section(&mut top, "handlers")?;
     let mut handlers: Vec<(String, Value)> = handlers.collect();
     // CPython builds handlers in sorted order (the order files appear in).
     if !handlers.is_sorted_by(|(a, _), (b, _)| a <= b) {
@@ -96,7 +95,7 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
         let spec = reader.handler(&name, entry, incremental)?;
         config.handlers.push((name, spec));
     }
-    let loggers = reader.section(&mut top, "loggers", with_references("loggers"))?;
+    let loggers = reader.section(&mut top, "loggers")?;
     config.loggers.reserve_exact(loggers.len());
     for (name, entry) in loggers {
         let place = Place {
@@ -113,7 +112,7 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
             kind: "root",
             name: "",
         };
-        reader.references.set(with_references("root"));
+        reader.enter("root");
         reader.resolve_entry(&mut root, place)?;
         // CPython: `if root:` skips an empty dict (or null).
         if truthy(&root) {
@@ -251,20 +250,28 @@ struct Reader<'a> {
     /// The configuration as written, kept only when it has `cfg://`
     /// references to look up.
     written: Option<&'a Map>,
-    /// Whether the section being read holds any `cfg://` or `ext://`.
+    /// Whether each of [`SECTIONS`] holds any `cfg://` or `ext://`.
+    sections_with_references: [bool; SECTIONS.len()],
+    /// The same, for the section being read.
     references: Cell<bool>,
 }
 
 impl Reader<'_> {
     /// A top-level section (`formatters`, `handlers` …) as its entries; a
     /// section may itself be a `cfg://` reference, as CPython allows.
+    /// Starts reading the top-level section `key`.
+    fn enter(&self, key: &str) {
+        let i = SECTIONS.iter().position(|s| *s == key);
+        let references = i.is_some_and(|i| self.sections_with_references[i]);
+        self.references.set(references);
+    }
+
     fn section(
         &self,
         top: &mut Map,
         key: &str,
-        references: bool,
     ) -> Result<impl ExactSizeIterator<Item = (String, Value)>, ConfigError> {
-        self.references.set(references);
+        self.enter(key);
         let value = match top.take(key) {
             None | Some(Value::Null) => Value::Object(Map::new()),
             Some(Value::String(s)) if is_cfg(&s) => self
