@@ -195,10 +195,15 @@ fn state() -> MutexGuard<'static, State> {
     state
 }
 
-/// The ids of every logger but the root, in [`search`] order.
+/// The ids of every logger but the root, in [`search`] order. Built by
+/// binary insertion: it runs only after a panicked edit, and the standard
+/// library's sort would add kilobytes of code to every binary for it.
 fn sorted_index(nodes: &[Node]) -> Vec<usize> {
-    let mut index: Vec<usize> = (1..nodes.len()).collect();
-    index.sort_unstable_by(|&a, &b| by_length(&nodes[a].name, &nodes[b].name));
+    let mut index = Vec::with_capacity(nodes.len().saturating_sub(1));
+    for (id, node) in nodes.iter().enumerate().skip(1) {
+        let (Ok(at) | Err(at)) = search(nodes, &index, &node.name);
+        index.insert(at, id);
+    }
     index
 }
 
@@ -362,40 +367,72 @@ pub(crate) fn ancestors(name: &str) -> impl Iterator<Item = &str> {
 /// no longer has, after every record still using a snapshot that may hold
 /// them is done (so the caller can close them safely).
 pub(crate) fn reconfigure<R>(edit: impl FnOnce(&mut Draft) -> R) -> (R, Vec<SharedHandler>) {
-    let mut state = state();
-    let mut old = Arc::clone(&state.snapshot);
-    let mut spare = state.spare.take();
-    let mut nodes = match spare.as_mut().and_then(Arc::get_mut) {
-        Some(snapshot) => std::mem::take(&mut snapshot.nodes),
-        None => Vec::new(),
-    };
-    nodes.clone_from(&old.nodes);
-    let mut draft = Draft {
-        nodes,
-        index: std::mem::take(&mut state.index),
-        disable: old.disable,
-        new_handles: 0,
-    };
-    let result = edit(&mut draft);
-    let replaced = replaced_handlers(&old.nodes, &draft.nodes);
-    install(&mut state, draft, spare, !replaced.is_empty());
-    // The generation is stored: a first look at the counter is as good as
-    // the wait's, and most often nothing is in flight.
-    if !replaced.is_empty() && !drained(&old) {
-        drop(state);
-        wait_for_drain(&old);
-        return (result, replaced);
-    }
-    if let Some(snapshot) = Arc::get_mut(&mut old) {
-        // No logging thread holds it any more: its handlers and filters
-        // are let go now, its memory serves the next edit.
-        for node in &mut snapshot.nodes {
-            node.settings.handlers.clear();
-            node.settings.filters.clear();
+    // Only the call of `edit` is generic: the rest is compiled once, not
+    // once per caller's closure.
+    let mut edit_session = Edit::begin();
+    let result = edit(&mut edit_session.draft);
+    (result, edit_session.finish())
+}
+
+/// An edit in progress: the lock held, the live snapshot and a draft copy.
+struct Edit {
+    draft: Draft,
+    old: Arc<Snapshot>,
+    spare: Option<Arc<Snapshot>>,
+    state: MutexGuard<'static, State>,
+}
+
+impl Edit {
+    fn begin() -> Edit {
+        let mut state = state();
+        let old = Arc::clone(&state.snapshot);
+        let mut spare = state.spare.take();
+        let mut nodes = match spare.as_mut().and_then(Arc::get_mut) {
+            Some(snapshot) => std::mem::take(&mut snapshot.nodes),
+            None => Vec::new(),
+        };
+        nodes.clone_from(&old.nodes);
+        let draft = Draft {
+            nodes,
+            index: std::mem::take(&mut state.index),
+            disable: old.disable,
+            new_handles: 0,
+        };
+        Edit {
+            draft,
+            old,
+            spare,
+            state,
         }
-        state.spare = Some(old);
     }
-    (result, replaced)
+
+    fn finish(self) -> Vec<SharedHandler> {
+        let Edit {
+            draft,
+            mut old,
+            spare,
+            mut state,
+        } = self;
+        let replaced = replaced_handlers(&old.nodes, &draft.nodes);
+        install(&mut state, draft, spare, !replaced.is_empty());
+        // The generation is stored: a first look at the counter is as good
+        // as the wait's, and most often nothing is in flight.
+        if !replaced.is_empty() && !drained(&old) {
+            drop(state);
+            wait_for_drain(&old);
+            return replaced;
+        }
+        if let Some(snapshot) = Arc::get_mut(&mut old) {
+            // No logging thread holds it any more: its handlers and filters
+            // are let go now, its memory serves the next edit.
+            for node in &mut snapshot.nodes {
+                node.settings.handlers.clear();
+                node.settings.filters.clear();
+            }
+            state.spare = Some(old);
+        }
+        replaced
+    }
 }
 
 /// Makes `draft` the live snapshot; `closes`: the swap closes handlers, so

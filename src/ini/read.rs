@@ -6,7 +6,7 @@
 //! after it: lower-cased names that were not lower-case already, and
 //! values that continue on more lines.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::pystr::{lstrip_at, rstrip_at};
 use super::table::{Key, Ordered, Run, Span};
@@ -30,7 +30,9 @@ struct Reader<'a> {
     defaults: Ordered<Span>,
     /// DEFAULT options read from the text (the `defaults` map may be
     /// overridden once; the text may not repeat itself).
-    defaults_seen: HashSet<String>,
+    /// A map rather than a set: the table's index is the same type, so
+    /// the hashing code is compiled once.
+    defaults_seen: HashMap<String, usize>,
     sections: Ordered<Run>,
     /// Every section's options, section after section.
     options: Vec<(Key, Span)>,
@@ -71,7 +73,7 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
         input: text,
         text: store,
         defaults,
-        defaults_seen: HashSet::new(),
+        defaults_seen: HashMap::new(),
         sections: Ordered::with_capacity(sections),
         options: Vec::with_capacity(options_at_most),
         current: None,
@@ -303,7 +305,10 @@ impl Reader<'_> {
         let name = key.span;
         let text = &self.text;
         let duplicate = match target {
-            Target::Defaults => !self.defaults_seen.insert(name.get(text).to_string()),
+            Target::Defaults => self
+                .defaults_seen
+                .insert(name.get(text).to_string(), 0)
+                .is_some(),
             Target::Section => match self.sections.last() {
                 Some((_, run)) => run.position_of(&self.options, text, key).is_some(),
                 None => false,

@@ -118,9 +118,10 @@ pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> 
         log: get_logger("loglisten"),
     });
     let for_thread = Arc::clone(&shared);
-    let thread = thread::Builder::new()
-        .name("loglisten".into())
-        .spawn(move || accept_loop(&for_thread, socket));
+    let thread = spawn_thread(
+        "loglisten",
+        Box::new(move || accept_loop(&for_thread, socket)),
+    );
     Ok(Listener {
         shared,
         thread: Some(thread?),
@@ -236,13 +237,26 @@ fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
     // closure drops it, which unregisters the connection and the thread.
     let id = job.id;
     let thread = ThreadGuard(Arc::clone(shared));
-    let spawned = thread::Builder::new()
-        .name("loglisten-conn".into())
-        .spawn(move || worker(thread, job));
+    let spawned = spawn_thread(
+        "loglisten-conn",
+        Box::new(move || {
+            worker(thread, job);
+            Ok(())
+        }),
+    );
     if let Err(e) = spawned {
         shared.conns().forget(id);
         crate::error!(shared.log, "starting a connection thread failed: {e}");
     }
+}
+
+/// Starts a named thread. The body is boxed so that the standard library's
+/// spawning code is compiled once for both kinds of thread.
+fn spawn_thread(
+    name: &str,
+    body: Box<dyn FnOnce() -> io::Result<()> + Send>,
+) -> io::Result<thread::JoinHandle<io::Result<()>>> {
+    thread::Builder::new().name(name.into()).spawn(body)
 }
 
 /// Answers `error: busy` and closes, unread.
