@@ -1,14 +1,19 @@
-//! MemoryHandler flush rules, and SysLogHandler's exact bytes over real
+//! MemoryHandler flush rules (and memory handlers that reach each other
+//! from several threads without deadlocking), and SysLogHandler's exact bytes over real
 //! UDP, Unix datagram and Unix stream sockets.
 
 use loglisten::handler::{
     facility_by_name, priority_by_name, MemoryHandler, MemorySettings, SharedBuffer, SockType,
     StreamHandler, SysLogHandler, SysLogSettings, SyslogAddress,
 };
-use loglisten::{add_level_name, Handler, Level, Record, SharedHandler};
+use loglisten::{add_level_name, Filter, Handler, Level, Record, SharedHandler};
+use std::collections::HashSet;
 use std::io::Read;
 use std::net::UdpSocket;
 use std::os::unix::net::{UnixDatagram, UnixListener};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Barrier, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 #[path = "support/tempdir.rs"]
@@ -128,6 +133,387 @@ fn memory_handlers_chain() {
     // The outer handler passed three records on; the inner one flushed two.
     assert_eq!(out.text(), "1\n2\n");
     assert_eq!(outer.error_count(), 0);
+}
+
+/// Runs `f` on its own thread and fails the test, instead of hanging it,
+/// when `f` does not finish within 20 s (a deadlock).
+fn within_deadline<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(f());
+    });
+    match finished.recv_timeout(Duration::from_secs(20)) {
+        Ok(value) => value,
+        Err(RecvTimeoutError::Timeout) => panic!("deadlock: {what} did not finish within 20 s"),
+        Err(RecvTimeoutError::Disconnected) => panic!("{what} panicked"),
+    }
+}
+
+/// A filter that lets each message through a handler once and turns away
+/// records of logger `other` at ERROR and above, so that every record in
+/// the A <-> B cycle below makes one round and stops: it records what it
+/// passed and what it turned away, in order.
+#[derive(Debug)]
+struct Probe {
+    other: &'static str,
+    seen: Mutex<(HashSet<String>, Vec<String>, Vec<String>)>,
+}
+
+impl Probe {
+    fn new(other: &'static str) -> Arc<Probe> {
+        Arc::new(Probe {
+            other,
+            seen: Mutex::default(),
+        })
+    }
+
+    /// (passed, turned away).
+    fn take(&self) -> (Vec<String>, Vec<String>) {
+        let mut seen = self.seen.lock().unwrap();
+        (std::mem::take(&mut seen.1), std::mem::take(&mut seen.2))
+    }
+}
+
+impl Filter for Probe {
+    fn filter(&self, record: &Record) -> bool {
+        let mut seen = self.seen.lock().unwrap();
+        let message = record.message().to_string();
+        let pass = !(record.name() == self.other && record.level() >= Level::ERROR)
+            && seen.0.insert(message.clone());
+        if pass { &mut seen.1 } else { &mut seen.2 }.push(message);
+        pass
+    }
+}
+
+fn filtered_memory(settings: MemorySettings, probe: &Arc<Probe>) -> SharedHandler {
+    SharedHandler::builder(MemoryHandler::new(settings))
+        .filter(probe.clone())
+        .build()
+}
+
+fn names(prefix: &str, range: impl Iterator<Item = usize>) -> Vec<String> {
+    range.map(|i| format!("{prefix}{i}")).collect()
+}
+
+/// Two memory handlers that target each other, each fed by its own thread
+/// and flushed (every 7th record is an ERROR) while the other thread
+/// flushes the other one: with the target called under the memory
+/// handler's lock, as in CPython, the two threads wait on each other.
+///
+/// What arrives where follows CPython's rules and does not depend on the
+/// interleaving (CPython, run serially, gives the same counts): A keeps
+/// thread 1's records `a0..a699`; an ERROR flushes A into B, which keeps
+/// the INFO ones (`a` ERRORs are turned away by B's probe); B's flushes
+/// (thread 2's ERRORs, and the final flushes) send them back to A, whose
+/// probe turns them away as already seen. The same holds the other way
+/// round. So each probe passes its own thread's 700 records and the
+/// other's 600 INFO records, in each thread's order, and turns away the
+/// other's 100 ERRORs and its own 600 INFO records coming back.
+#[test]
+fn memory_handlers_targeting_each_other_flush_from_two_threads_without_deadlock() {
+    const N: usize = 700;
+    const EVERY: usize = 7;
+    let (probe_a, probe_b) = (Probe::new("b"), Probe::new("a"));
+    let settings = MemorySettings::new(1_000_000);
+    let a = filtered_memory(settings.clone(), &probe_a);
+    let b = filtered_memory(
+        MemorySettings {
+            target: Some(a.clone()),
+            ..settings
+        },
+        &probe_b,
+    );
+    assert!(a.set_target(Some(b.clone())));
+    let start = Arc::new(Barrier::new(2));
+    let feed = move |h: SharedHandler, name: &'static str| {
+        let start = start.clone();
+        std::thread::spawn(move || {
+            start.wait();
+            for i in 0..N {
+                let level = if i % EVERY == EVERY - 1 {
+                    Level::ERROR
+                } else {
+                    Level::INFO
+                };
+                h.handle(&Record::new(name, level, &format!("{name}{i}")));
+            }
+        })
+    };
+    let (a2, b2) = (a.clone(), b.clone());
+    within_deadline("two threads flushing A -> B and B -> A", move || {
+        let threads = [feed(a2.clone(), "a"), feed(b2.clone(), "b")];
+        for t in threads {
+            t.join().unwrap();
+        }
+        // What is still kept goes round once more and is turned away.
+        a2.flush();
+        b2.flush();
+    });
+    let info = |i: &usize| i % EVERY != EVERY - 1;
+    let errors = |i: &usize| i % EVERY == EVERY - 1;
+    for (probe, own, other) in [(&probe_a, "a", "b"), (&probe_b, "b", "a")] {
+        let (passed, turned_away) = probe.take();
+        let of = |list: &[String], name: &str| -> Vec<String> {
+            list.iter()
+                .filter(|m| m.starts_with(name))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(passed.len(), N + N / EVERY * (EVERY - 1), "{own}");
+        assert_eq!(of(&passed, own), names(own, 0..N), "{own}");
+        assert_eq!(of(&passed, other), names(other, (0..N).filter(info)));
+        assert_eq!(of(&turned_away, own), names(own, (0..N).filter(info)));
+        assert_eq!(of(&turned_away, other), names(other, (0..N).filter(errors)));
+    }
+    assert_eq!((a.error_count(), b.error_count()), (0, 0));
+    a.close();
+    b.close();
+}
+
+/// Without filters, records go round the cycle; one that comes back to a
+/// handler this thread is already inside is skipped (CPython recurses
+/// until RecursionError). Both threads fill the buffers, so flushes of A
+/// and B run nested inside each other on both threads at once.
+#[test]
+fn memory_cycle_with_nested_flushes_on_two_threads_finishes() {
+    let (probe_a, probe_b) = (Probe::new("-"), Probe::new("-"));
+    let a = filtered_memory(MemorySettings::new(3), &probe_a);
+    let b = filtered_memory(
+        MemorySettings {
+            target: Some(a.clone()),
+            ..MemorySettings::new(5)
+        },
+        &probe_b,
+    );
+    assert!(a.set_target(Some(b.clone())));
+    let (a2, b2) = (a.clone(), b.clone());
+    within_deadline("nested flushes around a cycle", move || {
+        let start = Arc::new(Barrier::new(2));
+        let feed = move |h: SharedHandler, name: &'static str| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                for i in 0..2000 {
+                    h.handle(&Record::new(name, Level::INFO, &format!("{name}{i}")));
+                }
+            })
+        };
+        for t in [feed(a2, "a"), feed(b2, "b")] {
+            t.join().unwrap();
+        }
+    });
+    // Each handler first saw its own thread's records in order; the
+    // probes pass each message once, so later rounds are turned away.
+    let (passed_a, _) = probe_a.take();
+    let own: Vec<String> = passed_a
+        .into_iter()
+        .filter(|m| m.starts_with('a'))
+        .collect();
+    assert_eq!(own, names("a", 0..2000));
+    let (passed_b, _) = probe_b.take();
+    let own: Vec<String> = passed_b
+        .into_iter()
+        .filter(|m| m.starts_with('b'))
+        .collect();
+    assert_eq!(own, names("b", 0..2000));
+    assert_eq!((a.error_count(), b.error_count()), (0, 0));
+    a.close();
+    b.close();
+}
+
+/// On one thread a record that comes back round a cycle is skipped by the
+/// handler it started from (the filter still saw it).
+#[test]
+fn memory_cycle_on_one_thread_skips_the_record_coming_back() {
+    let seen = Probe::new("-");
+    let recorder = Arc::new(Recorder(Mutex::default()));
+    let a = SharedHandler::builder(MemoryHandler::new(MemorySettings::new(1)))
+        .filter(recorder.clone())
+        .build();
+    let b = filtered_memory(
+        MemorySettings {
+            target: Some(a.clone()),
+            ..MemorySettings::new(1)
+        },
+        &seen,
+    );
+    assert!(a.set_target(Some(b.clone())));
+    within_deadline("a record going round a cycle", {
+        let a = a.clone();
+        move || log(&a, Level::INFO, "r")
+    });
+    assert_eq!(*recorder.0.lock().unwrap(), ["r", "r"]);
+    assert_eq!(seen.take(), (vec!["r".to_string()], vec![]));
+    a.close();
+    b.close();
+}
+
+/// Records every message it sees and passes it.
+#[derive(Debug)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl Filter for Recorder {
+    fn filter(&self, record: &Record) -> bool {
+        self.0.lock().unwrap().push(record.message().to_string());
+        true
+    }
+}
+
+/// A handler that writes to a list, waiting at each record until the test
+/// opens its gate; it says when a record is waiting.
+#[derive(Debug)]
+struct Gate {
+    open: Arc<(Mutex<bool>, Condvar)>,
+    waiting: mpsc::Sender<String>,
+    out: Arc<Mutex<Vec<String>>>,
+}
+
+impl Handler for Gate {
+    fn emit(&mut self, _record: &Record, text: &str) -> std::io::Result<()> {
+        let (open, opened) = &*self.open;
+        let _ = self.waiting.send(text.to_string());
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = opened.wait(open).unwrap();
+        }
+        self.out.lock().unwrap().push(text.to_string());
+        Ok(())
+    }
+}
+
+/// While one thread hands a memory handler's records to a slow target: a
+/// record that does not flush returns at once, and a flush from another
+/// thread (here from inside another memory handler's flush) waits for it
+/// and then delivers after it, so the target gets the records in order.
+#[test]
+fn memory_flushes_of_one_handler_do_not_overtake_each_other() {
+    within_deadline("flushes during a slow delivery", || {
+        let open = Arc::new((Mutex::new(false), Condvar::new()));
+        let (waiting, arrived) = mpsc::channel();
+        let out = Arc::new(Mutex::new(Vec::new()));
+        let gate = SharedHandler::new(Gate {
+            open: open.clone(),
+            waiting,
+            out: out.clone(),
+        });
+        let inner = SharedHandler::new(MemoryHandler::new(MemorySettings {
+            target: Some(gate),
+            ..MemorySettings::new(10)
+        }));
+        let outer = SharedHandler::new(MemoryHandler::new(MemorySettings {
+            target: Some(inner.clone()),
+            ..MemorySettings::new(1)
+        }));
+        let first = {
+            let inner = inner.clone();
+            std::thread::spawn(move || log(&inner, Level::ERROR, "1"))
+        };
+        assert_eq!(arrived.recv().unwrap(), "1");
+        // Kept, not flushed: returns although the delivery is stuck.
+        log(&inner, Level::INFO, "2");
+        let second_done = Arc::new(AtomicBool::new(false));
+        let second = {
+            let done = second_done.clone();
+            std::thread::spawn(move || {
+                log(&outer, Level::ERROR, "3");
+                done.store(true, Ordering::SeqCst);
+            })
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            !second_done.load(Ordering::SeqCst),
+            "the flush did not wait"
+        );
+        *open.0.lock().unwrap() = true;
+        open.1.notify_all();
+        first.join().unwrap();
+        second.join().unwrap();
+        assert_eq!(*out.lock().unwrap(), ["1", "2", "3"]);
+        assert_eq!(arrived.try_iter().collect::<Vec<_>>(), ["2", "3"]);
+    });
+}
+
+/// A handler whose flush logs to itself.
+#[derive(Debug)]
+struct LogsWhenFlushed {
+    me: Arc<OnceLock<SharedHandler>>,
+    out: Arc<Mutex<Vec<String>>>,
+}
+
+impl Handler for LogsWhenFlushed {
+    fn emit(&mut self, _record: &Record, text: &str) -> std::io::Result<()> {
+        self.out.lock().unwrap().push(text.to_string());
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(me) = self.me.get() {
+            me.handle(&Record::new("t", Level::INFO, "from flush"));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_handler_whose_flush_logs_to_itself_skips_that_record() {
+    let me = Arc::new(OnceLock::new());
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let h = SharedHandler::new(LogsWhenFlushed {
+        me: me.clone(),
+        out: out.clone(),
+    });
+    me.set(h.clone()).unwrap();
+    within_deadline("a flush that logs to its own handler", move || {
+        log(&h, Level::INFO, "x");
+        h.flush();
+        h.close(); // the default close flushes
+        assert_eq!(h.error_count(), 0);
+    });
+    assert_eq!(*out.lock().unwrap(), ["x"]);
+    // The handler holds itself; break the cycle so the test leaks nothing.
+    drop(me);
+}
+
+/// A memory handler flushed while its target logs back to it: the record
+/// coming back is skipped, the flush finishes.
+#[test]
+fn memory_target_logging_back_during_flush_is_skipped() {
+    let me = Arc::new(OnceLock::new());
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let echo = SharedHandler::new(Echo {
+        to: me.clone(),
+        out: out.clone(),
+    });
+    let memory = SharedHandler::new(MemoryHandler::new(MemorySettings {
+        target: Some(echo),
+        ..MemorySettings::new(10)
+    }));
+    me.set(memory.clone()).unwrap();
+    within_deadline("a flush whose target logs back", move || {
+        log(&memory, Level::INFO, "a");
+        log(&memory, Level::INFO, "b");
+        memory.flush();
+        log(&memory, Level::INFO, "c");
+        memory.close();
+    });
+    assert_eq!(*out.lock().unwrap(), ["a", "b", "c"]);
+}
+
+/// Writes the record to a list and logs it again to `to`.
+#[derive(Debug)]
+struct Echo {
+    to: Arc<OnceLock<SharedHandler>>,
+    out: Arc<Mutex<Vec<String>>>,
+}
+
+impl Handler for Echo {
+    fn emit(&mut self, record: &Record, text: &str) -> std::io::Result<()> {
+        self.out.lock().unwrap().push(text.to_string());
+        if let Some(to) = self.to.get() {
+            to.handle(record);
+        }
+        Ok(())
+    }
 }
 
 fn udp_server() -> (UdpSocket, SyslogAddress) {

@@ -63,6 +63,15 @@ pub trait Handler: Send + fmt::Debug {
     /// handler failed: undo what construction did (remove a file it
     /// created). The handler is dropped afterwards.
     fn discard(&mut self) {}
+
+    /// A memory handler's shared state, which [`SharedHandler`] calls
+    /// without its lock so that no lock is held while records are handed
+    /// to the target. Only [`MemoryHandler`] returns one; the type cannot
+    /// be named outside the crate, so other handlers cannot.
+    #[doc(hidden)]
+    fn memory_core(&self) -> Option<Arc<memory::Core>> {
+        None
+    }
 }
 
 /// A handler with its level, formatter and filters, shared by the loggers
@@ -86,6 +95,9 @@ struct Cell {
     filters: Vec<Arc<dyn Filter>>,
     wants_text: bool,
     inner: Mutex<Box<dyn Handler>>,
+    /// Set for a memory handler: emit, flush and close go here, without
+    /// `inner`'s lock (see `memory`).
+    memory: Option<Arc<memory::Core>>,
     errors: AtomicU64,
 }
 
@@ -132,6 +144,7 @@ impl SharedHandlerBuilder {
             formatter: self.formatter.map(OnceLock::from).unwrap_or_default(),
             filters: self.filters,
             wants_text: self.inner.wants_text(),
+            memory: self.inner.memory_core(),
             inner: Mutex::new(self.inner),
             errors: AtomicU64::new(0),
         }))
@@ -141,9 +154,33 @@ impl SharedHandlerBuilder {
 thread_local! {
     // Reused per thread so formatting allocates nothing in the steady state.
     static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
-    // Handlers this thread is inside of, so a handler that logs to itself
-    // skips itself instead of deadlocking on its own lock.
+    // Handlers this thread is inside of (emitting, flushing or closing),
+    // so a handler that logs to itself skips itself instead of
+    // deadlocking on its own lock.
     static INSIDE: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a handler as entered on this thread until dropped.
+struct Entered(usize);
+
+impl Entered {
+    /// `None` when this thread is already inside the handler `id`.
+    fn enter(id: usize) -> Option<Entered> {
+        INSIDE.with(|inside| {
+            let mut inside = inside.borrow_mut();
+            if inside.contains(&id) {
+                return None;
+            }
+            inside.push(id);
+            Some(Entered(id))
+        })
+    }
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        INSIDE.with(|inside| inside.borrow_mut().retain(|&i| i != self.0));
+    }
 }
 
 impl SharedHandler {
@@ -221,20 +258,10 @@ impl SharedHandler {
         if !self.0.filters.iter().all(|f| f.filter(record)) {
             return;
         }
-        let id = self.id();
-        let reentered = INSIDE.with(|inside| {
-            let mut inside = inside.borrow_mut();
-            let found = inside.contains(&id);
-            if !found {
-                inside.push(id);
-            }
-            found
-        });
-        if reentered {
+        let Some(_entered) = Entered::enter(self.id()) else {
             return;
-        }
+        };
         let outcome = catch_unwind(AssertUnwindSafe(|| self.format_and_emit(record)));
-        INSIDE.with(|inside| inside.borrow_mut().retain(|&i| i != id));
         let error = match outcome {
             Ok(Ok(())) => return,
             Ok(Err(error)) => error,
@@ -244,6 +271,10 @@ impl SharedHandler {
     }
 
     fn format_and_emit(&self, record: &Record) -> io::Result<()> {
+        if let Some(memory) = &self.0.memory {
+            memory.emit(record);
+            return Ok(());
+        }
         if !self.0.wants_text {
             return self.lock().emit(record, "");
         }
@@ -292,16 +323,63 @@ impl SharedHandler {
         let _ = catch_unwind(AssertUnwindSafe(|| self.lock().discard()));
     }
 
-    /// Flushes the handler; errors are counted like write errors.
-    pub fn flush(&self) {
-        if catch_unwind(AssertUnwindSafe(|| self.lock().flush())).map_or(true, |r| r.is_err()) {
-            self.0.errors.fetch_add(1, Ordering::Relaxed);
+    /// Python's `MemoryHandler.setTarget` for a memory handler that is
+    /// already shared (which is how two memory handlers come to target
+    /// each other). Returns `false`, changing nothing, for other handlers.
+    ///
+    /// ```
+    /// use loglisten::{handler::{MemoryHandler, MemorySettings, NullHandler},
+    ///                 SharedHandler};
+    /// let a = SharedHandler::new(MemoryHandler::new(MemorySettings::new(10)));
+    /// let b = SharedHandler::new(MemoryHandler::new(MemorySettings {
+    ///     target: Some(a.clone()),
+    ///     ..MemorySettings::new(10)
+    /// }));
+    /// assert!(a.set_target(Some(b.clone())));
+    /// assert!(!SharedHandler::new(NullHandler).set_target(None));
+    /// a.close(); // forgets the target: a and b no longer hold each other
+    /// ```
+    pub fn set_target(&self, target: Option<SharedHandler>) -> bool {
+        match &self.0.memory {
+            Some(memory) => {
+                memory.set_target(target);
+                true
+            }
+            None => false,
         }
     }
 
-    /// Flushes and closes the handler; errors are counted like write errors.
+    /// Flushes the handler; errors are counted like write errors. Like
+    /// [`handle`](Self::handle), it does nothing when this thread is
+    /// already inside the handler (its flush logging to itself).
+    pub fn flush(&self) {
+        self.guarded(|| match &self.0.memory {
+            Some(memory) => {
+                memory.flush();
+                Ok(())
+            }
+            None => self.lock().flush(),
+        });
+    }
+
+    /// Flushes and closes the handler; errors are counted like write
+    /// errors. Skipped, as `flush` is, when this thread is inside it.
     pub fn close(&self) {
-        if catch_unwind(AssertUnwindSafe(|| self.lock().close())).map_or(true, |r| r.is_err()) {
+        self.guarded(|| match &self.0.memory {
+            Some(memory) => {
+                memory.close();
+                Ok(())
+            }
+            None => self.lock().close(),
+        });
+    }
+
+    /// Runs `f` marked as inside this handler, counting an error or panic.
+    fn guarded(&self, f: impl FnOnce() -> io::Result<()>) {
+        let Some(_entered) = Entered::enter(self.id()) else {
+            return;
+        };
+        if catch_unwind(AssertUnwindSafe(f)).map_or(true, |r| r.is_err()) {
             self.0.errors.fetch_add(1, Ordering::Relaxed);
         }
     }
