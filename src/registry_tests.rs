@@ -131,6 +131,26 @@ fn install_collector(name: &str, lines: &Arc<Mutex<Vec<String>>>, late: &Arc<Ato
     }
 }
 
+/// Threads each dispatching `per_thread` records "thread:i" to `node`.
+fn spawn_loggers(
+    node: &Arc<LoggerNode>,
+    name: &'static str,
+    threads: usize,
+    per_thread: usize,
+) -> Vec<std::thread::JoinHandle<()>> {
+    (0..threads)
+        .map(|t| {
+            let node = Arc::clone(node);
+            std::thread::spawn(move || {
+                for i in 0..per_thread {
+                    let text = format!("{t}:{i}");
+                    dispatch(node.id, &Record::new(name, Level::INFO, &text));
+                }
+            })
+        })
+        .collect()
+}
+
 #[test]
 fn every_record_is_handled_once_across_a_thousand_swaps() {
     const NAME: &str = "registry.swap.test";
@@ -141,17 +161,7 @@ fn every_record_is_handled_once_across_a_thousand_swaps() {
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let threads = 3;
     let per_thread = 20_000;
-    let loggers: Vec<_> = (0..threads)
-        .map(|t| {
-            let node = Arc::clone(&node);
-            std::thread::spawn(move || {
-                for i in 0..per_thread {
-                    let text = format!("{t}:{i}");
-                    dispatch(node.id, &Record::new(NAME, Level::INFO, &text));
-                }
-            })
-        })
-        .collect();
+    let loggers = spawn_loggers(&node, NAME, threads, per_thread);
     let swapper = {
         let (stop, lines, late) = (Arc::clone(&stop), Arc::clone(&lines), Arc::clone(&late));
         std::thread::spawn(move || {
@@ -371,17 +381,7 @@ fn no_record_reaches_a_closed_handler_across_intermediate_swaps() {
     install_collector(NAME, &lines, &late);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (threads, per_thread) = (2, 20_000);
-    let loggers: Vec<_> = (0..threads)
-        .map(|t| {
-            let node = Arc::clone(&node);
-            std::thread::spawn(move || {
-                for i in 0..per_thread {
-                    let text = format!("{t}:{i}");
-                    dispatch(node.id, &Record::new(NAME, Level::INFO, &text));
-                }
-            })
-        })
-        .collect();
+    let loggers = spawn_loggers(&node, NAME, threads, per_thread);
     let spawn_swapper = |swap: fn(&Arc<Mutex<Vec<String>>>, &Arc<AtomicUsize>)| {
         let (stop, lines, late) = (Arc::clone(&stop), Arc::clone(&lines), Arc::clone(&late));
         std::thread::spawn(move || {
