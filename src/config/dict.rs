@@ -208,7 +208,8 @@ impl Found {
     /// Recursive without allocating: `read` checked the depth first.
     fn scan(&mut self, value: &Value) {
         match value {
-            Value::String(s) => {
+            // Most strings are no reference: one look at bytes 3..6 tells.
+            Value::String(s) if s.as_bytes().get(3..6) == Some(b"://") => {
                 self.cfg |= is_cfg(s);
                 self.ext |= s.starts_with("ext://");
             }
