@@ -7,7 +7,10 @@
 //! its test package) is absent.
 
 use loglisten::{dict_config_str, file_config_str, get_logger, json, Formatter, Level};
-use std::process::Command;
+use std::ffi::OsStr;
+
+#[path = "support/python.rs"]
+mod python;
 
 const LOGGERS: [&str; 6] = [
     "",
@@ -62,30 +65,22 @@ fn cpython_test_configs_give_the_same_output() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/support/cpython_configs.py"
     );
-    let output = match Command::new("python3").arg(script).arg(&dir).output() {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            if stderr.contains("No module named 'test") {
-                // Past the harness capture: a skip should show in every run.
-                let _ = std::io::Write::write_all(
-                    &mut std::io::stderr(),
-                    "skipped: python3 has no test package, CPython's configs not compared\n"
-                        .as_bytes(),
-                );
-                return;
-            }
-            panic!("python3 failed: {stderr}");
-        }
-        Err(_) => {
+    let args = [OsStr::new(script), dir.as_os_str()];
+    let Some(output) = python::python_output(&args, &[], b"", "test_logging's configs") else {
+        return;
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if stderr.contains("No module named 'test") {
             // Past the harness capture: a skip should show in every run.
             let _ = std::io::Write::write_all(
                 &mut std::io::stderr(),
-                "skipped: python3 not found, CPython's configs not compared\n".as_bytes(),
+                "skipped: python3 has no test package, CPython's configs not compared\n".as_bytes(),
             );
             return;
         }
-    };
+        panic!("python3 failed: {stderr}");
+    }
     let text = String::from_utf8(output.stdout).unwrap();
     let mut compared = 0;
     let mut half_applied_by_cpython = Vec::new();

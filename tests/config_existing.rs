@@ -6,7 +6,9 @@
 
 use loglisten::{dict_config_str, get_logger, json, Level};
 use std::collections::BTreeSet;
-use std::process::Command;
+
+#[path = "support/python.rs"]
+mod python;
 
 const NAMES: [&str; 10] = [
     "a", "a.b", "a.b.c", "a.bc", "ab", "b", "b.a", "a.c.d", "c", "x.y",
@@ -108,24 +110,11 @@ fn existing_loggers_are_disabled_or_reset_as_cpython_does() {
             format!("[[{}], {config}]", existing.join(", "))
         })
         .collect();
-    let child = Command::new("python3")
-        .args(["-c", PYTHON])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        eprintln!("skipped: python3 is not available to compare with");
+    let input = format!("[{}]", input.join(", "));
+    let Some(output) = python::run_python(PYTHON, &input, "disabling existing loggers") else {
         return;
     };
-    use std::io::Write;
-    let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(format!("[{}]", input.join(", ")).as_bytes())
-        .unwrap();
-    drop(stdin);
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "python3 failed");
-    let expected = json::parse(std::str::from_utf8(&output.stdout).unwrap()).unwrap();
+    let expected = json::parse(&output).unwrap();
     let got = json::parse(&ours(&scenarios)).unwrap();
     let (expected, got) = (expected.as_array().unwrap(), got.as_array().unwrap());
     assert_eq!(expected.len(), scenarios.len());

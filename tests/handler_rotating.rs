@@ -4,14 +4,17 @@
 use loglisten::handler::{FileSettings, Mode, RotatingFileHandler, RotatingSettings};
 use loglisten::{Handler, Level, Record, SharedHandler};
 use proptest::prelude::*;
+use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 /// A directory under the system temp dir, unique per use, removed after.
 #[path = "support/tempdir.rs"]
 mod tempdir;
 use tempdir::TempDir;
+
+#[path = "support/python.rs"]
+mod python;
 
 /// `(name, contents)` of every file in `dir`, sorted by name.
 fn listing(dir: &Path) -> Vec<(String, String)> {
@@ -336,34 +339,21 @@ for i, (mode, max_bytes, backup, delay, prior, msgs) in enumerate({literal}):
 "#
     );
     let python_dir = TempDir::new("python");
-    let output = match Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .arg(&python_dir.0)
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) => {
-            // Past the harness capture: a skip should show in every run.
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                format!("skipping the CPython comparison: python3 not runnable ({e})\n").as_bytes(),
-            );
-            return;
-        }
+    let args = [
+        OsStr::new("-c"),
+        OsStr::new(&script),
+        python_dir.0.as_os_str(),
+    ];
+    let Some(output) = python::python_stdout(&args, &[], b"", "RotatingFileHandler") else {
+        return;
     };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let mut ours = String::new();
     for (i, case) in cases.iter().enumerate() {
         let dir = TempDir::new("ours");
         ours.push_str(&format!("CASE {i}\n"));
         ours.push_str(&run_ours(&dir.0, case));
     }
-    assert_eq!(ours, String::from_utf8(output.stdout).unwrap());
+    assert_eq!(ours, output);
 }
 
 proptest! {

@@ -4,9 +4,9 @@
 
 use loglisten::handler::{AtTime, Clock, TimedRotatingFileHandler, TimedSettings};
 use loglisten::{Handler, Level, Record, SharedHandler};
+use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -19,6 +19,9 @@ const DAY: i64 = 86_400;
 #[path = "support/tempdir.rs"]
 mod tempdir;
 use tempdir::TempDir;
+
+#[path = "support/python.rs"]
+mod python;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Zone {
@@ -604,28 +607,14 @@ for i, (when, interval, backup, utc, at, tz, start, events) in enumerate({litera
 "#
     );
     let python_dir = TempDir::new("python");
-    let output = match Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .arg(&python_dir.0)
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) => {
-            // Past the harness capture: a skip should show in every run.
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                format!("skipping the CPython comparison: python3 not runnable ({e})\n").as_bytes(),
-            );
-            return;
-        }
+    let args = [
+        OsStr::new("-c"),
+        OsStr::new(&script),
+        python_dir.0.as_os_str(),
+    ];
+    let Some(expected) = python::python_stdout(&args, &[], b"", "TimedRotatingFileHandler") else {
+        return;
     };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let expected = String::from_utf8(output.stdout).unwrap();
     let mut ours = String::new();
     for (i, case) in cases.iter().enumerate() {
         let dir = TempDir::new("ours");

@@ -3,10 +3,11 @@
 //! process; sections, options, raw and interpolated values, or the
 //! exception type and message, must agree exactly.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
-
 use loglisten::ini::{parse, Error, Options};
+
+#[path = "support/python.rs"]
+mod python;
+use python::run_python;
 
 /// Reads cases from stdin, one a line: `T:x<hex text>` then `D:x<hex name>:x<hex
 /// value>` per default. Writes per case the lines Rust writes in `render`,
@@ -300,28 +301,29 @@ fn generated(rng: &mut Rng) -> (String, Vec<(String, String)>) {
     (text, defaults)
 }
 
-fn python_is_311() -> Result<(), String> {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg("import sys; print('%d.%d' % sys.version_info[:2])")
-        .output()
-        .map_err(|e| format!("python3 not runnable ({e})"))?;
-    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    match version.as_str() {
-        "3.11" => Ok(()),
-        _ => Err(format!(
-            "python3 is {version:?}, the messages compared are 3.11's"
-        )),
+/// Whether python3 is 3.11, whose messages are compared; says why not.
+fn python_is_311() -> bool {
+    let script = "import sys; print('%d.%d' % sys.version_info[:2])";
+    let Some(version) = run_python(script, "", "configparser") else {
+        return false;
+    };
+    let version = version.trim();
+    if version != "3.11" {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!(
+                "SKIPPED ini differential test: python3 is {version:?}, \
+                 the messages compared are 3.11's\n"
+            )
+            .as_bytes(),
+        );
     }
+    version == "3.11"
 }
 
 #[test]
 fn agrees_with_cpython_configparser() {
-    if let Err(why) = python_is_311() {
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            format!("SKIPPED ini differential test: {why}\n").as_bytes(),
-        );
+    if !python_is_311() {
         return;
     }
     let mut cases: Vec<(String, Vec<(String, String)>)> =
@@ -352,30 +354,7 @@ fn agrees_with_cpython_configparser() {
             line + "\n"
         })
         .collect();
-    let mut child = Command::new("python3")
-        .arg("-c")
-        .arg(SCRIPT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let mut output = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut output)
-        .expect("read python");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write to python");
-    assert!(
-        child.wait().expect("python3 exits").success(),
-        "python3 failed"
-    );
+    let output = run_python(SCRIPT, &input, "configparser").expect("python3 starts");
 
     let theirs: Vec<&str> = output.split_terminator("END\n").collect();
     assert_eq!(theirs.len(), cases.len(), "one answer per case");

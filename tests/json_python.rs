@@ -3,25 +3,11 @@
 //! One python3 process per test; skipped when python3 is absent.
 
 use loglisten::json::{self, Number};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::ffi::OsStr;
 
-/// Runs `script` with `input` on stdin; `None` if python3 cannot be started.
-fn python(script: &str, input: &[u8]) -> Option<String> {
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(output.status.success(), "python3 failed");
-    Some(String::from_utf8(output.stdout).unwrap())
-}
+#[path = "support/python.rs"]
+mod python;
+use python::{python_stdout, run_python};
 
 /// Reads NUL-separated texts; prints one line per text: `OK <dumps>` or `ERR`.
 /// Lone surrogates become U+FFFD first, as our parser documents.
@@ -104,12 +90,8 @@ fn dumps_matches_python_on_corpus_and_suite() {
         .map(|(_, b)| b.as_slice())
         .collect::<Vec<_>>()
         .join(&0u8);
-    let Some(out) = python(DUMPS, &input) else {
-        // Past the harness capture: a skip should show in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            "SKIPPED: python3 not available\n".as_bytes(),
-        );
+    let args = [OsStr::new("-c"), OsStr::new(DUMPS)];
+    let Some(out) = python_stdout(&args, &[], &input, "json.dumps") else {
         return;
     };
     let lines: Vec<&str> = out.lines().collect();
@@ -195,12 +177,7 @@ fn floats_print_like_python_repr() {
     let script = "import struct, sys\n\
         for line in sys.stdin.read().split():\n    \
         print(repr(struct.unpack('<d', struct.pack('<Q', int(line)))[0]))";
-    let Some(out) = python(script, input.as_bytes()) else {
-        // Past the harness capture: a skip should show in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            "SKIPPED: python3 not available\n".as_bytes(),
-        );
+    let Some(out) = run_python(script, &input, "float repr") else {
         return;
     };
     let lines: Vec<&str> = out.lines().collect();

@@ -7,8 +7,10 @@ use loglisten::pyliteral::parse;
 use proptest::prop_oneof;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::ffi::OsStr;
+
+#[path = "support/python.rs"]
+mod python;
 
 /// Reads `MODE HEX` lines (L: literal_eval, E: eval in logging's namespace,
 /// with `sys` replaced so the streams print as `sys.stdout`), answers
@@ -43,21 +45,6 @@ enum Mode {
 
 /// Python's answers for `cases`, or `None` (after saying so) without python3.
 fn python(mode: Mode, cases: &[String]) -> Option<Vec<Result<String, String>>> {
-    let child = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .env("PYTHONIOENCODING", "utf-8")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn();
-    let Ok(mut child) = child else {
-        // Past the harness capture: a skip should show in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            "python3 not found: skipping the differential test against CPython\n".as_bytes(),
-        );
-        return None;
-    };
     let tag = match mode {
         Mode::Literal => 'L',
         Mode::Eval => 'E',
@@ -71,12 +58,12 @@ fn python(mode: Mode, cases: &[String]) -> Option<Vec<Result<String, String>>> {
         }
         input.push('\n');
     }
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().expect("python3 output");
-    writer.join().expect("writer").expect("write to python3");
-    assert!(output.status.success(), "python3 failed");
-    let text = String::from_utf8(output.stdout).expect("utf-8 from python3");
+    let text = python::python_stdout(
+        &[OsStr::new("-c"), OsStr::new(SCRIPT)],
+        &[("PYTHONIOENCODING", "utf-8")],
+        input.as_bytes(),
+        "Python literals",
+    )?;
     let answers: Vec<_> = text
         .lines()
         .map(|l| match l.split_once(' ') {

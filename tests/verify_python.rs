@@ -1,8 +1,9 @@
 //! HMAC-SHA256 against Python's `hmac` module, in one python3 process.
 
 use loglisten::verify::{hmac_sha256, hmac_sha256_tag};
-use std::io::Write;
-use std::process::{Command, Stdio};
+
+#[path = "support/python.rs"]
+mod python;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -39,26 +40,9 @@ fn matches_python_hmac() {
         .map(|(k, m)| format!("{}:{}\n", hex(k), hex(m)))
         .collect();
 
-    let child = Command::new("python3")
-        .arg("-c")
-        .arg(SCRIPT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        // Past the harness capture: a skip should show in every run.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            "skipping: python3 is not available for the differential test\n".as_bytes(),
-        );
+    let Some(out) = python::run_python(SCRIPT, &input, "HMAC-SHA256") else {
         return;
     };
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "python3 failed");
-    writer.join().unwrap().unwrap();
-    let out = String::from_utf8(out.stdout).unwrap();
     let want: Vec<&str> = out.lines().collect();
     assert_eq!(want.len(), cases.len());
 

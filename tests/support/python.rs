@@ -1,0 +1,78 @@
+//! Running python3 to completion for the tests that compare with CPython.
+//! Each returns `None` when python3 cannot be started, after saying on
+//! stderr (past the harness's capture, so every run shows it) that `what`
+//! was not compared: such a test then returns without asserting.
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// `python3 -c script` with `input` on stdin: what it printed.
+/// Panics unless it succeeded and printed UTF-8.
+#[allow(dead_code)]
+#[track_caller]
+pub fn run_python(script: &str, input: &str, what: &str) -> Option<String> {
+    python_stdout(
+        &[OsStr::new("-c"), OsStr::new(script)],
+        &[],
+        input.as_bytes(),
+        what,
+    )
+}
+
+/// `python3 args...` with `env` added and `input` on stdin: what it
+/// printed. Panics unless it succeeded (showing its stderr) and printed UTF-8.
+#[allow(dead_code)]
+#[track_caller]
+pub fn python_stdout(
+    args: &[&OsStr],
+    env: &[(&str, &str)],
+    input: &[u8],
+    what: &str,
+) -> Option<String> {
+    let output = python_output(args, env, input, what)?;
+    assert!(
+        output.status.success(),
+        "python3 failed ({}): {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8(output.stdout).expect("python3 printed UTF-8"))
+}
+
+/// `python3 args...` with `env` added and `input` on stdin, run to the
+/// end: its status, stdout and stderr, for a caller that looks at failures.
+pub fn python_output(
+    args: &[&OsStr],
+    env: &[(&str, &str)],
+    input: &[u8],
+    what: &str,
+) -> Option<Output> {
+    let child = Command::new("python3")
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        let message =
+            format!("skipped: python3 is not available, {what} not compared with CPython\n");
+        let _ = std::io::stderr().write_all(message.as_bytes());
+        return None;
+    };
+    let mut stdin = child.stdin.take().expect("stdin was piped");
+    let input = input.to_vec();
+    // Written from another thread so a full stdout pipe cannot deadlock us;
+    // dropping `stdin` at its end closes it.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("python3 ran");
+    // A failed python3 says more than the broken pipe it leaves the writer.
+    if output.status.success() {
+        writer
+            .join()
+            .expect("writer thread")
+            .expect("wrote to python3");
+    }
+    Some(output)
+}
