@@ -441,8 +441,15 @@ fn install(
         if let Some(level) = spec.level {
             settings.level = level;
         }
-        settings.handlers = spec.handlers.iter().filter_map(find).collect();
-        settings.filters = spec.filters.iter().filter_map(find_filter).collect();
+        // Refilled in place: the draft's lists keep their memory.
+        settings.handlers.clear();
+        settings
+            .handlers
+            .extend(spec.handlers.iter().filter_map(find));
+        settings.filters.clear();
+        settings
+            .filters
+            .extend(spec.filters.iter().filter_map(find_filter));
         settings.disabled = false;
         if let Some(propagate) = spec.propagate {
             settings.propagate = propagate;
@@ -473,8 +480,15 @@ fn install(
         if let Some(level) = spec.level {
             settings.level = level;
         }
-        settings.handlers = spec.handlers.iter().filter_map(find).collect();
-        settings.filters = spec.filters.iter().filter_map(find_filter).collect();
+        // Refilled in place: the draft's lists keep their memory.
+        settings.handlers.clear();
+        settings
+            .handlers
+            .extend(spec.handlers.iter().filter_map(find));
+        settings.filters.clear();
+        settings
+            .filters
+            .extend(spec.filters.iter().filter_map(find_filter));
     }
 }
 
