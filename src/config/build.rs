@@ -194,23 +194,31 @@ fn remember(
     handlers: Vec<SharedHandler>,
 ) {
     let mut defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
-    defined.handlers = handlers
-        .into_iter()
-        .zip(config.handlers)
-        .map(|(handler, (_, spec))| (handler, spec))
-        .collect();
-    defined.formatters = config
-        .formatters
-        .into_iter()
-        .zip(formatters)
-        .map(|((name, spec), formatter)| (name, spec, formatter))
-        .collect();
-    defined.filters = config
-        .filters
-        .into_iter()
-        .zip(filters)
-        .map(|((name, spec), filter)| (name, spec, filter))
-        .collect();
+    // Refilled in place: the lists keep their memory from one
+    // configuration to the next.
+    defined.handlers.clear();
+    defined.handlers.extend(
+        handlers
+            .into_iter()
+            .zip(config.handlers)
+            .map(|(handler, (_, spec))| (handler, spec)),
+    );
+    defined.formatters.clear();
+    defined.formatters.extend(
+        config
+            .formatters
+            .into_iter()
+            .zip(formatters)
+            .map(|((name, spec), formatter)| (name, spec, formatter)),
+    );
+    defined.filters.clear();
+    defined.filters.extend(
+        config
+            .filters
+            .into_iter()
+            .zip(filters)
+            .map(|((name, spec), filter)| (name, spec, filter)),
+    );
 }
 
 fn build_formatters(config: &Config) -> Result<Built<'_, FormatterSpec, Formatter>, ConfigError> {
