@@ -61,6 +61,17 @@ fn main() {
         loglisten::dict_config(&value).expect("applies")
     });
     report_time("dictConfig from a parsed value", &stats);
+    // Each push changes the log file and the format, so every apply opens a
+    // file, closes the old one and compiles its formatter.
+    let other = json
+        .replace("app.log", "other.log")
+        .replace("%(name)s %(message)s", "%(message)s");
+    let mut flip = false;
+    let stats = measure(15, sample, || {
+        flip = !flip;
+        loglisten::dict_config_str(if flip { &other } else { &json }).expect("applies")
+    });
+    report_time("dictConfig alternating two files and formats", &stats);
     loglisten::shutdown();
     let _ = std::fs::remove_dir_all(&dir);
 }
