@@ -2,14 +2,14 @@
 
 use super::classes::{self, Opener};
 use super::dump::DEFINED;
-use super::HandlerSpec;
 use super::{next_generation, Applied, Config, ConfigError, ConfigKind, FilterSpec, FormatterSpec};
+use super::{HandlerSpec, LoggerSpec};
 use super::{PathStyle, Place};
 use crate::filter::{Filter, NameFilter};
 use crate::format::{Formatter, Style};
 use crate::handler::{sorted_order, SharedHandler};
 use crate::level::Level;
-use crate::registry::{self, Draft};
+use crate::registry::{self, Draft, LoggerSettings};
 use std::sync::{Arc, Mutex};
 
 /// Configurations are applied one at a time.
@@ -441,15 +441,12 @@ fn install(
 ) {
     let find = |name: &String| Some(handlers[names.find(name)?].clone());
     let find_filter = |name: &String| filters.get(name).map(Arc::clone);
-    // Loggers created before this configuration have the lower ids.
-    let existing = draft.len();
-    for (name, spec) in &config.loggers {
-        let id = draft.id(name);
-        let settings = draft.settings(id);
+    // A logger's level (when given), handlers and filters; the lists are
+    // refilled in place, so the draft's memory is kept.
+    let configure = |settings: &mut LoggerSettings, spec: &LoggerSpec| {
         if let Some(level) = spec.level {
             settings.level = level;
         }
-        // Refilled in place: the draft's lists keep their memory.
         settings.handlers.clear();
         settings
             .handlers
@@ -458,6 +455,13 @@ fn install(
         settings
             .filters
             .extend(spec.filters.iter().filter_map(find_filter));
+    };
+    // Loggers created before this configuration have the lower ids.
+    let existing = draft.len();
+    for (name, spec) in &config.loggers {
+        let id = draft.id(name);
+        let settings = draft.settings(id);
+        configure(settings, spec);
         settings.disabled = false;
         if let Some(propagate) = spec.propagate {
             settings.propagate = propagate;
@@ -484,19 +488,7 @@ fn install(
         }
     }
     if let Some(spec) = &config.root {
-        let settings = draft.settings(registry::ROOT);
-        if let Some(level) = spec.level {
-            settings.level = level;
-        }
-        // Refilled in place: the draft's lists keep their memory.
-        settings.handlers.clear();
-        settings
-            .handlers
-            .extend(spec.handlers.iter().filter_map(find));
-        settings.filters.clear();
-        settings
-            .filters
-            .extend(spec.filters.iter().filter_map(find_filter));
+        configure(draft.settings(registry::ROOT), spec);
     }
 }
 
