@@ -11,35 +11,10 @@ use std::path::Path;
 /// A directory under the system temp dir, unique per use, removed after.
 #[path = "support/tempdir.rs"]
 mod tempdir;
-use tempdir::TempDir;
+use tempdir::{emit, files, listing, TempDir};
 
 #[path = "support/python.rs"]
 mod python;
-
-/// `(name, contents)` of every file in `dir`, sorted by name.
-fn listing(dir: &Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            (name, fs::read_to_string(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-fn files(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(n, c)| (n.to_string(), c.to_string()))
-        .collect()
-}
-
-fn emit(h: &mut impl Handler, text: &str) {
-    h.emit(&Record::new("t", Level::INFO, text), text).unwrap();
-}
 
 fn rotating(path: &Path, max_bytes: i64, backup_count: i64) -> RotatingFileHandler {
     RotatingFileHandler::new(RotatingSettings::new(path, max_bytes, backup_count)).unwrap()

@@ -18,7 +18,7 @@ const DAY: i64 = 86_400;
 
 #[path = "support/tempdir.rs"]
 mod tempdir;
-use tempdir::TempDir;
+use tempdir::{emit, files, listing, TempDir};
 
 #[path = "support/python.rs"]
 mod python;
@@ -84,30 +84,6 @@ fn settings(path: &Path, when: &str, clock: &Arc<TestClock>) -> TimedSettings {
     s.file.delay = true;
     s.clock = clock.clone();
     s
-}
-
-fn emit(h: &mut impl Handler, text: &str) {
-    h.emit(&Record::new("t", Level::INFO, text), text).unwrap();
-}
-
-fn listing(dir: &Path) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            (name, fs::read_to_string(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-fn files(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(n, c)| (n.to_string(), c.to_string()))
-        .collect()
 }
 
 #[test]
