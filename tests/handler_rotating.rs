@@ -4,7 +4,6 @@
 use loglisten::handler::{FileSettings, Mode, RotatingFileHandler, RotatingSettings};
 use loglisten::{Handler, Level, Record, SharedHandler};
 use proptest::prelude::*;
-use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
@@ -314,12 +313,7 @@ for i, (mode, max_bytes, backup, delay, prior, msgs) in enumerate({literal}):
 "#
     );
     let python_dir = TempDir::new("python");
-    let args = [
-        OsStr::new("-c"),
-        OsStr::new(&script),
-        python_dir.0.as_os_str(),
-    ];
-    let Some(output) = python::python_stdout(&args, &[], b"", "RotatingFileHandler") else {
+    let Some(output) = python::run_python_in(&script, &python_dir.0, "RotatingFileHandler") else {
         return;
     };
     let mut ours = String::new();

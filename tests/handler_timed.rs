@@ -4,7 +4,6 @@
 
 use loglisten::handler::{AtTime, Clock, TimedRotatingFileHandler, TimedSettings};
 use loglisten::{Handler, Level, Record, SharedHandler};
-use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -583,12 +582,8 @@ for i, (when, interval, backup, utc, at, tz, start, events) in enumerate({litera
 "#
     );
     let python_dir = TempDir::new("python");
-    let args = [
-        OsStr::new("-c"),
-        OsStr::new(&script),
-        python_dir.0.as_os_str(),
-    ];
-    let Some(expected) = python::python_stdout(&args, &[], b"", "TimedRotatingFileHandler") else {
+    let Some(expected) = python::run_python_in(&script, &python_dir.0, "TimedRotatingFileHandler")
+    else {
         return;
     };
     let mut ours = String::new();

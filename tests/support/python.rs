@@ -40,6 +40,15 @@ pub fn python_stdout(
     Some(String::from_utf8(output.stdout).expect("python3 printed UTF-8"))
 }
 
+/// `python3 -c script dir`, nothing on stdin: what it printed (for the
+/// scripts that write files into `dir`).
+#[allow(dead_code)]
+#[track_caller]
+pub fn run_python_in(script: &str, dir: &std::path::Path, what: &str) -> Option<String> {
+    let args = [OsStr::new("-c"), OsStr::new(script), dir.as_os_str()];
+    python_stdout(&args, &[], b"", what)
+}
+
 /// `python3 args...` with `env` added and `input` on stdin, run to the
 /// end: its status, stdout and stderr, for a caller that looks at failures.
 pub fn python_output(
