@@ -237,9 +237,9 @@ impl WatchOutcome {
             WatchOutcome::NotApplied(msg) => format!("config file {path} not applied: {msg}"),
             WatchOutcome::Missing => format!("config file {path} is missing; waiting for it"),
             WatchOutcome::Unreadable(msg) => format!("config file {path} cannot be read: {msg}"),
-            WatchOutcome::TooLarge { size, max } => format!(
-                "config file {path} of {size} bytes exceeds the limit of {max}; not read"
-            ),
+            WatchOutcome::TooLarge { size, max } => {
+                format!("config file {path} of {size} bytes exceeds the limit of {max}; not read")
+            }
         }
     }
 }
@@ -473,10 +473,9 @@ impl State {
                 generation: applied.generation,
             },
             Ok(Err(message)) => WatchOutcome::NotApplied(message),
-            Err(panic) => WatchOutcome::NotApplied(format!(
-                "the apply step panicked: {}",
-                panic_text(&panic)
-            )),
+            Err(panic) => {
+                WatchOutcome::NotApplied(format!("the apply step panicked: {}", panic_text(&panic)))
+            }
         };
         self.last_bytes = Some(bytes);
         self.report(&outcome);
