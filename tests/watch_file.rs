@@ -36,6 +36,12 @@ impl Seen {
         self.0.lock().unwrap().clone()
     }
 
+    /// Waits until `n` outcomes were reported (the callback runs after
+    /// the apply step, so a level can change before it is called).
+    fn wait(&self, n: usize) {
+        wait_for(&format!("{n} outcomes"), || self.all().len() >= n);
+    }
+
     fn applied(&self) -> usize {
         self.all()
             .iter()
@@ -145,7 +151,8 @@ fn each_in_place_change_is_applied_once() {
     ];
     for (n, (name, expected)) in versions.into_iter().enumerate() {
         overwrite(&path, &config("watch.inplace", name));
-        wait_for(name, || level("watch.inplace") == expected);
+        seen.wait(n + 2);
+        assert_eq!(level("watch.inplace"), expected, "{name}");
         assert_eq!(seen.applied(), n + 2, "after {name}");
     }
     quiet();
@@ -166,7 +173,8 @@ fn in_place_change_that_keeps_size_and_mtime_is_applied() {
     quiet(); // the version settles: polls now compare the identity only
     overwrite(&path, &config("watch.mtime", "DEBUG"));
     age(&path);
-    wait_for("DEBUG", || level("watch.mtime") == Level::DEBUG);
+    seen.wait(2);
+    assert_eq!(level("watch.mtime"), Level::DEBUG);
     quiet();
     assert_eq!(seen.kinds(), vec![DICT, DICT]);
 }
@@ -190,7 +198,8 @@ fn identical_rewrite_is_not_applied() {
     assert_eq!(seen.kinds(), vec![DICT]);
     // Still watching: a real change goes through.
     replace(&path, &config("watch.same", "DEBUG"));
-    wait_for("DEBUG", || level("watch.same") == Level::DEBUG);
+    seen.wait(2);
+    assert_eq!(level("watch.same"), Level::DEBUG);
     assert_eq!(seen.kinds(), vec![DICT, DICT]);
 }
 
@@ -208,7 +217,8 @@ fn editor_rename_over_is_applied_once() {
     fs::write(&tmp, config("watch.rename", "DEBUG")).unwrap();
     age(&tmp);
     fs::rename(&tmp, &path).unwrap();
-    wait_for("DEBUG", || level("watch.rename") == Level::DEBUG);
+    seen.wait(2);
+    assert_eq!(level("watch.rename"), Level::DEBUG);
     quiet();
     assert_eq!(seen.kinds(), vec![DICT, DICT]);
 }
@@ -245,7 +255,8 @@ fn configmap_symlink_swap_is_applied_once() {
     fs::rename(dir.join("..data_tmp"), dir.join("..data")).unwrap();
     fs::remove_dir_all(dir.join("..2026_a")).unwrap();
 
-    wait_for("DEBUG", || level("watch.configmap") == Level::DEBUG);
+    seen.wait(2);
+    assert_eq!(level("watch.configmap"), Level::DEBUG);
     quiet();
     assert_eq!(seen.kinds(), vec![DICT, DICT]);
 }
@@ -263,7 +274,7 @@ fn broken_version_is_reported_once_and_changes_nothing() {
         .unwrap_err()
         .to_string();
     replace(&path, broken);
-    wait_for("the report", || seen.all().len() == 2);
+    seen.wait(2);
     quiet();
     assert_eq!(
         seen.kinds(),
@@ -274,7 +285,7 @@ fn broken_version_is_reported_once_and_changes_nothing() {
     // An unknown level: parses, fails to apply, changes nothing either.
     let bad_level = config("watch.broken", "LOUD");
     replace(&path, &bad_level);
-    wait_for("the second report", || seen.all().len() == 3);
+    seen.wait(3);
     let expected_level = loglisten::apply_config(bad_level.as_bytes())
         .unwrap_err()
         .to_string();
@@ -285,7 +296,8 @@ fn broken_version_is_reported_once_and_changes_nothing() {
     assert_eq!(level("watch.broken"), Level::DEBUG);
 
     replace(&path, &config("watch.broken", "ERROR"));
-    wait_for("ERROR", || level("watch.broken") == Level::ERROR);
+    seen.wait(4);
+    assert_eq!(level("watch.broken"), Level::ERROR);
     quiet();
     assert_eq!(
         seen.kinds(),
@@ -306,10 +318,11 @@ fn missing_file_is_reported_once_and_waited_for() {
     let _watcher = loglisten::watch_file(&path, seen.options()).unwrap();
     assert_eq!(seen.kinds(), vec![WatchOutcome::Missing]);
     replace(&path, &config("watch.missing", "ERROR"));
-    wait_for("ERROR", || level("watch.missing") == Level::ERROR);
+    seen.wait(2);
+    assert_eq!(level("watch.missing"), Level::ERROR);
 
     fs::remove_file(&path).unwrap();
-    wait_for("the report", || seen.all().len() == 3);
+    seen.wait(3);
     quiet();
     assert_eq!(
         seen.kinds(),
@@ -318,7 +331,8 @@ fn missing_file_is_reported_once_and_waited_for() {
     assert_eq!(level("watch.missing"), Level::ERROR);
 
     replace(&path, &config("watch.missing", "DEBUG"));
-    wait_for("DEBUG", || level("watch.missing") == Level::DEBUG);
+    seen.wait(4);
+    assert_eq!(level("watch.missing"), Level::DEBUG);
     quiet();
     assert_eq!(
         seen.kinds(),
@@ -337,7 +351,7 @@ fn file_over_the_limit_is_reported_and_not_read() {
     let seen = Seen::default();
     let _watcher = loglisten::watch_file(&path, seen.options().max_bytes(max)).unwrap();
     replace(&path, &large);
-    wait_for("the report", || seen.all().len() == 2);
+    seen.wait(2);
     quiet();
     let too_large = WatchOutcome::TooLarge {
         size: large.len() as u64,
@@ -346,7 +360,8 @@ fn file_over_the_limit_is_reported_and_not_read() {
     assert_eq!(seen.kinds(), vec![DICT, too_large.clone()]);
     assert_eq!(level("watch.large"), Level::ERROR);
     replace(&path, &config("watch.large", "DEBUG"));
-    wait_for("DEBUG", || level("watch.large") == Level::DEBUG);
+    seen.wait(3);
+    assert_eq!(level("watch.large"), Level::DEBUG);
     assert_eq!(seen.kinds(), vec![DICT, too_large, DICT]);
 }
 
@@ -393,7 +408,7 @@ fn replaced_apply_step_gets_each_version_and_its_errors_and_panics() {
     let _watcher = loglisten::watch_file(&path, options).unwrap();
     for (n, text) in ["bad", "boom", "three"].into_iter().enumerate() {
         replace(&path, text);
-        wait_for(text, || seen.all().len() == n + 2);
+        seen.wait(n + 2);
     }
     quiet();
     assert_eq!(*got.lock().unwrap(), ["one", "bad", "boom", "three"]);
