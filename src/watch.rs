@@ -45,27 +45,21 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod poll;
+
 use crate::config::{apply_config, Applied, ConfigKind};
 use crate::level::Level;
 use crate::listener::outcome_kind_word;
-use crate::logger::{get_logger, Logger};
+use poll::State;
 use std::fmt;
-use std::fs::{self, File};
-use std::io::{self, Read};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 type ApplyFn = dyn Fn(&[u8]) -> Result<Applied, String> + Send;
 type OnOutcome = dyn Fn(&WatchOutcome) + Send;
-
-/// How long after a file's modification time its bytes are still compared
-/// at every poll: a write in the same clock tick as our read leaves the
-/// identity unchanged (git's "racily clean" entries). 2 s covers the
-/// coarsest file systems (FAT).
-const RACY: Duration = Duration::from_secs(2);
 
 /// Options of [`watch_file`].
 ///
@@ -286,14 +280,7 @@ struct StopFlag {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn watch_file(path: impl Into<PathBuf>, options: WatchOptions) -> io::Result<Watcher> {
-    let mut state = State {
-        path: path.into(),
-        options,
-        log: get_logger("loglisten"),
-        settled: None,
-        last_bytes: None,
-        last_problem: None,
-    };
+    let mut state = State::new(path.into(), options);
     state.poll();
     let stop = Arc::new(StopFlag::default());
     let for_thread = Arc::clone(&stop);
@@ -371,163 +358,6 @@ fn run(mut state: State, stop: &StopFlag) {
     }
 }
 
-/// Who the file is: the resolved path and its metadata. Equal stamps mean
-/// the same version, unless the version is recent (see [`RACY`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Stamp {
-    target: PathBuf,
-    len: u64,
-    modified: Option<SystemTime>,
-    #[cfg(unix)]
-    id: (u64, u64, i64, i64),
-}
-
-fn stamp(path: &Path) -> io::Result<Stamp> {
-    let target = fs::canonicalize(path)?;
-    let meta = fs::metadata(&target)?;
-    Ok(Stamp {
-        target,
-        len: meta.len(),
-        modified: meta.modified().ok(),
-        #[cfg(unix)]
-        id: {
-            use std::os::unix::fs::MetadataExt;
-            (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec())
-        },
-    })
-}
-
-struct State {
-    path: PathBuf,
-    options: WatchOptions,
-    log: Logger,
-    /// The stamp of the version last read, once it is old enough that an
-    /// equal stamp proves equal bytes.
-    settled: Option<Stamp>,
-    /// The bytes last handed to the apply step, applied or refused.
-    last_bytes: Option<Vec<u8>>,
-    /// The problem last reported, so that it is reported once.
-    last_problem: Option<WatchOutcome>,
-}
-
-impl State {
-    /// One look at the file; applies it if it holds a new version.
-    fn poll(&mut self) {
-        match self.read_new_version() {
-            Ok(Some(bytes)) => self.apply(bytes),
-            Ok(None) => {}
-            Err(problem) => {
-                self.settled = None;
-                if self.last_problem.as_ref() != Some(&problem) {
-                    self.report(&problem);
-                    self.last_problem = Some(problem);
-                }
-            }
-        }
-    }
-
-    /// The file's bytes if they may differ from the last version read and
-    /// did not change while being read.
-    fn read_new_version(&mut self) -> Result<Option<Vec<u8>>, WatchOutcome> {
-        let before = stamp(&self.path).map_err(problem)?;
-        if self.settled.as_ref() == Some(&before) {
-            return Ok(None);
-        }
-        let max = self.options.max_bytes;
-        if before.len > max {
-            return Err(WatchOutcome::TooLarge {
-                size: before.len,
-                max,
-            });
-        }
-        let started = SystemTime::now();
-        let bytes = read_at_most(&before.target, max).map_err(problem)?;
-        if bytes.len() as u64 > max {
-            return Err(WatchOutcome::TooLarge {
-                size: bytes.len() as u64,
-                max,
-            });
-        }
-        let after = stamp(&self.path).map_err(problem)?;
-        self.last_problem = None;
-        if after != before || bytes.len() as u64 != before.len {
-            // Being written: look again at the next poll.
-            self.settled = None;
-            return Ok(None);
-        }
-        self.settled = if is_racy(&before, started) {
-            None
-        } else {
-            Some(before)
-        };
-        if self.last_bytes.as_deref() == Some(&bytes[..]) {
-            return Ok(None);
-        }
-        Ok(Some(bytes))
-    }
-
-    fn apply(&mut self, bytes: Vec<u8>) {
-        let outcome = match catch_unwind(AssertUnwindSafe(|| (self.options.apply)(&bytes))) {
-            Ok(Ok(applied)) => WatchOutcome::Applied {
-                kind: applied.kind,
-                generation: applied.generation,
-            },
-            Ok(Err(message)) => WatchOutcome::NotApplied(message),
-            Err(panic) => {
-                WatchOutcome::NotApplied(format!("the apply step panicked: {}", panic_text(&panic)))
-            }
-        };
-        self.last_bytes = Some(bytes);
-        self.report(&outcome);
-    }
-
-    fn report(&self, outcome: &WatchOutcome) {
-        let level = outcome.level();
-        if self.log.is_enabled_for(level) {
-            self.log.log(level, &outcome.log_line(&self.path));
-        }
-        if let Some(f) = &self.options.on_outcome {
-            // The program's callback must not end the watcher.
-            let _ = catch_unwind(AssertUnwindSafe(|| f(outcome)));
-        }
-    }
-}
-
-/// A version modified within [`RACY`] of when we read it (or in the
-/// future) may change again without its stamp changing.
-fn is_racy(stamp: &Stamp, read_at: SystemTime) -> bool {
-    match stamp.modified {
-        Some(modified) => modified + RACY >= read_at,
-        None => true,
-    }
-}
-
-/// Up to `max + 1` bytes: one more than allowed tells a file that grew.
-fn read_at_most(path: &Path, max: u64) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    File::open(path)?
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-fn problem(e: io::Error) -> WatchOutcome {
-    match e.kind() {
-        io::ErrorKind::NotFound => WatchOutcome::Missing,
-        _ => WatchOutcome::Unreadable(e.to_string()),
-    }
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(no message)".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,21 +405,5 @@ mod tests {
             assert_eq!(outcome.log_line(path), line);
             assert_eq!(outcome.level(), level);
         }
-    }
-
-    #[test]
-    fn recent_versions_are_racy() {
-        let now = SystemTime::now();
-        let at = |modified| Stamp {
-            target: PathBuf::from("/x"),
-            len: 1,
-            modified,
-            #[cfg(unix)]
-            id: (1, 2, 3, 4),
-        };
-        assert!(is_racy(&at(Some(now)), now));
-        assert!(is_racy(&at(Some(now - RACY)), now));
-        assert!(!is_racy(&at(Some(now - RACY * 2)), now));
-        assert!(is_racy(&at(None), now));
     }
 }

@@ -92,9 +92,10 @@ fn replace(path: &Path, text: &str) {
     fs::rename(&tmp, path).unwrap();
 }
 
-/// A modification time an hour ago, the same for every file: the watcher
-/// then trusts an unchanged identity and reads nothing, so only the
-/// identity (inode, change time, resolved path) can reveal a new version.
+/// A modification time an hour ago, the same for every file, as `rsync -t`
+/// or `cp -p` leave it: it tells nothing. (The unit tests in
+/// src/watch/poll.rs show that the identity alone reveals each change; here
+/// the change time is recent, so the bytes are compared too.)
 fn age(path: &Path) {
     let old = std::time::SystemTime::now() - Duration::from_secs(3600);
     let old = std::time::UNIX_EPOCH
