@@ -340,4 +340,85 @@ mod tests {
         state.poll();
         assert_eq!(*got.lock().unwrap(), [b"one", b"two"]);
     }
+
+    /// What the watcher must report for a sequence of versions (`None`:
+    /// the file removed), each looked at once: every new version applied
+    /// once, identical ones never, each problem once.
+    fn expected(versions: &[(Option<Vec<u8>>, bool)], max: usize) -> Vec<WatchOutcome> {
+        let (mut last_bytes, mut last_problem) = (None::<&[u8]>, None);
+        let mut out = Vec::new();
+        for (version, _) in versions {
+            let problem = match version {
+                None => Some(WatchOutcome::Missing),
+                Some(b) if b.len() > max => Some(WatchOutcome::TooLarge {
+                    size: b.len() as u64,
+                    max: max as u64,
+                }),
+                Some(b) => {
+                    last_problem = None;
+                    if last_bytes != Some(&b[..]) {
+                        last_bytes = Some(b);
+                        out.push(match b.first() {
+                            Some(b'!') => WatchOutcome::NotApplied("refused".into()),
+                            _ => WatchOutcome::Applied {
+                                kind: ConfigKind::Dict,
+                                generation: b.len() as u64,
+                            },
+                        });
+                    }
+                    None
+                }
+            };
+            if problem.is_some() && problem != last_problem {
+                out.push(problem.clone().unwrap());
+                last_problem = problem;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn each_version_is_applied_once_and_each_problem_reported_once(
+            versions in proptest::collection::vec(
+                (
+                    proptest::option::weighted(
+                        0.85,
+                        proptest::collection::vec(proptest::sample::select(vec![b'a', b'b', b'!']), 0..6),
+                    ),
+                    proptest::bool::ANY,
+                ),
+                1..12,
+            )
+        ) {
+            let dir = Dir::new("prop");
+            let path = dir.0.join("c.json");
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let for_outcome = Arc::clone(&seen);
+            let options = WatchOptions::default()
+                .max_bytes(4)
+                .apply(|bytes: &[u8]| match bytes.first() {
+                    Some(b'!') => Err("refused"),
+                    _ => Ok(Applied { kind: ConfigKind::Dict, generation: bytes.len() as u64 }),
+                })
+                .on_outcome(move |o| for_outcome.lock().unwrap().push(o.clone()));
+            let mut state = State::new(path.clone(), options);
+            for (version, rename) in &versions {
+                match version {
+                    None => {
+                        let _ = fs::remove_file(&path);
+                    }
+                    Some(bytes) if *rename => {
+                        fs::write(dir.0.join("tmp"), bytes).unwrap();
+                        fs::rename(dir.0.join("tmp"), &path).unwrap();
+                    }
+                    Some(bytes) => fs::write(&path, bytes).unwrap(),
+                }
+                state.poll();
+                state.poll();
+            }
+            proptest::prop_assert_eq!(&*seen.lock().unwrap(), &expected(&versions, 4));
+        }
+    }
 }
