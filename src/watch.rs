@@ -13,8 +13,10 @@
 //! `..data -> ..2026_12_04_xx`, and swaps `..data` by renaming a new
 //! symlink over it): each poll compares the resolved file's identity
 //! (device, inode, size, modification and change times; size and
-//! modification time off Unix) and, when it differs, its bytes. A version
-//! is applied once: rewriting the same bytes applies nothing.
+//! modification time off Unix) and, when it differs or the file changed
+//! in the last two seconds (a clock tick can hide a change from the
+//! identity), its bytes. A version is applied once: rewriting the same
+//! bytes applies nothing.
 //!
 //! A version that fails to parse or apply, a file over the size limit
 //! (1 MiB by default, as the listener's messages), an unreadable or a
