@@ -366,6 +366,8 @@ fn file_over_the_limit_is_reported_and_not_read() {
     assert_eq!(seen.kinds(), vec![DICT, too_large, DICT]);
 }
 
+/// fileConfig disables the loggers it does not name (CPython's default),
+/// here the other tests' too; it leaves their levels, all they assert on.
 #[test]
 fn ini_file_is_applied_as_file_config() {
     let dir = TempDir::new("watch-ini");
