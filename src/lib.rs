@@ -23,6 +23,7 @@ mod registry;
 mod sha256;
 mod time;
 pub mod verify;
+mod watch;
 mod wire;
 
 pub mod ini;
@@ -50,6 +51,7 @@ pub use logger::{get_logger, Logger};
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
 pub use registry::{disable, shutdown};
+pub use watch::{watch_file, WatchOptions, WatchOutcome, Watcher};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]
