@@ -1,6 +1,8 @@
-//! HMAC-SHA256 against Python's `hmac` module, in one python3 process.
+//! HMAC-SHA256 against Python's `hmac` module, in one python3 process:
+//! the tags, and the signed envelopes Python would make.
 
-use loglisten::verify::{hmac_sha256, hmac_sha256_tag};
+use loglisten::verify::{hmac_sha256_tag, sign_at, HmacVerifier};
+use std::time::{Duration, SystemTime};
 
 #[path = "support/python.rs"]
 mod python;
@@ -35,30 +37,49 @@ fn matches_python_hmac() {
             cases.push((bytes(k, kl), bytes(100 + k * 10 + m, ml)));
         }
     }
+    // Each case twice: the plain tag, and the tag of a signed envelope's
+    // body (everything before its MAC).
+    let now = SystemTime::now();
+    let signed: Vec<Vec<u8>> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (key, msg))| {
+            let mut nonce = [0u8; 16];
+            nonce[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            sign_at(key, msg, now - Duration::from_secs(i as u64 % 60), nonce)
+        })
+        .collect();
     let input: String = cases
         .iter()
-        .map(|(k, m)| format!("{}:{}\n", hex(k), hex(m)))
+        .zip(&signed)
+        .map(|((k, m), s)| {
+            format!(
+                "{}:{}\n{}:{}\n",
+                hex(k),
+                hex(m),
+                hex(k),
+                hex(&s[..s.len() - 32])
+            )
+        })
         .collect();
 
     let Some(out) = python::run_python(SCRIPT, &input, "HMAC-SHA256") else {
         return;
     };
     let want: Vec<&str> = out.lines().collect();
-    assert_eq!(want.len(), cases.len());
+    assert_eq!(want.len(), 2 * cases.len());
 
-    for ((key, msg), want) in cases.iter().zip(want) {
+    for (((key, msg), envelope), want) in cases.iter().zip(&signed).zip(want.chunks(2)) {
+        let what = format!("key of {} bytes, message of {} bytes", key.len(), msg.len());
+        assert_eq!(hex(&hmac_sha256_tag(key, msg)), want[0], "{what}");
+        // The MAC Python computes over the envelope is the one sign_at
+        // appended, and the verifier accepts the envelope.
+        assert_eq!(hex(&envelope[envelope.len() - 32..]), want[1], "{what}");
+        let verifier = HmacVerifier::new(key.clone());
         assert_eq!(
-            hex(&hmac_sha256_tag(key, msg)),
-            want,
-            "key of {} bytes, message of {} bytes",
-            key.len(),
-            msg.len()
+            verifier.verify_at(envelope, now).as_deref(),
+            Some(&msg[..]),
+            "{what}"
         );
-        // And what Python signs, our verifier accepts.
-        let mut signed: Vec<u8> = (0..32)
-            .map(|i| u8::from_str_radix(&want[2 * i..2 * i + 2], 16).unwrap())
-            .collect();
-        signed.extend_from_slice(msg);
-        assert_eq!(hmac_sha256(key.clone())(&signed).as_deref(), Some(&msg[..]));
     }
 }
