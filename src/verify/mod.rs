@@ -278,8 +278,10 @@ impl HmacVerifier {
     /// let verifier = HmacVerifier::new(b"k".to_vec());
     /// let then = UNIX_EPOCH + Duration::from_secs(1_000_000);
     /// let msg = sign_at(b"k", b"{}", then, [0; 16]);
-    /// assert_eq!(verifier.verify_at(&msg, then + Duration::from_secs(61)), None);
+    /// let future = sign_at(b"k", b"{}", then + Duration::from_secs(61), [1; 16]);
+    /// assert_eq!(verifier.verify_at(&future, then), None);
     /// assert_eq!(verifier.verify_at(&msg, then + Duration::from_secs(60)), Some(b"{}".to_vec()));
+    /// assert_eq!(verifier.verify_at(&msg, then + Duration::from_secs(61)), None);
     /// ```
     pub fn verify_at(&self, msg: &[u8], now: SystemTime) -> Option<Vec<u8>> {
         self.check(msg, now).ok().map(<[u8]>::to_vec)
@@ -325,7 +327,6 @@ impl HmacVerifier {
 
 /// Why an [`HmacVerifier`] refused a message (for audit records).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // read by the tests; the audit will name it
 pub(crate) enum Rejection {
     /// Too short for the format, or not starting with its magic.
     Malformed,
