@@ -83,3 +83,78 @@ fn matches_python_hmac() {
         );
     }
 }
+
+/// The ```python block of the verify module's docs: a verify for CPython's
+/// listener.
+fn cpython_verify() -> String {
+    let docs: String = include_str!("../src/verify/mod.rs")
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect();
+    let start = docs.find("```python\n").expect("a python block") + "```python\n".len();
+    let len = docs[start..].find("```").expect("the block's end");
+    docs[start..start + len].to_string()
+}
+
+/// Runs the documented verify on each `now:hex` line: prints the config
+/// (hex) it returns, or `None`.
+const CPYTHON_VERIFY_DRIVER: &str = "
+import sys, time
+verify = signed_by(b'cpython key', window=60, capacity=3)
+for line in sys.stdin:
+    now, msg = line.split()
+    time.time = lambda: float(now)
+    out = verify(bytes.fromhex(msg))
+    print('None' if out is None else out.hex())
+";
+
+#[test]
+fn the_documented_cpython_verify_agrees() {
+    let key = b"cpython key";
+    let t = 1_700_000_000u64;
+    let at = |s: u64| std::time::UNIX_EPOCH + Duration::from_secs(s);
+    let nonce = |i: u8| [i; 16];
+    let fresh = sign_at(key, b"{\"a\": 1}", at(t), nonce(1));
+    let mut altered = sign_at(key, b"{\"a\": 2}", at(t), nonce(2));
+    altered[30] ^= 1;
+    let cases: Vec<(u64, Vec<u8>, Option<&[u8]>)> = vec![
+        (t, fresh.clone(), Some(b"{\"a\": 1}")),
+        (t, fresh.clone(), None),
+        (t, altered, None),
+        (t, sign_at(b"other", b"{}", at(t), nonce(3)), None),
+        (t, sign_at(key, b"{}", at(t - 61), nonce(4)), None),
+        (t, sign_at(key, b"{}", at(t + 61), nonce(5)), None),
+        (t, sign_at(key, b"{}", at(t - 60), nonce(6)), Some(b"{}")),
+        (t, sign_at(key, b"{}", at(t + 60), nonce(7)), Some(b"{}")),
+        // Full (capacity 3) of unexpired nonces: refused.
+        (t, sign_at(key, b"{}", at(t), nonce(8)), None),
+        (t, fresh[..59].to_vec(), None),
+        (t + 30, fresh.clone(), None),
+        // The clock moves on: t - 60 and t expire, room again; the old
+        // frame is stale, the one stamped t + 60 still a replay.
+        (
+            t + 61,
+            sign_at(key, b"{}", at(t + 61), nonce(9)),
+            Some(b"{}"),
+        ),
+        (t + 61, fresh.clone(), None),
+        (t + 61, sign_at(key, b"{}", at(t + 60), nonce(7)), None),
+        // The clock set back: what expired stays refused.
+        (t, fresh.clone(), None),
+    ];
+    let script = cpython_verify() + CPYTHON_VERIFY_DRIVER;
+    let input: String = cases
+        .iter()
+        .map(|(now, msg, _)| format!("{now} {}\n", hex(msg)))
+        .collect();
+    let Some(out) = python::run_python(&script, &input, "the documented CPython verify") else {
+        return;
+    };
+    let got: Vec<&str> = out.lines().collect();
+    assert_eq!(got.len(), cases.len());
+    for (i, ((now, msg, want), got)) in cases.iter().zip(got).enumerate() {
+        let want = want.map_or("None".to_string(), hex);
+        assert_eq!(got, want, "case {i}: {} bytes at {now}", msg.len());
+    }
+}

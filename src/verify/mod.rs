@@ -27,6 +27,34 @@
 //! be replayed to another listener with the same key inside the window,
 //! unless they share one [`HmacVerifier`] (behind an `Arc`) or use
 //! different keys.
+//!
+//! CPython's own listener can take these messages too, with this verify
+//! (it refuses new messages while its cache is full of unexpired nonces,
+//! where ours makes room by closing the oldest second):
+//!
+//! ```python
+//! import hashlib, hmac, struct, threading, time
+//!
+//! def signed_by(key, window=60, capacity=4096):
+//!     seen, lock, floor = {}, threading.Lock(), [0]  # nonce -> timestamp
+//!     def verify(msg):
+//!         body, mac = msg[:-32], msg[-32:]
+//!         good = hmac.new(key, body, hashlib.sha256).digest()
+//!         if len(msg) < 60 or body[:4] != b"LLS1" or not hmac.compare_digest(mac, good):
+//!             return None
+//!         stamp, nonce, now = struct.unpack(">Q", body[4:12])[0], body[12:28], int(time.time())
+//!         with lock:
+//!             floor[0] = max(floor[0], now - window)  # never back with the clock
+//!             for old in [n for n, t in seen.items() if t < floor[0]]:
+//!                 del seen[old]
+//!             if not floor[0] <= stamp <= now + window or nonce in seen or len(seen) >= capacity:
+//!                 return None
+//!             seen[nonce] = stamp
+//!         return body[28:]
+//!     return verify
+//! ```
+//!
+//! used as `logging.config.listen(9030, verify=signed_by(key)).start()`.
 
 mod nonce;
 
