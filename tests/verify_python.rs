@@ -109,6 +109,9 @@ for line in sys.stdin:
     print('None' if out is None else out.hex())
 ";
 
+/// The clock, a message, and the config the verify should return.
+type Case = (u64, Vec<u8>, Option<&'static [u8]>);
+
 #[test]
 fn the_documented_cpython_verify_agrees() {
     let key = b"cpython key";
@@ -118,7 +121,7 @@ fn the_documented_cpython_verify_agrees() {
     let fresh = sign_at(key, b"{\"a\": 1}", at(t), nonce(1));
     let mut altered = sign_at(key, b"{\"a\": 2}", at(t), nonce(2));
     altered[30] ^= 1;
-    let cases: Vec<(u64, Vec<u8>, Option<&[u8]>)> = vec![
+    let cases: Vec<Case> = vec![
         (t, fresh.clone(), Some(b"{\"a\": 1}")),
         (t, fresh.clone(), None),
         (t, altered, None),
