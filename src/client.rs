@@ -68,7 +68,9 @@ impl fmt::Display for Reply {
 pub struct SendOptions {
     /// Sign the configuration with HMAC-SHA256 under this key
     /// ([`verify::sign`](crate::verify::sign)), for a listener verifying
-    /// with [`verify::hmac_sha256`](crate::verify::hmac_sha256).
+    /// with [`verify::hmac_sha256`](crate::verify::hmac_sha256). Each send
+    /// is stamped with the current time and a fresh nonce: the listener
+    /// accepts it once, within its window (60 s by default).
     pub key: Option<Vec<u8>>,
     /// The longest the whole exchange may take: connecting, sending and
     /// waiting for the reply (default 10 s).

@@ -40,7 +40,8 @@ usage: loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]
 Sends FILE (dictConfig JSON or fileConfig INI) to a listener at H:P
 (default 127.0.0.1:9030) or at the Unix socket PATH, and prints its reply.
 --key-file signs the config with HMAC-SHA256 under the key in K (a
-trailing newline is not part of the key).
+trailing newline is not part of the key), stamped with the current time
+and a fresh nonce: the listener accepts it once, within its window.
 Exits 0 when applied or when the listener closes without a reply (as
 CPython's does), 1 when rejected or failed.";
 
@@ -217,6 +218,9 @@ fn send(args: &[String]) -> Result<(), Failure> {
         let mut key = read_file(key_file)?;
         while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             key.pop();
+        }
+        if key.is_empty() {
+            return Err(Failure(format!("send: key file {key_file} is empty"), 1));
         }
         options.key = Some(key);
     }

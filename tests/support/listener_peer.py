@@ -10,13 +10,14 @@
 #                               (connect, struct.pack('>L', len) + data, close).
 #                               MODE: plain; reverse (the text reversed before
 #                               encoding, as test_listen_verify sends it); hmac
-#                               (an HMAC-SHA256 tag, then the data); tampered
-#                               (the same with the data's last byte flipped)
+#                               (a signed envelope, as in README's wire
+#                               section); tampered (the same with the data's
+#                               last byte flipped after signing)
 #   reference SCENARIO HEX   -> "done": the CPython test SCENARIO replayed in
 #                               this process with dictConfig/fileConfig applied
 #                               as CPython's listener applies what it receives,
 #                               output in DIR/py-*.log (DIR: hex of its UTF-8 path)
-import hashlib, hmac, io, json, logging, logging.config, os, socket, struct, sys, textwrap
+import hashlib, hmac, io, json, logging, logging.config, os, socket, struct, sys, textwrap, time
 
 KEY = b"interop key"
 
@@ -147,10 +148,10 @@ for line in sys.stdin:
         if mode == "reverse":
             data = data.decode("utf-8")[::-1].encode("utf-8")
         elif mode in ("hmac", "tampered"):
-            tag = hmac.new(KEY, data, hashlib.sha256).digest()
+            body = b"LLS1" + struct.pack(">Q", int(time.time())) + os.urandom(16) + data
+            data = body + hmac.new(KEY, body, hashlib.sha256).digest()
             if mode == "tampered":
-                data = data[:-1] + bytes([data[-1] ^ 1])
-            data = tag + data
+                data = data[:-33] + bytes([data[-33] ^ 1]) + data[-32:]
         else:
             assert mode == "plain", mode
         send(port, data)
