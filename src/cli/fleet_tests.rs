@@ -121,6 +121,8 @@ fn the_pool_never_runs_more_than_n_at_once() {
                 while max.load(Ordering::SeqCst) < reachable && Instant::now() < deadline {
                     std::thread::sleep(Duration::from_millis(1));
                 }
+                // Then stay a while: an unbounded pool would overlap more.
+                std::thread::sleep(Duration::from_millis(5));
                 current.fetch_sub(1, Ordering::SeqCst);
                 i * 10
             },
