@@ -11,9 +11,10 @@ use super::duration::parse_duration;
 use super::targets::{parse_target, parse_targets_file};
 use loglisten::{Reply, SendOptions};
 use std::io::{self, Write};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Targets contacted at once unless `--parallel` says otherwise.
 pub(crate) const DEFAULT_PARALLEL: usize = 16;
@@ -208,6 +209,43 @@ impl<'a> Report<'a> {
     }
 }
 
+/// Resolves `target` (`host:port`) with `lookup` and calls `exchange`
+/// with its addresses and the time left, all within `timeout`. An IP
+/// address needs no lookup; a host name is looked up on a thread of its
+/// own, left to finish alone if the time runs out first, since the
+/// system resolver takes no deadline.
+pub(crate) fn contact<R>(
+    target: &str,
+    timeout: Duration,
+    lookup: fn(&str) -> io::Result<Vec<SocketAddr>>,
+    exchange: impl FnOnce(&[SocketAddr], Duration) -> io::Result<R>,
+) -> io::Result<R> {
+    let start = Instant::now();
+    let addresses = match target.parse::<SocketAddr>() {
+        Ok(address) => vec![address],
+        Err(_) => {
+            let (tx, rx) = mpsc::channel();
+            let name = target.to_string();
+            std::thread::spawn(move || {
+                let _ = tx.send(lookup(&name));
+            });
+            rx.recv_timeout(timeout).map_err(|_| {
+                io::Error::new(io::ErrorKind::TimedOut, "timed out resolving the host name")
+            })??
+        }
+    };
+    let left = timeout.saturating_sub(start.elapsed());
+    if left.is_zero() {
+        return Err(io::Error::new(io::ErrorKind::TimedOut, "timed out"));
+    }
+    exchange(&addresses, left)
+}
+
+/// The system resolver, for [`contact`].
+pub(crate) fn system_lookup(target: &str) -> io::Result<Vec<SocketAddr>> {
+    Ok(target.to_socket_addrs()?.collect())
+}
+
 /// Sends `config` to every target with `options` (its timeout is each
 /// target's), `parallel` at once, printing the report to `out`. Returns
 /// the number of targets that failed.
@@ -219,16 +257,19 @@ pub(crate) fn send_to_all(
     out: &mut impl Write,
 ) -> usize {
     let mut report = Report::new(targets);
+    let send = |target: &String| {
+        contact(target, options.timeout, system_lookup, |addresses, left| {
+            let options = SendOptions {
+                timeout: left,
+                ..options.clone()
+            };
+            loglisten::send_config_with(addresses, config, &options)
+        })
+    };
     run_bounded(
         targets,
         parallel,
-        |target| {
-            Outcome::of_send(loglisten::send_config_with(
-                target.as_str(),
-                config,
-                options,
-            ))
-        },
+        |target| Outcome::of_send(send(target)),
         |index, outcome| report.line(out, index, outcome),
     );
     report.finish(out)

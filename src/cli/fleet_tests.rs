@@ -2,6 +2,7 @@ use super::*;
 use loglisten::{Applied, ConfigKind, Listener};
 use std::collections::{HashMap, HashSet};
 use std::net::TcpListener;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
@@ -298,4 +299,46 @@ fn a_silent_target_ends_at_its_timeout() {
              2 targets: 1 ok, 1 failed\n"
         )
     );
+}
+
+#[test]
+fn an_ip_address_needs_no_lookup() {
+    fn no_lookup(_: &str) -> io::Result<Vec<SocketAddr>> {
+        panic!("looked up")
+    }
+    let got = contact("[::1]:9", Duration::from_secs(1), no_lookup, |a, left| {
+        Ok((a.to_vec(), left <= Duration::from_secs(1)))
+    });
+    assert_eq!(got.unwrap(), (vec!["[::1]:9".parse().unwrap()], true));
+}
+
+#[test]
+fn a_host_name_is_looked_up_within_the_timeout() {
+    fn quick(name: &str) -> io::Result<Vec<SocketAddr>> {
+        assert_eq!(name, "db-1:9030");
+        Ok(vec!["127.0.0.1:9030".parse().unwrap()])
+    }
+    fn unknown(_: &str) -> io::Result<Vec<SocketAddr>> {
+        Err(io::Error::other("no such host"))
+    }
+    // Held until the test lets it go, which it does after `contact` has
+    // returned.
+    static RELEASE: AtomicBool = AtomicBool::new(false);
+    fn stuck(_: &str) -> io::Result<Vec<SocketAddr>> {
+        while !RELEASE.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(vec![])
+    }
+    let timeout = Duration::from_millis(100);
+    let got = contact("db-1:9030", timeout, quick, |a, _| Ok(a.to_vec()));
+    assert_eq!(got.unwrap(), vec!["127.0.0.1:9030".parse().unwrap()]);
+    let failed = |lookup| {
+        contact("db-1:9030", timeout, lookup, |_, _| Ok(()))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(failed(unknown), "no such host");
+    assert_eq!(failed(stuck), "timed out resolving the host name");
+    RELEASE.store(true, Ordering::SeqCst);
 }
