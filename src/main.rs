@@ -256,7 +256,7 @@ fn send(args: &[String]) -> Result<(), Failure> {
         return match failed {
             0 => Ok(()),
             _ => Err(Failure(
-                format!("{failed} of {total} targets did not apply {file}"),
+                format!("{failed} of {total} failed to apply {file}"),
                 1,
             )),
         };

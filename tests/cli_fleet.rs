@@ -101,10 +101,7 @@ fn send_to_50_listeners_and_2_dead_addresses() {
     assert_eq!(stdout, want);
     assert_eq!(
         (code, stderr),
-        (
-            1,
-            format!("loglisten: 2 of 52 targets did not apply {file}\n")
-        )
+        (1, format!("loglisten: 2 of 52 failed to apply {file}\n"))
     );
     for (i, got) in received.iter().enumerate() {
         assert_eq!(*got.lock().unwrap(), vec![config.to_vec()], "listener {i}");

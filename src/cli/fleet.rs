@@ -31,8 +31,8 @@ pub(crate) const OPTIONS: [&str; 4] = ["to", "targets", "parallel", "timeout"];
 /// What the fleet options asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct FleetArgs {
-    /// `--to` values, then the addresses in `--targets` files, in the order
-    /// given; empty when there were none.
+    /// The `--to` addresses and those of the `--targets` files, in
+    /// command-line order; empty when there were none.
     pub targets: Vec<String>,
     /// At most this many targets at once.
     pub parallel: usize,
@@ -69,14 +69,14 @@ impl FleetArgs {
                 }
                 "parallel" => {
                     parallel_given = true;
-                    args.parallel = match value.parse::<usize>() {
-                        Ok(n) if (1..=MAX_PARALLEL).contains(&n) => n,
-                        _ => {
-                            return Err(format!(
-                            "{command}: --parallel must be a number from 1 to {MAX_PARALLEL}, not '{value}'"
-                        ))
-                        }
-                    }
+                    args.parallel = value
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=MAX_PARALLEL).contains(n))
+                        .ok_or_else(|| {
+                            let range = format!("a number from 1 to {MAX_PARALLEL}");
+                            format!("{command}: --parallel must be {range}, not '{value}'")
+                        })?;
                 }
                 "timeout" => {
                     args.timeout = match parse_duration(value) {
