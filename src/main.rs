@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! loglisten demo [--port P]
-//! loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K] [--timeout D]
+//! loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]
 //! loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]
 //! loglisten check FILE
 //! ```
@@ -39,7 +39,7 @@ Send it a config from another terminal, e.g.:
 Ctrl-C ends it.";
 
 const SEND_USAGE: &str = "\
-usage: loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K] [--timeout D]
+usage: loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]
        loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]
 
 Sends FILE (dictConfig JSON or fileConfig INI) to a listener at H:P

@@ -230,3 +230,14 @@ fn timeout_applies_to_a_single_target_too() {
         )
     );
 }
+
+#[test]
+fn send_help_describes_the_fleet_options() {
+    let (code, stdout, stderr) = run(&["send", "--help"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let second = stdout.lines().nth(1).unwrap();
+    assert_eq!(
+        second,
+        "       loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]"
+    );
+}
