@@ -219,10 +219,8 @@ fn send(args: &[String]) -> Result<(), Failure> {
         return Ok(());
     }
     let file = one_file("send", &parsed)?;
-    let fleet = FleetArgs::from_options("send", &parsed.options, |path: &str| {
-        std::fs::read_to_string(path)
-    })
-    .map_err(usage_error)?;
+    let fleet = FleetArgs::from_options("send", &parsed.options, fleet::read_targets_file)
+        .map_err(usage_error)?;
     let unix = parsed.get("unix");
     let host_or_port = parsed.get("port").is_some() || parsed.get("host").is_some();
     if !fleet.targets.is_empty() && (unix.is_some() || host_or_port) {

@@ -10,7 +10,7 @@
 use super::duration::parse_duration;
 use super::targets::{parse_target, parse_targets_file};
 use loglisten::{Reply, SendOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -24,6 +24,9 @@ const MAX_PARALLEL: usize = 1024;
 
 /// Per-target deadline unless `--timeout` says otherwise: the client's.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest `--targets` file read: a million addresses and more.
+const MAX_TARGETS_FILE: u64 = 16 << 20;
 
 /// The option names this module reads, for the command's parser.
 pub(crate) const OPTIONS: [&str; 4] = ["to", "targets", "parallel", "timeout"];
@@ -93,6 +96,23 @@ impl FleetArgs {
         }
         Ok(args)
     }
+}
+
+/// Reads a `--targets` file, for [`FleetArgs::from_options`]: UTF-8, at
+/// most 16 MiB, so that a wrong path such as `/dev/zero` fails at once
+/// instead of filling memory.
+pub(crate) fn read_targets_file(path: &str) -> io::Result<String> {
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_TARGETS_FILE + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_TARGETS_FILE {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "larger than 16 MiB",
+        ));
+    }
+    Ok(text)
 }
 
 /// How one target fared.

@@ -342,3 +342,71 @@ fn a_host_name_is_looked_up_within_the_timeout() {
     assert_eq!(failed(stuck), "timed out resolving the host name");
     RELEASE.store(true, Ordering::SeqCst);
 }
+
+#[test]
+fn ten_thousand_items_go_through_in_order() {
+    let items: Vec<usize> = (0..10_000).collect();
+    let mut next = 0;
+    let results = run_bounded(
+        &items,
+        16,
+        |&i| i + 1,
+        |index, &result| {
+            assert_eq!((index, result), (next, next + 1));
+            next += 1;
+        },
+    );
+    assert_eq!(next, 10_000);
+    assert_eq!(results, (1..=10_000).collect::<Vec<_>>());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_pool_is_bounded_and_in_order(items in 0usize..60, parallel in 1usize..20) {
+        let current = AtomicUsize::new(0);
+        let max = AtomicUsize::new(0);
+        let mut emitted = Vec::new();
+        let results = run_bounded(
+            &(0..items).collect::<Vec<_>>(),
+            parallel,
+            |&i| {
+                let now = current.fetch_add(1, Ordering::SeqCst) + 1;
+                max.fetch_max(now, Ordering::SeqCst);
+                std::thread::yield_now();
+                current.fetch_sub(1, Ordering::SeqCst);
+                i
+            },
+            |index, &result| emitted.push((index, result)),
+        );
+        proptest::prop_assert!(max.load(Ordering::SeqCst) <= parallel);
+        proptest::prop_assert_eq!(&results, &(0..items).collect::<Vec<_>>());
+        proptest::prop_assert_eq!(emitted, (0..items).map(|i| (i, i)).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn a_targets_file_is_utf8_and_bounded() {
+    let dir = std::env::temp_dir().join(format!("loglisten-fleet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).display().to_string();
+    std::fs::write(path("ok.txt"), "127.0.0.1:1\n").unwrap();
+    std::fs::write(path("latin1.txt"), b"caf\xe9:1\n").unwrap();
+    std::fs::write(path("big.txt"), vec![b'#'; (16 << 20) + 1]).unwrap();
+    std::fs::write(path("limit.txt"), vec![b'\n'; 16 << 20]).unwrap();
+    let read = |name: &str| read_targets_file(&path(name)).map_err(|e| e.to_string());
+    assert_eq!(read("ok.txt"), Ok("127.0.0.1:1\n".to_string()));
+    assert_eq!(
+        read("latin1.txt"),
+        Err("stream did not contain valid UTF-8".to_string())
+    );
+    assert_eq!(read("big.txt"), Err("larger than 16 MiB".to_string()));
+    assert_eq!(read("limit.txt").map(|t| t.len()), Ok(16 << 20));
+    #[cfg(unix)]
+    assert_eq!(
+        read_targets_file("/dev/zero").map_err(|e| e.to_string()),
+        Err("larger than 16 MiB".to_string())
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
