@@ -3,6 +3,7 @@
 //! ```text
 //! loglisten demo [--port P]
 //! loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]
+//! loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]
 //! loglisten check FILE
 //! ```
 //!
@@ -11,6 +12,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod cli;
+
+use cli::fleet::{self, FleetArgs};
 use loglisten::{get_logger, Level, Reply, SendOptions};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -36,14 +40,24 @@ Ctrl-C ends it.";
 
 const SEND_USAGE: &str = "\
 usage: loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]
+       loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]
 
 Sends FILE (dictConfig JSON or fileConfig INI) to a listener at H:P
 (default 127.0.0.1:9030) or at the Unix socket PATH, and prints its reply.
 --key-file signs the config with HMAC-SHA256 under the key in K (a
 trailing newline is not part of the key), stamped with the current time
 and a fresh nonce: the listener accepts it once, within its window.
+--timeout bounds each exchange: connecting, sending, the reply (like 500ms,
+90s, 2m; default 10s).
 Exits 0 when applied or when the listener closes without a reply (as
-CPython's does), 1 when rejected or failed.";
+CPython's does), 1 when rejected or failed.
+
+To a fleet: --to HOST:PORT (repeatable) and --targets F (one HOST:PORT a
+line; blank lines and # comments skipped) name the listeners. They are
+contacted concurrently, at most N at once (--parallel, default 16), each
+within the timeout. One line per target in the order given (address,
+then its reply, `error: ...` or `no reply: ...`), then a summary. Exits 0
+only when every target applied FILE, 1 otherwise.";
 
 const CHECK_USAGE: &str = "\
 usage: loglisten check FILE
@@ -199,21 +213,33 @@ fn demo(args: &[String]) -> Result<(), Failure> {
 }
 
 fn send(args: &[String]) -> Result<(), Failure> {
-    let parsed = parse("send", args, &["host", "port", "unix", "key-file"])?;
+    let known = [&["host", "port", "unix", "key-file"][..], &fleet::OPTIONS].concat();
+    let parsed = parse("send", args, &known)?;
     if parsed.help {
         println!("{SEND_USAGE}");
         return Ok(());
     }
     let file = one_file("send", &parsed)?;
+    let fleet = FleetArgs::from_options("send", &parsed.options, fleet::read_targets_file)
+        .map_err(usage_error)?;
     let unix = parsed.get("unix");
-    if unix.is_some() && (parsed.get("port").is_some() || parsed.get("host").is_some()) {
+    let host_or_port = parsed.get("port").is_some() || parsed.get("host").is_some();
+    if !fleet.targets.is_empty() && (unix.is_some() || host_or_port) {
+        return Err(usage_error(
+            "send: --to and --targets cannot be combined with --host, --port or --unix",
+        ));
+    }
+    if unix.is_some() && host_or_port {
         return Err(usage_error(
             "send: --unix cannot be combined with --host or --port",
         ));
     }
     let port = port("send", &parsed)?;
     let config = read_file(file)?;
-    let mut options = SendOptions::default();
+    let mut options = SendOptions {
+        timeout: fleet.timeout,
+        ..SendOptions::default()
+    };
     if let Some(key_file) = parsed.get("key-file") {
         let mut key = read_file(key_file)?;
         while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -223,6 +249,19 @@ fn send(args: &[String]) -> Result<(), Failure> {
             return Err(Failure(format!("send: key file {key_file} is empty"), 1));
         }
         options.key = Some(key);
+    }
+    if !fleet.targets.is_empty() {
+        let mut out = std::io::stdout().lock();
+        let failed =
+            fleet::send_to_all(&fleet.targets, fleet.parallel, &config, &options, &mut out);
+        let total = fleet.targets.len();
+        return match failed {
+            0 => Ok(()),
+            _ => Err(Failure(
+                format!("{failed} of {total} failed to apply {file}"),
+                1,
+            )),
+        };
     }
     let (target, result) = match unix {
         Some(path) => (path.to_string(), send_unix(path, &config, &options)),

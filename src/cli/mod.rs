@@ -1,0 +1,5 @@
+//! Parts of the `loglisten` command shared by its subcommands.
+
+pub(crate) mod duration;
+pub(crate) mod fleet;
+pub(crate) mod targets;
