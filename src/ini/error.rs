@@ -1,7 +1,7 @@
 //! The INI error type: which configparser exception it stands for, its
 //! message in configparser's words, and the line when there is one.
 
-use super::pystr::repr;
+use crate::pyrepr::str_repr as repr;
 
 /// Which of configparser's exceptions an [`Error`] stands for.
 ///

@@ -34,7 +34,7 @@
 
 mod error;
 mod interpolate;
-pub(crate) mod pystr;
+mod pystr;
 mod read;
 mod table;
 
