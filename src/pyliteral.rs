@@ -56,7 +56,7 @@ mod value;
 
 pub use value::PyValue;
 
-use crate::error::Position;
+use crate::error::{Located, Position};
 use std::fmt;
 
 /// The deepest nesting [`parse`] accepts: open brackets plus unary operators
@@ -88,7 +88,8 @@ pub fn parse(text: &str) -> Result<PyValue, Error> {
     parse::Parser::new(text).parse()
 }
 
-/// Why [`parse`] rejected a text, and where.
+/// Why [`parse`] rejected a text, and where: the same shape as
+/// [`json::Error`](crate::json::Error).
 ///
 /// ```
 /// use loglisten::pyliteral::parse;
@@ -98,17 +99,11 @@ pub fn parse(text: &str) -> Result<PyValue, Error> {
 /// assert_eq!(e.to_string(), "unknown name 'os' at line 2 column 2");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
-    message: String,
-    position: Position,
-}
+pub struct Error(Located);
 
 impl Error {
     fn new(text: &str, offset: usize, message: String) -> Error {
-        Error {
-            message,
-            position: Position::locate(text, offset),
-        }
+        Error(Located::new(text, offset, message))
     }
 
     /// What is wrong, without the position.
@@ -118,7 +113,7 @@ impl Error {
     /// assert_eq!(e.message(), "integer division by zero ('//')");
     /// ```
     pub fn message(&self) -> &str {
-        &self.message
+        self.0.message()
     }
 
     /// Where the offending token starts.
@@ -128,13 +123,26 @@ impl Error {
     /// assert_eq!(e.position().offset, 0);
     /// ```
     pub fn position(&self) -> Position {
-        self.position
+        self.0.position()
+    }
+
+    /// The same error placed at `position`: for a literal taken from a
+    /// larger text (an INI file's `args=`), where it is in that text.
+    ///
+    /// ```
+    /// use loglisten::Position;
+    /// let e = loglisten::pyliteral::parse("(1, 2").unwrap_err();
+    /// let in_file = Position { offset: 40, line: 7, column: 6 };
+    /// assert_eq!(e.with_position(in_file).to_string(), "'(' was never closed at line 7 column 6");
+    /// ```
+    pub fn with_position(self, position: Position) -> Error {
+        Error(self.0.with_position(position))
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}", self.message, self.position)
+        self.0.fmt(f)
     }
 }
 

@@ -40,7 +40,8 @@ mod table;
 
 use std::borrow::Cow;
 
-use table::{Key, Ordered, Probe, Run, Span};
+use crate::error::Position;
+use table::{Key, Ordered, Piece, Probe, Run, Span};
 
 pub use error::{Error, ErrorKind};
 
@@ -132,6 +133,12 @@ pub struct Ini {
     /// Every section's options, section after section.
     options: Vec<(Key, Span)>,
     max_expansion: usize,
+    /// How much of `text` is the text read; the rest was rewritten.
+    input_len: usize,
+    /// The bytes of byte order mark skipped before the text read.
+    bom: usize,
+    /// Where the lines of values that continue came from, in order.
+    pieces: Vec<Piece>,
 }
 
 impl Ini {
@@ -251,6 +258,47 @@ impl Ini {
         }
     }
 
+    /// Where byte `offset` of `option`'s raw value in `section` (as
+    /// [`Ini::get_raw`] returns it, DEFAULT's included) is in the text given
+    /// to [`parse`]. For a value that continues on more lines, an offset in
+    /// a later line is in that line of the text, and the line break joining
+    /// two lines is at the end of the first. `None` when the option is
+    /// missing, the value came from [`Options::defaults`], or `offset` is
+    /// past the value's end.
+    ///
+    /// ```
+    /// let text = "[h]\nargs = (1,\n    2 3)\n";
+    /// let ini = loglisten::ini::parse(text, &Default::default()).unwrap();
+    /// assert_eq!(ini.get_raw("h", "args").unwrap(), "(1,\n2 3)");
+    /// let at = ini.value_position("h", "args", 6).unwrap();
+    /// assert_eq!((at.offset, at.line, at.column), (21, 3, 7));
+    /// assert_eq!(&text[at.offset..], "3)\n");
+    /// ```
+    pub fn value_position(&self, section: &str, option: &str, offset: usize) -> Option<Position> {
+        let span = self.lookup_span(self.table(section).ok()?, &lower(option))?;
+        self.position_in(span, offset)
+    }
+
+    /// [`Ini::value_position`] for the value at `span`.
+    fn position_in(&self, span: Span, offset: usize) -> Option<Position> {
+        let at = span
+            .start
+            .checked_add(offset)
+            .filter(|&at| at <= span.end)?;
+        let from = if span.end <= self.input_len {
+            at
+        } else {
+            // A value that continues: find the line of it holding `at`.
+            let i = self.pieces.partition_point(|p| p.at <= at);
+            let piece = self.pieces.get(i.checked_sub(1)?)?;
+            if piece.at < span.start {
+                return None; // not a joined value: one from the defaults
+            }
+            piece.from + (at - piece.at).min(piece.len)
+        };
+        Some(read::locate(&self.text[..self.input_len], self.bom, from))
+    }
+
     /// `name` when it is a section ([`Ini::has_section`]), to read several
     /// options of it without looking it up each time.
     pub(crate) fn section<'a>(&'a self, name: &'a str) -> Option<Section<'a>> {
@@ -281,12 +329,17 @@ impl Ini {
 
     /// `name` (already lower-cased) in `own`, then in DEFAULT.
     fn lookup<'a>(&'a self, own: Option<&'a Run>, name: &str) -> Option<&'a str> {
+        Some(self.lookup_span(own, name)?.get(&self.text))
+    }
+
+    /// Where [`Ini::lookup`]'s value is in `text`.
+    fn lookup_span(&self, own: Option<&Run>, name: &str) -> Option<Span> {
         let text = &self.text;
         let probe = Probe::new(name);
         let at = own.and_then(|run| run.probe(&self.options, text, probe));
         match at {
-            Some(at) => Some(self.options[at].1.get(text)),
-            None => Some(self.defaults.get_probe(text, probe)?.get(text)),
+            Some(at) => Some(self.options[at].1),
+            None => self.defaults.get_probe(text, probe).copied(),
         }
     }
 }
@@ -310,10 +363,20 @@ impl<'a> Section<'a> {
     /// that has nothing to expand.
     pub(crate) fn value(self, option: &str) -> Result<Option<Cow<'a, str>>, Error> {
         let option = lower(option);
-        match self.ini.lookup(self.own, &option) {
-            Some(raw) => interpolate::expand(self.ini, self.own, self.name, &option, raw).map(Some),
-            None => Ok(None),
+        let Some(span) = self.ini.lookup_span(self.own, &option) else {
+            return Ok(None);
+        };
+        let raw = span.get(&self.ini.text);
+        match interpolate::expand(self.ini, self.own, self.name, &option, raw) {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => Err(e.or_at(self.ini.position_in(span, 0))),
         }
+    }
+
+    /// [`Ini::value_position`] in this section.
+    pub(crate) fn value_position(self, option: &str, offset: usize) -> Option<Position> {
+        let span = self.ini.lookup_span(self.own, &lower(option))?;
+        self.ini.position_in(span, offset)
     }
 
     /// [`Ini::get_raw`] with `None` for a missing option.

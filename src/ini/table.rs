@@ -52,6 +52,28 @@ impl Span {
     }
 }
 
+/// One line of a value that continues on more lines: the joined value
+/// is copied after the text read, and its lines came from elsewhere. The
+/// piece at `at` (an offset of the string holding the values), `len`
+/// bytes long, was copied from offset `from` of the text read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Piece {
+    pub(crate) at: usize,
+    pub(crate) from: usize,
+    pub(crate) len: usize,
+}
+
+impl Piece {
+    /// The piece now at `span`, copied from offset `from` of the text read.
+    pub(crate) fn new(span: Span, from: usize) -> Piece {
+        Piece {
+            at: span.start,
+            from,
+            len: span.end - span.start,
+        }
+    }
+}
+
 /// A name and a cheap summary of it (see [`fingerprint`]), so a lookup
 /// compares whole names only when the summaries agree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
