@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
+use super::options::DEFAULT_SECTION;
 use super::pystr::{lstrip_at, rstrip_at};
-use super::table::{Key, Ordered, Piece, Run, Span};
-use super::{Error, Ini, Options, DEFAULT_SECTION};
-use crate::error::Position;
+use super::table::{locate, Key, Ordered, Piece, Run, Span};
+use super::{Error, Ini, Options};
 
 /// Which table the reader is filling.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -48,20 +48,6 @@ struct Reader<'a> {
     blanks: usize,
     /// Where the lines of values that continue came from (see [`Piece`]).
     pieces: Vec<Piece>,
-}
-
-/// Where byte `offset` of `input` is in the text given to [`parse`](super::parse),
-/// which had `bom` bytes of byte order mark before `input` (one character
-/// of line 1).
-pub(super) fn locate(input: &str, bom: usize, offset: usize) -> Position {
-    let mut at = Position::locate(input, offset);
-    if bom > 0 {
-        at.offset += bom;
-        if at.line == 1 {
-            at.column += 1;
-        }
-    }
-    at
 }
 
 pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use crate::error::Position;
+
 /// A name or value: a range of the string holding them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -72,6 +74,20 @@ impl Piece {
             len: span.end - span.start,
         }
     }
+}
+
+/// Where byte `offset` of `input` is in the text given to [`parse`](super::parse),
+/// which had `bom` bytes of byte order mark before `input` (one character
+/// of line 1).
+pub(crate) fn locate(input: &str, bom: usize, offset: usize) -> Position {
+    let mut at = Position::locate(input, offset);
+    if bom > 0 {
+        at.offset += bom;
+        if at.line == 1 {
+            at.column += 1;
+        }
+    }
+    at
 }
 
 /// A name and a cheap summary of it (see [`fingerprint`]), so a lookup
