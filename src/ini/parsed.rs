@@ -7,6 +7,8 @@ use super::interpolate;
 use super::options::DEFAULT_SECTION;
 use super::table::{locate, Key, Ordered, Piece, Probe, Run, Span};
 use super::Error;
+#[cfg(doc)]
+use super::{parse, ErrorKind, Options};
 use crate::error::Position;
 
 /// `name`, lower-cased as configparser's `optionxform` does; borrowed when
