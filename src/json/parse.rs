@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// assert_eq!(err.position().offset, 7);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error(Located);
+pub struct Error(Box<Located>);
 
 impl Error {
     /// Where the error was found.
@@ -128,7 +128,7 @@ impl Parser<'_> {
     /// Builds an error; only here is the line and column computed.
     #[cold]
     fn fail(&self, message: &'static str, offset: usize) -> Error {
-        Error(Located::new(self.text, offset, message))
+        Error(Box::new(Located::new(self.text, offset, message)))
     }
 
     #[inline(always)]

@@ -15,11 +15,11 @@ use std::fmt;
 /// assert_eq!(e.to_string(), "unknown name 'os' at line 2 column 2");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error(Located);
+pub struct Error(Box<Located>);
 
 impl Error {
     pub(super) fn new(text: &str, offset: usize, message: String) -> Error {
-        Error(Located::new(text, offset, message))
+        Error(Box::new(Located::new(text, offset, message)))
     }
 
     /// What is wrong, without the position.
@@ -52,7 +52,7 @@ impl Error {
     /// assert_eq!(e.with_position(in_file).to_string(), "'(' was never closed at line 7 column 6");
     /// ```
     pub fn with_position(self, position: Position) -> Error {
-        Error(self.0.with_position(position))
+        Error(Box::new(self.0.with_position(position)))
     }
 }
 
