@@ -124,6 +124,7 @@ fn digits_of(x: f64, code: FloatCode, precision: usize, digits: &mut String) -> 
         FloatCode::R | FloatCode::E | FloatCode::G => {
             if code == FloatCode::R {
                 let _ = write!(digits, "{x:e}");
+                round_half_even(x, digits);
             } else {
                 let sig = match code {
                     FloatCode::E => precision,
@@ -138,6 +139,35 @@ fn digits_of(x: f64, code: FloatCode, precision: usize, digits: &mut String) -> 
             trim_zeros(digits);
             exp + 1
         }
+    }
+}
+
+/// Python's `repr` is the shortest string that reads back as `x` and,
+/// of those, the nearest to `x`, a tie going to the even digit. Rust's
+/// shortest form (`shortest`, written `{:e}`) has the same length but may
+/// take the odd digit in a tie (-87151238563.140625 gives ...063, Python
+/// ...062). Rust's fixed-precision form rounds the exact value half to
+/// even, so with an odd last digit, that form of the same length is taken
+/// when it still reads back as `x`.
+fn round_half_even(x: f64, shortest: &mut String) {
+    let e = shortest.find('e').unwrap_or(shortest.len());
+    let odd = shortest[..e]
+        .bytes()
+        .last()
+        .is_some_and(|d| d.is_ascii_digit() && (d - b'0') % 2 == 1);
+    if !odd {
+        return;
+    }
+    let sig = shortest[..e].bytes().filter(u8::is_ascii_digit).count();
+    let precision = sig.saturating_sub(1);
+    // Written after the shortest form, in the same scratch: no allocation.
+    let len = shortest.len();
+    let _ = write!(shortest, "{x:.precision$e}");
+    let (first, even) = shortest.split_at(len);
+    if first != even && even.parse::<f64>() == Ok(x) {
+        shortest.drain(..len);
+    } else {
+        shortest.truncate(len);
     }
 }
 
@@ -314,6 +344,12 @@ mod tests {
             (-0.0, "-0.0"),
             (5.0, "5.0"),
             (1700000000.123, "1700000000.123"),
+            // Exact ties between two shortest forms: the even digit.
+            (-87151238563.140625, "-87151238563.14062"),
+            (266697973080600.375, "266697973080600.38"),
+            (1814953269179538.25, "1814953269179538.2"),
+            (89933615724618.375, "89933615724618.38"),
+            (76665521767379.875, "76665521767379.88"),
         ];
         for (x, want) in table {
             assert_eq!(float_repr(x), want, "{x}");
