@@ -16,6 +16,7 @@ pub mod handler;
 mod level;
 pub mod listener;
 mod logger;
+mod pyrepr;
 #[cfg(test)]
 mod python_test;
 mod record;

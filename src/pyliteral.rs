@@ -47,27 +47,19 @@
 //! assert_eq!(e.to_string(), "unsupported call of 'open' at line 1 column 6");
 //! ```
 
+// One way: `value` and `error` at the bottom; `lex`, `names`, `arith`,
+// `dict` above them; `parse` on top; this file only re-exports and calls it.
 mod arith;
 mod dict;
+mod error;
 mod lex;
 mod names;
 mod parse;
 mod value;
 
+pub use error::Error;
+pub use parse::MAX_DEPTH;
 pub use value::PyValue;
-
-use crate::error::Position;
-use std::fmt;
-
-/// The deepest nesting [`parse`] accepts: open brackets plus unary operators
-/// and `**` awaiting their right operand.
-///
-/// ```
-/// use loglisten::pyliteral::{parse, MAX_DEPTH};
-/// assert!(parse(&format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH))).is_ok());
-/// assert!(parse(&format!("{}1", "-".repeat(MAX_DEPTH + 1))).is_err());
-/// ```
-pub const MAX_DEPTH: usize = 100;
 
 /// Parses one `args=` / `kwargs=` expression. Surrounding whitespace is
 /// allowed; line breaks only inside brackets.
@@ -81,61 +73,5 @@ pub const MAX_DEPTH: usize = 100;
 /// );
 /// ```
 pub fn parse(text: &str) -> Result<PyValue, Error> {
-    // As Python: source code cannot contain null bytes, even in strings.
-    if let Some(at) = text.bytes().position(|b| b == 0) {
-        return Err(Error::new(text, at, "null character in the text".into()));
-    }
-    parse::Parser::new(text).parse()
+    parse::parse_text(text)
 }
-
-/// Why [`parse`] rejected a text, and where.
-///
-/// ```
-/// use loglisten::pyliteral::parse;
-/// let e = parse("[1,\n os.getcwd()]").unwrap_err();
-/// assert_eq!(e.message(), "unknown name 'os'");
-/// assert_eq!((e.position().line, e.position().column), (2, 2));
-/// assert_eq!(e.to_string(), "unknown name 'os' at line 2 column 2");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
-    message: String,
-    position: Position,
-}
-
-impl Error {
-    fn new(text: &str, offset: usize, message: String) -> Error {
-        Error {
-            message,
-            position: Position::locate(text, offset),
-        }
-    }
-
-    /// What is wrong, without the position.
-    ///
-    /// ```
-    /// let e = loglisten::pyliteral::parse("1 // 0").unwrap_err();
-    /// assert_eq!(e.message(), "integer division by zero ('//')");
-    /// ```
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// Where the offending token starts.
-    ///
-    /// ```
-    /// let e = loglisten::pyliteral::parse("(1, 2").unwrap_err();
-    /// assert_eq!(e.position().offset, 0);
-    /// ```
-    pub fn position(&self) -> Position {
-        self.position
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}", self.message, self.position)
-    }
-}
-
-impl std::error::Error for Error {}

@@ -52,7 +52,7 @@ fn errors_name_the_section_and_option() {
         ("[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root\n[logger_root]\nlevel=INFO\n", "[logger_root] handlers: option is missing"),
         (
             "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=test.Args\nargs=(os.system('x'),)\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",
-            "[handler_h] args: unknown name 'os' at line 1 column 2",
+            "[handler_h] args: unknown name 'os' at line 7 column 7",
         ),
         (
             "[formatters]\nkeys=\n[handlers]\nkeys=h\n[handler_h]\nclass=StreamHandler\nargs=(sys.stdout, 1)\n[loggers]\nkeys=root\n[logger_root]\nhandlers=h\n",

@@ -1,22 +1,73 @@
 //! Property tests: no input makes the reader or the interpolation panic,
-//! and generated documents read back to exactly what generated them.
+//! generated documents read back to exactly what generated them, and
+//! positions of errors and values are in the text and consistent.
 
 use loglisten::ini::{parse, ErrorKind, Options};
+use loglisten::Position;
 use proptest::prelude::*;
 
-/// Reads `text` and looks up every value both ways; must not panic.
+/// Asserts that `at` is a character boundary of `text` (or its end) and
+/// that its line and column are those of that offset, counted here anew.
+fn assert_in_text(text: &str, at: Position) {
+    assert!(text.is_char_boundary(at.offset), "{at:?} in {text:?}");
+    let before = &text[..at.offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    assert_eq!((at.line, at.column), (line, column), "{at:?} in {text:?}");
+}
+
+/// Reads `text` and looks up every value both ways; must not panic. Every
+/// error from the text has a position in it; every value's characters
+/// are found where [`loglisten::ini::Ini::value_position`] says.
 fn exercise(text: &str) {
-    if let Ok(ini) = parse(text, &Options::default()) {
-        for (name, _) in ini.defaults() {
-            let _ = ini.get("DEFAULT", name);
+    let ini = match parse(text, &Options::default()) {
+        Ok(ini) => ini,
+        Err(e) => {
+            let at = e.position();
+            assert!(at.is_some(), "{text:?}: {e}");
+            assert_in_text(
+                text,
+                at.unwrap_or(Position {
+                    offset: 0,
+                    line: 1,
+                    column: 1,
+                }),
+            );
+            return;
         }
-        for section in ini.sections() {
-            for name in ini.options(section).unwrap() {
-                let _ = ini.get(section, name);
-                assert!(ini.get_raw(section, name).is_ok());
+    };
+    for (name, _) in ini.defaults() {
+        if let Err(e) = ini.get("DEFAULT", name) {
+            assert_in_text(text, e.position().unwrap());
+        }
+        assert_values_found(text, &ini, "DEFAULT", name);
+    }
+    for section in ini.sections() {
+        for name in ini.options(section).unwrap() {
+            if let Err(e) = ini.get(section, name) {
+                assert_in_text(text, e.position().unwrap());
             }
+            assert!(ini.get_raw(section, name).is_ok());
+            assert_values_found(text, &ini, section, name);
         }
     }
+}
+
+/// Each character of the raw value but the line breaks joining its lines
+/// is in `text` where `value_position` says; each position is consistent.
+fn assert_values_found(text: &str, ini: &loglisten::ini::Ini, section: &str, option: &str) {
+    let raw = ini.get_raw(section, option).unwrap();
+    for (i, c) in raw.char_indices().chain([(raw.len(), '\n')]) {
+        let at = ini.value_position(section, option, i).unwrap();
+        assert_in_text(text, at);
+        if c != '\n' {
+            assert!(
+                text[at.offset..].starts_with(c),
+                "{option:?}[{i}] in {text:?}: {at:?}"
+            );
+        }
+    }
+    assert_eq!(ini.value_position(section, option, raw.len() + 1), None);
 }
 
 /// Text made of INI-ish pieces, to reach deeper than random characters do.
@@ -144,6 +195,11 @@ proptest! {
     }
 
     #[test]
+    fn positions_count_a_byte_order_mark(text in iniish()) {
+        exercise(&format!("\u{feff}{text}"));
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
         exercise(&String::from_utf8_lossy(&bytes));
     }
@@ -151,6 +207,7 @@ proptest! {
     #[test]
     fn documents_read_back_exactly(doc in document(), noise in prop::collection::vec(any::<u8>(), 1..8)) {
         let text = write(&doc, &noise);
+        exercise(&text);
         let ini = parse(&text, &Options::default()).unwrap();
         let (defaults, sections) = &doc;
         let names: Vec<&str> = sections.iter().map(|(n, _)| n.as_str()).collect();
@@ -191,6 +248,8 @@ proptest! {
         prop_assert_eq!(err.kind(), ErrorKind::Parsing);
         prop_assert_eq!(err.line(), Some(line + 1));
         let expected = format!("Source contains parsing errors: '<string>' [line {:2}]: ", line + 1);
+        let at = err.position().unwrap();
+        prop_assert_eq!((at.line, at.column), (line + 1, 1));
         prop_assert!(err.to_string().starts_with(&expected));
     }
 }

@@ -1,8 +1,20 @@
-//! Properties: printing then parsing gives the value back, and no input of
-//! any kind makes the parser panic.
+//! Properties: printing then parsing gives the value back, no input of
+//! any kind makes the parser panic, and every error's position is in the
+//! input with a line and column that agree with its offset.
 
 use loglisten::json::{self, Map, Number, Value};
+use loglisten::Position;
 use proptest::prelude::*;
+
+/// Asserts that `at` is a character boundary of `text` (or its end) and
+/// that its line and column are those of that offset, counted here anew.
+fn assert_in_text(text: &str, at: Position) {
+    assert!(text.is_char_boundary(at.offset), "{at:?} in {text:?}");
+    let before = &text[..at.offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    assert_eq!((at.line, at.column), (line, column), "{at:?} in {text:?}");
+}
 
 fn number() -> impl Strategy<Value = Number> {
     prop_oneof![
@@ -48,7 +60,9 @@ proptest! {
 
     #[test]
     fn arbitrary_strings_never_panic(text in any::<String>()) {
-        let _ = json::parse(&text);
+        if let Err(e) = json::parse(&text) {
+            assert_in_text(&text, e.position());
+        }
     }
 
     #[test]
@@ -63,6 +77,7 @@ proptest! {
         if let Err(e) = json::parse(&text) {
             // Every error points inside the text or just past it.
             prop_assert!(e.position().offset <= text.len());
+            assert_in_text(&text, e.position());
             prop_assert!(!e.to_string().contains('\n'));
         }
     }
@@ -75,11 +90,15 @@ proptest! {
         let at = cut.index(bytes.len() + 1);
         bytes.insert(at, byte);
         if let Ok(text) = std::str::from_utf8(&bytes) {
-            let _ = json::parse(text);
+            if let Err(e) = json::parse(text) {
+                assert_in_text(text, e.position());
+            }
         }
         bytes.truncate(at);
         if let Ok(text) = std::str::from_utf8(&bytes) {
-            let _ = json::parse(text);
+            if let Err(e) = json::parse(text) {
+                assert_in_text(text, e.position());
+            }
         }
     }
 }

@@ -1,7 +1,18 @@
 //! Robustness of `pyliteral::parse`: no input panics or overflows the stack.
 
 use loglisten::pyliteral::{parse, PyValue, MAX_DEPTH};
+use loglisten::Position;
 use proptest::prelude::*;
+
+/// Asserts that `at` is a character boundary of `text` (or its end) and
+/// that its line and column are those of that offset, counted here anew.
+fn assert_in_text(text: &str, at: Position) {
+    assert!(text.is_char_boundary(at.offset), "{at:?} in {text:?}");
+    let before = &text[..at.offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    assert_eq!((at.line, at.column), (line, column), "{at:?} in {text:?}");
+}
 
 /// Whether the value prints as text `parse` reads back (`inf` does not).
 fn printable_back(v: &PyValue) -> bool {
@@ -16,7 +27,7 @@ fn printable_back(v: &PyValue) -> bool {
 }
 
 /// Parses, and checks what every result must satisfy: an error points
-/// inside the text; a value prints as Python source that parses back to it.
+/// inside the text, at a line and column that agree with its offset; a value prints as Python source that parses back to it.
 fn check(text: &str) {
     match parse(text) {
         Ok(v) => {
@@ -33,6 +44,7 @@ fn check(text: &str) {
             let p = e.position();
             assert!(p.offset <= text.len(), "{text:?}: {e}");
             assert!(p.line >= 1 && p.column >= 1, "{text:?}: {e}");
+            assert_in_text(text, p);
             assert!(!e.to_string().contains('\n'), "{text:?}: {e}");
         }
     }

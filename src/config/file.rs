@@ -121,7 +121,7 @@ impl Reader<'_> {
         let path = |key: &str| format!("[{section}] {key}");
         // Absent, they are CPython's defaults `()` and `{}`.
         let args = match get(sec, "args")? {
-            Some(text) => literal(&text, &section, "args")?,
+            Some(text) => literal(sec, "args", &text)?,
             None => PyValue::Tuple(Vec::new()),
         };
         let args = match args {
@@ -132,7 +132,7 @@ impl Reader<'_> {
             }
         };
         let kwargs = match get(sec, "kwargs")? {
-            Some(text) => literal(&text, &section, "kwargs")?,
+            Some(text) => literal(sec, "kwargs", &text)?,
             None => PyValue::Dict(Vec::new()),
         };
         let PyValue::Dict(pairs) = kwargs else {
@@ -280,9 +280,29 @@ fn boolean(text: &str) -> Option<bool> {
     }
 }
 
-fn literal(text: &str, section: &str, option: &str) -> Result<PyValue, ConfigError> {
-    pyliteral::parse(text)
-        .map_err(|e| ConfigError::new(format!("[{section}] {option}"), e.to_string()))
+/// Parses `option`'s value `text` (expanded) as a literal; an error says
+/// where it is in the file.
+fn literal(section: Section<'_>, option: &str, text: &str) -> Result<PyValue, ConfigError> {
+    pyliteral::parse(text).map_err(|e| {
+        let e = in_file(section, option, e);
+        ConfigError::new(format!("[{}] {option}", section.name()), e.to_string())
+    })
+}
+
+/// `e`, found in `option`'s expanded value, placed in the file: exactly
+/// when the raw value has no `%` before it (so reads the same up to there),
+/// else where the value starts. Left as is for a value from the defaults.
+fn in_file(section: Section<'_>, option: &str, e: pyliteral::Error) -> pyliteral::Error {
+    let offset = e.position().offset;
+    let raw = section.raw_value(option).unwrap_or_default().as_bytes();
+    let exact = raw
+        .get(..offset)
+        .is_some_and(|before| !before.contains(&b'%'));
+    let at = section.value_position(option, if exact { offset } else { 0 });
+    match at {
+        Some(at) => e.with_position(at),
+        None => e,
+    }
 }
 
 /// Literal values as the JSON values handler keywords are read from;

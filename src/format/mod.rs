@@ -29,7 +29,6 @@ mod brace;
 mod dollar;
 mod fields;
 mod number;
-pub(crate) use number::{push_float_repr, push_str_repr};
 mod pad;
 mod percent;
 mod scan;

@@ -1,7 +1,8 @@
 //! The INI error type: which configparser exception it stands for, its
-//! message in configparser's words, and the line when there is one.
+//! message in configparser's words, and where in the text it applies.
 
-use super::pystr::repr;
+use crate::error::Position;
+use crate::pyrepr::str_repr as repr;
 
 /// Which of configparser's exceptions an [`Error`] stands for.
 ///
@@ -68,9 +69,14 @@ impl ErrorKind {
 /// message has line breaks (missing header, parsing errors) they become
 /// single spaces.
 ///
+/// Every error of [`parse`](super::parse) from the text has a
+/// [`position`](Error::position); so has an interpolation error (where the
+/// value being expanded starts, when it comes from the text).
+///
 /// ```
-/// let err = loglisten::ini::parse("[a]\n[a]\n", &Default::default()).unwrap_err();
+/// let err = loglisten::ini::parse("[a]\n  [a]\n", &Default::default()).unwrap_err();
 /// assert_eq!(err.line(), Some(2));
+/// assert_eq!(err.position().map(|p| (p.offset, p.column)), Some((6, 3)));
 /// assert_eq!(
 ///     err.to_string(),
 ///     "While reading from '<string>' [line  2]: section 'a' already exists"
@@ -79,7 +85,7 @@ impl ErrorKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
-    line: Option<usize>,
+    position: Option<Position>,
     message: String,
 }
 
@@ -103,53 +109,77 @@ impl Error {
     /// assert_eq!(err.line(), Some(3));
     /// ```
     pub fn line(&self) -> Option<usize> {
-        self.line
+        self.position.map(|p| p.line)
     }
 
-    fn new(kind: ErrorKind, line: Option<usize>, message: String) -> Error {
+    /// Where in the text the error applies: the first character of the
+    /// offending line (for [`ErrorKind::Parsing`], of the first bad line),
+    /// or where the value being expanded starts. `None` for lookups
+    /// ([`ErrorKind::NoSection`], [`ErrorKind::NoOption`]) and for what
+    /// came from [`Options::defaults`](super::Options::defaults).
+    ///
+    /// ```
+    /// let err = loglisten::ini::parse("[a]\nok = 1\n[b]\n  bad\n", &Default::default());
+    /// let at = err.unwrap_err().position().unwrap();
+    /// assert_eq!((at.offset, at.line, at.column), (17, 4, 3));
+    /// ```
+    pub fn position(&self) -> Option<Position> {
+        self.position
+    }
+
+    fn new(kind: ErrorKind, position: Option<Position>, message: String) -> Error {
         Error {
             kind,
-            line,
+            position,
             message,
         }
     }
 
-    pub(crate) fn missing_header(source: &str, line: usize, text: &str) -> Error {
+    /// The same error, placed at `position` if it has no place yet.
+    pub(crate) fn or_at(mut self, position: Option<Position>) -> Error {
+        self.position = self.position.or(position);
+        self
+    }
+
+    pub(crate) fn missing_header(source: &str, at: Position, text: &str) -> Error {
         let message = format!(
             "File contains no section headers. file: {}, line: {} {}",
             repr(source),
-            line,
+            at.line,
             repr(text)
         );
-        Error::new(ErrorKind::MissingSectionHeader, Some(line), message)
+        Error::new(ErrorKind::MissingSectionHeader, Some(at), message)
     }
 
     /// `bad` holds each bad line's number and text, in order; never empty.
-    pub(crate) fn parsing(source: &str, bad: &[(usize, &str)]) -> Error {
+    /// `first` is where the first one is.
+    pub(crate) fn parsing(source: &str, bad: &[(usize, &str)], first: Position) -> Error {
         let mut message = format!("Source contains parsing errors: {}", repr(source));
         for (line, text) in bad {
             message.push_str(&format!(" [line {:2}]: {}", line, repr(text)));
         }
-        Error::new(ErrorKind::Parsing, bad.first().map(|b| b.0), message)
+        Error::new(ErrorKind::Parsing, Some(first), message)
     }
 
-    pub(crate) fn duplicate_section(source: &str, line: usize, section: &str) -> Error {
+    pub(crate) fn duplicate_section(source: &str, at: Position, section: &str) -> Error {
         let message = format!(
             "While reading from {} [line {:2}]: section {} already exists",
             repr(source),
-            line,
+            at.line,
             repr(section)
         );
-        Error::new(ErrorKind::DuplicateSection, Some(line), message)
+        Error::new(ErrorKind::DuplicateSection, Some(at), message)
     }
 
     pub(crate) fn duplicate_option(
         source: &str,
-        line: Option<usize>,
+        position: Option<Position>,
         section: &str,
         option: &str,
     ) -> Error {
-        let at = line.map(|l| format!(" [line {l:2}]")).unwrap_or_default();
+        let at = position
+            .map(|p| format!(" [line {:2}]", p.line))
+            .unwrap_or_default();
         let message = format!(
             "While reading from {}{}: option {} in section {} already exists",
             repr(source),
@@ -157,7 +187,7 @@ impl Error {
             repr(option),
             repr(section)
         );
-        Error::new(ErrorKind::DuplicateOption, line, message)
+        Error::new(ErrorKind::DuplicateOption, position, message)
     }
 
     pub(crate) fn no_section(section: &str) -> Error {

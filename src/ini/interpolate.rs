@@ -2,16 +2,16 @@
 
 use std::borrow::Cow;
 
-use super::table::Run;
-use super::{Error, Ini};
+use super::Error;
 
 /// configparser's `MAX_INTERPOLATION_DEPTH`.
 const MAX_DEPTH: usize = 10;
 
 /// What one expansion needs to look names up and to word its errors.
 struct Expansion<'a> {
-    ini: &'a Ini,
-    own: Option<&'a Run>,
+    /// An option's raw value, looked up in the section, then in DEFAULT.
+    lookup: &'a dyn Fn(&str) -> Option<&'a str>,
+    max_expansion: usize,
     section: &'a str,
     /// The option being read (lower-cased) and its raw value: every error,
     /// however deep, names these, like Python.
@@ -20,23 +20,23 @@ struct Expansion<'a> {
     budget: usize,
 }
 
-/// Expands `raw`, the value of `option` in `section` (`own` is that
-/// section's table, `None` for DEFAULT). Borrows `raw` when it holds no
-/// `%` (most values).
-pub(super) fn expand<'a>(
-    ini: &Ini,
-    own: Option<&Run>,
-    section: &str,
-    option: &str,
+/// Expands `raw`, the value of `option` in `section`, finding the names
+/// it refers to with `lookup` and doing at most `max_expansion` bytes of
+/// work. Borrows `raw` when it holds no `%` (most values).
+pub(super) fn expand<'a: 'l, 'l>(
+    lookup: &'l dyn Fn(&str) -> Option<&'l str>,
+    max_expansion: usize,
+    section: &'l str,
+    option: &'l str,
     raw: &'a str,
 ) -> Result<Cow<'a, str>, Error> {
     let mut expansion = Expansion {
-        ini,
-        own,
+        lookup,
+        max_expansion,
         section,
         option,
         raw,
-        budget: ini.max_expansion,
+        budget: max_expansion,
     };
     if !raw.as_bytes().contains(&b'%') {
         expansion.spend(raw.len())?;
@@ -58,7 +58,7 @@ impl Expansion<'_> {
             None => Err(Error::too_large(
                 self.option,
                 self.section,
-                self.ini.max_expansion,
+                self.max_expansion,
             )),
         }
     }
@@ -96,7 +96,7 @@ impl Expansion<'_> {
                 let name = after[..close].to_lowercase();
                 self.spend(close + 4)?;
                 rest = &after[close + 2..];
-                let value = self.ini.lookup(self.own, &name).ok_or_else(|| {
+                let value = (self.lookup)(&name).ok_or_else(|| {
                     Error::missing_option(self.option, self.section, self.raw, &name)
                 })?;
                 if value.as_bytes().contains(&b'%') {

@@ -1,5 +1,5 @@
 //! The few pieces of Python's `str` behaviour that configparser relies on:
-//! `isspace`/`strip` and `repr` (used verbatim in its error messages).
+//! `isspace`/`strip`.
 
 /// Python's `str.isspace` for one character: Unicode `White_Space` (what
 /// Rust's `char::is_whitespace` tests) plus the four information separators
@@ -59,17 +59,9 @@ fn rstrip_chars(s: &str, start: usize, i: usize) -> usize {
     start + rest.trim_end_matches(is_space).len()
 }
 
-/// Python's `repr(s)` for a `str`, used verbatim in configparser's
-/// messages (the formatter's implementation).
-pub(crate) fn repr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    crate::format::push_str_repr(s, false, &mut out);
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_space, lstrip_at, repr, rstrip_at};
+    use super::{is_space, lstrip_at, rstrip_at};
 
     fn lstrip(s: &str) -> &str {
         &s[lstrip_at(s, 0, s.len())..]
@@ -82,25 +74,6 @@ mod tests {
     /// Python's `s.strip()`, as the reader strips a line.
     fn strip(s: &str) -> &str {
         rstrip(lstrip(s))
-    }
-
-    #[test]
-    fn repr_matches_python() {
-        let cases = [
-            ("abc", "'abc'"),
-            ("it's", "\"it's\""),
-            ("it's \"q\"", "'it\\'s \"q\"'"),
-            ("a\\b\n\t\r", "'a\\\\b\\n\\t\\r'"),
-            ("\u{0}\u{7f}\u{85}\u{a0}é", "'\\x00\\x7f\\x85\\xa0é'"),
-            (
-                "\u{feff}\u{2028}\u{3000}\u{e000}",
-                "'\\ufeff\\u2028\\u3000\\ue000'",
-            ),
-            ("\u{e0001}😀", "'\\U000e0001😀'"),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(repr(input), expected, "{input:?}");
-        }
     }
 
     #[test]

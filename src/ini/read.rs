@@ -8,9 +8,10 @@
 
 use std::collections::HashMap;
 
+use super::options::DEFAULT_SECTION;
 use super::pystr::{lstrip_at, rstrip_at};
-use super::table::{Key, Ordered, Run, Span};
-use super::{Error, Ini, Options, DEFAULT_SECTION};
+use super::table::{locate, Key, Ordered, Piece, Run, Span};
+use super::{Error, Ini, Options};
 
 /// Which table the reader is filling.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,8 @@ struct Reader<'a> {
     source: &'a str,
     /// The text read (what `text` starts with).
     input: &'a str,
+    /// The bytes of the byte order mark skipped before `input`, if any.
+    bom: usize,
     /// The text read, then whatever had to be rewritten (see [`Span`]).
     text: String,
     defaults: Ordered<Span>,
@@ -43,11 +46,15 @@ struct Reader<'a> {
     /// value continues after them, dropped if it ends (configparser strips
     /// them when it joins the lines).
     blanks: usize,
+    /// Where the lines of values that continue came from (see [`Piece`]).
+    pieces: Vec<Piece>,
 }
 
 pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
     // Deliberately unlike 3.11, which keeps U+FEFF as part of line 1.
+    let given = text.len();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = given - text.len();
     let extra = options.defaults.iter().map(|(k, v)| k.len() + v.len());
     let extra = extra.sum::<usize>();
     let mut store = String::with_capacity(text.len() + extra + 32);
@@ -71,6 +78,7 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
     let mut reader = Reader {
         source: &options.source,
         input: text,
+        bom,
         text: store,
         defaults,
         defaults_seen: HashMap::new(),
@@ -78,10 +86,13 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
         options: Vec::with_capacity(options_at_most),
         current: None,
         blanks: 0,
+        pieces: Vec::new(),
     };
     let mut cursect: Option<Target> = None;
     let mut indent_level = 0;
     let mut bad: Vec<(usize, &str)> = Vec::new();
+    // Where the first bad line starts (after its indentation).
+    let mut first_bad = 0;
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut lineno = 0;
@@ -122,7 +133,7 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
         indent_level = indent;
         if let Some(name) = header(bytes, first, last) {
             reader.finish_value();
-            cursect = Some(reader.open_section(name, lineno)?);
+            cursect = Some(reader.open_section(name, first)?);
         } else if let Some(target) = cursect {
             match delimiter {
                 Some(at) => {
@@ -131,24 +142,34 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
                         end: rstrip_at(text, first, at),
                     };
                     if name.start == name.end {
+                        if bad.is_empty() {
+                            first_bad = first;
+                        }
                         bad.push((lineno, &text[line_start..end]));
                     }
                     let value = Span {
                         start: lstrip_at(text, at + 1, last),
                         end: last,
                     };
-                    reader.set_option(target, name, value, lineno)?;
+                    reader.set_option(target, name, value)?;
                 }
-                None => bad.push((lineno, &text[line_start..end])),
+                None => {
+                    if bad.is_empty() {
+                        first_bad = first;
+                    }
+                    bad.push((lineno, &text[line_start..end]));
+                }
             }
         } else {
             let line = &text[line_start..end];
-            return Err(Error::missing_header(reader.source, lineno, line));
+            let at = locate(text, bom, first);
+            return Err(Error::missing_header(reader.source, at, line));
         }
     }
     reader.finish_value();
     if !bad.is_empty() {
-        return Err(Error::parsing(reader.source, &bad));
+        let at = locate(text, bom, first_bad);
+        return Err(Error::parsing(reader.source, &bad, at));
     }
     Ok(Ini {
         text: reader.text,
@@ -156,6 +177,9 @@ pub(crate) fn read(text: &str, options: &Options) -> Result<Ini, Error> {
         sections: reader.sections,
         options: reader.options,
         max_expansion: options.max_expansion,
+        input_len: text.len(),
+        bom,
+        pieces: reader.pieces,
     })
 }
 
@@ -240,17 +264,22 @@ impl Reader<'_> {
         let mut value = *self.value_mut(target, i);
         if value.end != self.text.len() {
             // Still a range of the text read: copy it to the end to grow it.
+            let first = value;
             value = Span::push(
                 &mut self.text,
                 self.input.get(value.start..value.end).unwrap_or_default(),
             );
+            self.pieces.push(Piece::new(value, first.start));
         }
         for _ in 0..=self.blanks {
             self.text.push('\n');
         }
         self.blanks = 0;
-        self.text
-            .push_str(self.input.get(piece.start..piece.end).unwrap_or_default());
+        let line = Span::push(
+            &mut self.text,
+            self.input.get(piece.start..piece.end).unwrap_or_default(),
+        );
+        self.pieces.push(Piece::new(line, piece.start));
         value.end = self.text.len();
         *self.value_mut(target, i) = value;
     }
@@ -263,15 +292,13 @@ impl Reader<'_> {
         self.blanks = 0;
     }
 
-    fn open_section(&mut self, name: Span, lineno: usize) -> Result<Target, Error> {
+    /// Opens the section `name`, from a header line starting at `first`.
+    fn open_section(&mut self, name: Span, first: usize) -> Result<Target, Error> {
         let text = &self.text;
         let key = Key::new(text, name);
         if self.sections.position_of(text, key).is_some() {
-            return Err(Error::duplicate_section(
-                self.source,
-                lineno,
-                name.get(text),
-            ));
+            let at = locate(self.input, self.bom, first);
+            return Err(Error::duplicate_section(self.source, at, name.get(text)));
         }
         if name.bytes(text) == DEFAULT_SECTION.as_bytes() {
             return Ok(Target::Defaults);
@@ -281,17 +308,13 @@ impl Reader<'_> {
         Ok(Target::Section)
     }
 
-    /// Records `name = value` from line `lineno` (`name` as written, both
-    /// ranges of the text read). An empty name is a parsing error the
-    /// caller has noted; like configparser it is still stored (so a second
-    /// one is a duplicate) but takes no continuation lines.
-    fn set_option(
-        &mut self,
-        target: Target,
-        name: Span,
-        value: Span,
-        lineno: usize,
-    ) -> Result<(), Error> {
+    /// Records `name = value` (`name` as written, at the start of its
+    /// stripped line; both ranges of the text read). An empty name is a
+    /// parsing error the caller has noted; like configparser it is still
+    /// stored (so a second one is a duplicate) but takes no continuation
+    /// lines.
+    fn set_option(&mut self, target: Target, name: Span, value: Span) -> Result<(), Error> {
+        let line_at = name.start;
         self.finish_value();
         // Most names are lower-case ASCII already: a range of the text read.
         let key = match Key::if_lower_case(&self.text, name) {
@@ -321,7 +344,7 @@ impl Reader<'_> {
             };
             return Err(Error::duplicate_option(
                 self.source,
-                Some(lineno),
+                Some(locate(self.input, self.bom, line_at)),
                 section,
                 name.get(text),
             ));

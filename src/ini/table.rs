@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use crate::error::Position;
+
 /// A name or value: a range of the string holding them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Span {
@@ -50,6 +52,42 @@ impl Span {
             .get(self.start..self.end)
             .unwrap_or_default()
     }
+}
+
+/// One line of a value that continues on more lines: the joined value
+/// is copied after the text read, and its lines came from elsewhere. The
+/// piece at `at` (an offset of the string holding the values), `len`
+/// bytes long, was copied from offset `from` of the text read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Piece {
+    pub(crate) at: usize,
+    pub(crate) from: usize,
+    pub(crate) len: usize,
+}
+
+impl Piece {
+    /// The piece now at `span`, copied from offset `from` of the text read.
+    pub(crate) fn new(span: Span, from: usize) -> Piece {
+        Piece {
+            at: span.start,
+            from,
+            len: span.end - span.start,
+        }
+    }
+}
+
+/// Where byte `offset` of `input` is in the text given to [`parse`](super::parse),
+/// which had `bom` bytes of byte order mark before `input` (one character
+/// of line 1).
+pub(crate) fn locate(input: &str, bom: usize, offset: usize) -> Position {
+    let mut at = Position::locate(input, offset);
+    if bom > 0 {
+        at.offset += bom;
+        if at.line == 1 {
+            at.column += 1;
+        }
+    }
+    at
 }
 
 /// A name and a cheap summary of it (see [`fingerprint`]), so a lookup

@@ -52,10 +52,15 @@
 //!   even a value nested a million levels deep (built by hand) cannot
 //!   overflow the thread's stack.
 
+// One way: `number`; then `value` and `map`, the tree's types (a value
+// holds maps and a map holds values, so `map` names `Value`, and nothing
+// else of `value`); `walk` (drop, clone, equality) and `write` (printing)
+// over the tree; `parse` on top. Nothing below calls up.
 mod map;
 mod number;
 mod parse;
 mod value;
+mod walk;
 mod write;
 
 pub use map::{Iter, Map};

@@ -153,9 +153,8 @@ impl fmt::Display for Number {
             Repr::NegInt(n) => write!(f, "{n}"),
             Repr::Big(digits) => f.write_str(digits),
             Repr::Float(x) => {
-                // The formatter's float repr, shared rather than repeated.
                 let mut text = String::new();
-                crate::format::push_float_repr(*x, &mut text);
+                crate::pyrepr::push_float_repr(*x, &mut text);
                 f.write_str(&text)
             }
         }

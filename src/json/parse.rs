@@ -3,26 +3,25 @@
 
 use super::map::Entry;
 use super::{Array, Map, Number, Value};
-use crate::error::Position;
+use crate::error::{Located, Position};
 use std::fmt;
 use std::sync::Arc;
 
 /// Why a JSON text was rejected, and where.
 ///
 /// `Display` is one line, `<what> at line L column C` (the column counts
-/// characters).
+/// characters); [`pyliteral::Error`](crate::pyliteral::Error) has the same
+/// shape.
 ///
 /// ```
 /// let err = loglisten::json::parse("{\"a\": 1,\n  }").unwrap_err();
 /// assert_eq!(err.to_string(), "trailing comma at line 1 column 8");
+/// assert_eq!(err.message(), "trailing comma");
 /// assert_eq!(err.position().line, 1);
 /// assert_eq!(err.position().offset, 7);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
-    message: &'static str,
-    position: Position,
-}
+pub struct Error(Box<Located>);
 
 impl Error {
     /// Where the error was found.
@@ -32,13 +31,23 @@ impl Error {
     /// assert_eq!((err.position().line, err.position().column), (2, 2));
     /// ```
     pub fn position(&self) -> Position {
-        self.position
+        self.0.position()
+    }
+
+    /// What is wrong, without the position.
+    ///
+    /// ```
+    /// let err = loglisten::json::parse("[1] x").unwrap_err();
+    /// assert_eq!(err.message(), "trailing characters");
+    /// ```
+    pub fn message(&self) -> &str {
+        self.0.message()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}", self.message, self.position)
+        self.0.fmt(f)
     }
 }
 
@@ -119,10 +128,7 @@ impl Parser<'_> {
     /// Builds an error; only here is the line and column computed.
     #[cold]
     fn fail(&self, message: &'static str, offset: usize) -> Error {
-        Error {
-            message,
-            position: Position::locate(self.text, offset),
-        }
+        Error(Box::new(Located::new(self.text, offset, message)))
     }
 
     #[inline(always)]

@@ -1,8 +1,43 @@
 //! Serialization as Python's `json.dumps(value)` does it, walking the tree
-//! with a heap stack.
+//! with a heap stack: the `Display` and `Debug` of values, arrays and maps.
 
-use super::{map, Array, Map, Value};
+use super::{map, Array, Iter, Map, Value};
 use std::fmt::{self, Write as _};
+
+impl fmt::Display for Value {
+    /// Writes exactly what Python's `json.dumps(value)` writes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_value(f, self)
+    }
+}
+
+impl fmt::Debug for Value {
+    /// The JSON text, as `Display` writes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_value(f, self)
+    }
+}
+
+impl fmt::Debug for Array {
+    /// The JSON text of the array.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_array(f, self)
+    }
+}
+
+impl fmt::Debug for Iter<'_> {
+    /// The members still to come.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+impl fmt::Debug for Map {
+    /// The JSON text of the object.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_map(f, self)
+    }
+}
 
 /// A container being written: the members still to come.
 enum Frame<'a> {
@@ -107,7 +142,7 @@ impl<'a> Writer<'_, '_, 'a> {
     }
 }
 
-pub(crate) fn write_value(out: &mut fmt::Formatter<'_>, value: &Value) -> fmt::Result {
+fn write_value(out: &mut fmt::Formatter<'_>, value: &Value) -> fmt::Result {
     Writer {
         out,
         stack: Vec::new(),
@@ -115,7 +150,7 @@ pub(crate) fn write_value(out: &mut fmt::Formatter<'_>, value: &Value) -> fmt::R
     .run(value)
 }
 
-pub(crate) fn write_array(out: &mut fmt::Formatter<'_>, array: &Array) -> fmt::Result {
+fn write_array(out: &mut fmt::Formatter<'_>, array: &Array) -> fmt::Result {
     let mut w = Writer {
         out,
         stack: Vec::new(),
@@ -124,7 +159,7 @@ pub(crate) fn write_array(out: &mut fmt::Formatter<'_>, array: &Array) -> fmt::R
     w.finish(first)
 }
 
-pub(crate) fn write_map(out: &mut fmt::Formatter<'_>, map: &Map) -> fmt::Result {
+fn write_map(out: &mut fmt::Formatter<'_>, map: &Map) -> fmt::Result {
     let mut w = Writer {
         out,
         stack: Vec::new(),

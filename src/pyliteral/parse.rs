@@ -7,7 +7,7 @@ use super::arith::{self, BinOp, UNARY_PREC};
 use super::dict::DictBuilder;
 use super::lex::{Lexer, Tok, Token};
 use super::names::{lookup, Lookup, KEYWORDS};
-use super::{Error, PyValue, MAX_DEPTH};
+use super::{Error, PyValue};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SeqKind {
@@ -60,6 +60,25 @@ enum Next {
     Operand,
     Value(PyValue),
     Done(PyValue),
+}
+
+/// The deepest nesting [`parse`](super::parse) accepts: open brackets plus
+/// unary operators and `**` awaiting their right operand.
+///
+/// ```
+/// use loglisten::pyliteral::{parse, MAX_DEPTH};
+/// assert!(parse(&format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH))).is_ok());
+/// assert!(parse(&format!("{}1", "-".repeat(MAX_DEPTH + 1))).is_err());
+/// ```
+pub const MAX_DEPTH: usize = 100;
+
+/// [`parse`](super::parse): rejects a null byte (as Python: source code
+/// cannot contain one, even in a string), then parses.
+pub(super) fn parse_text(text: &str) -> Result<PyValue, Error> {
+    if let Some(at) = text.bytes().position(|b| b == 0) {
+        return Err(Error::new(text, at, "null character in the text".into()));
+    }
+    Parser::new(text).parse()
 }
 
 pub(super) struct Parser<'a> {

@@ -1,5 +1,6 @@
 //! The parsed value and its Python `repr`.
 
+use crate::pyrepr::{float_repr, str_repr};
 use std::fmt;
 
 /// A value parsed from a fileConfig `args=` or `kwargs=` expression.
@@ -118,64 +119,4 @@ fn write_items(f: &mut fmt::Formatter<'_>, items: &[PyValue]) -> fmt::Result {
         write!(f, "{item}")?;
     }
     Ok(())
-}
-
-/// Python's `repr(float)` (the formatter's implementation).
-fn float_repr(x: f64) -> String {
-    let mut out = String::new();
-    crate::format::push_float_repr(x, &mut out);
-    out
-}
-
-/// Python's `repr(str)` (the formatter's implementation).
-fn str_repr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    crate::format::push_str_repr(s, false, &mut out);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{float_repr, str_repr};
-
-    #[test]
-    fn floats_print_like_python() {
-        let cases = [
-            (0.0, "0.0"),
-            (-0.0, "-0.0"),
-            (1.5, "1.5"),
-            (1e16, "1e+16"),
-            (1e15, "1000000000000000.0"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (1.5e-7, "1.5e-07"),
-            (123456.789, "123456.789"),
-            (1e300, "1e+300"),
-            (f64::INFINITY, "inf"),
-            (f64::NEG_INFINITY, "-inf"),
-            (f64::NAN, "nan"),
-            (0.1 + 0.2, "0.30000000000000004"),
-        ];
-        for (x, want) in cases {
-            assert_eq!(float_repr(x), want, "{x:e}");
-        }
-    }
-
-    #[test]
-    fn strings_print_like_python() {
-        let cases = [
-            ("", "''"),
-            ("a'b", "\"a'b\""),
-            ("a'b\"", "'a\\'b\"'"),
-            ("\\\n\r\t\x07\x7f", "'\\\\\\n\\r\\t\\x07\\x7f'"),
-            ("é中😀\u{301}", "'é中😀\u{301}'"),
-            (
-                "\u{85}\u{a0}\u{2028}\u{10ffff}",
-                "'\\x85\\xa0\\u2028\\U0010ffff'",
-            ),
-        ];
-        for (s, want) in cases {
-            assert_eq!(str_repr(s), want);
-        }
-    }
 }
