@@ -21,6 +21,7 @@ mod python_test;
 mod record;
 mod registry;
 mod sha256;
+mod sync;
 mod time;
 pub mod verify;
 mod wire;
@@ -49,7 +50,7 @@ pub use logger::{get_logger, Logger};
 #[doc(hidden)]
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
-pub use registry::{disable, shutdown};
+pub use registry::{disable, shutdown, Registry};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

@@ -48,8 +48,7 @@ pub(crate) fn read(text: &str, options: &FileConfigOptions) -> Result<Config, Co
 }
 
 fn ini_error(path: &str, e: ini::Error) -> ConfigError {
-    let message = e.to_string();
-    ConfigError::new(path, message)
+    ConfigError::from_cause(path, e)
 }
 
 struct Reader<'a> {

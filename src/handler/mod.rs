@@ -248,7 +248,8 @@ impl SharedHandler {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
-    fn id(&self) -> usize {
+    /// The handler's identity while it is alive (its address).
+    pub(crate) fn id(&self) -> usize {
         Arc::as_ptr(&self.0) as *const u8 as usize
     }
 

@@ -45,6 +45,7 @@ pub use builder::Builder;
 pub(crate) use outcome::kind_word as outcome_kind_word;
 pub use outcome::Outcome;
 
+use crate::sync::lock;
 use crate::verify::VerifyFn;
 use serve::Shared;
 use std::io;
@@ -59,6 +60,9 @@ use std::thread::JoinHandle;
 pub const DEFAULT_LOGGING_CONFIG_PORT: u16 = 9030;
 
 /// The listener most recently started by [`listen`], for [`stop_listening`].
+/// One per process, whatever the registry: CPython's module-level
+/// `_listener`, which `stopListening()` stops. A listener of another
+/// registry is stopped through its own handle.
 static LAST: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
 
 /// A running listener. Dropping it stops it and waits for its thread.
@@ -98,7 +102,7 @@ pub fn listen(port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
         builder = builder.verify(verify);
     }
     let listener = builder.spawn()?;
-    *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::downgrade(&listener.shared));
+    *lock(&LAST) = Some(Arc::downgrade(&listener.shared));
     Ok(listener)
 }
 
@@ -110,7 +114,7 @@ pub fn listen(port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
 /// loglisten::stop_listening(); // nothing running: nothing to do
 /// ```
 pub fn stop_listening() {
-    let last = LAST.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let last = lock(&LAST).take();
     if let Some(shared) = last.and_then(|w| w.upgrade()) {
         shared.stop();
     }

@@ -10,7 +10,7 @@ use super::builder::{ApplyClosure, OnMessage, VerifyClosure};
 use super::outcome::Outcome;
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
-use crate::logger::{get_logger, Logger};
+use crate::logger::Logger;
 use crate::wire;
 use std::collections::VecDeque;
 use std::fmt;
@@ -100,7 +100,7 @@ struct Job {
 }
 
 /// Binds are done; starts the accept thread.
-pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> {
+pub(crate) fn start(socket: Socket, settings: Settings, log: Logger) -> io::Result<Listener> {
     let wake = socket.wake_addr()?;
     let port = match &wake {
         WakeAddr::Tcp(addr) => addr.port(),
@@ -115,7 +115,7 @@ pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> 
         work: Condvar::new(),
         done: Condvar::new(),
         turns: Turns::default(),
-        log: get_logger("loglisten"),
+        log,
     });
     let for_thread = Arc::clone(&shared);
     let thread = spawn_thread(
