@@ -97,7 +97,9 @@ impl Logger {
 
     fn edit(&self, f: impl FnOnce(&mut LoggerSettings)) {
         let id = self.node.id;
-        self.registry.core.reconfigure(|draft| f(draft.settings(id)));
+        self.registry
+            .core
+            .reconfigure(|draft| f(draft.settings(id)));
     }
 
     /// The logger's own level (NOTSET defers to the parent).

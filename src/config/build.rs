@@ -12,6 +12,7 @@ use crate::handler::SharedHandler;
 use crate::level::Level;
 use crate::registry::factories::Factories;
 use crate::registry::{ancestors, Core, Draft, LoggerSettings, ROOT};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Applies `config` to `core`'s registry, one configuration at a time.
@@ -121,7 +122,7 @@ fn place<'a>(style: PathStyle, kind: &'static str, name: &'a str) -> Place<'a> {
     Place { style, kind, name }
 }
 
-fn apply_whole(core: &Core, config: Config) -> Result<(), ConfigError> {
+fn apply_whole(core: &Core, mut config: Config) -> Result<(), ConfigError> {
     // Everything that can be checked is checked here, before any file is
     // opened.
     let Plan {
@@ -141,10 +142,14 @@ fn apply_whole(core: &Core, config: Config) -> Result<(), ConfigError> {
     }
     let (formatters, filters) = (formatters.items, filters.items);
     // One swap carries the new tree and the definitions it was built from.
-    let (_, replaced) = core.reconfigure(|draft| {
+    let (unused, replaced) = core.reconfigure(|draft| {
         install(draft, &config, &handlers, &filters);
+        let loggers = std::mem::take(&mut config.loggers);
         draft.set_defined(defined(config, formatters, filters, handlers));
+        loggers
     });
+    // Freed after the swap, out of the registry's lock.
+    drop(unused);
     for handler in replaced {
         handler.flush();
         handler.close();
@@ -164,7 +169,9 @@ fn defined(
     let formatters = config.formatters.into_iter().zip(formatters);
     let filters = config.filters.into_iter().zip(filters);
     Defined {
-        handlers: handlers.map(|(handler, (_, spec))| (handler, spec)).collect(),
+        handlers: handlers
+            .map(|(handler, (_, spec))| (handler, spec))
+            .collect(),
         formatters: formatters.map(|((n, spec), f)| (n, spec, f)).collect(),
         filters: filters.map(|((n, spec), f)| (n, spec, f)).collect(),
     }
@@ -415,8 +422,14 @@ fn install(
     };
     // Loggers created before this configuration have the lower ids.
     let existing = draft.len();
+    // Which ids the configuration names, to tell the others apart in O(1).
+    let mut named = Vec::new();
     for (name, spec) in &config.loggers {
         let id = draft.id(name);
+        if id >= named.len() {
+            named.resize(draft.len(), false);
+        }
+        named[id] = true;
         let settings = draft.settings(id);
         configure(settings, spec);
         settings.disabled = false;
@@ -428,13 +441,12 @@ fn install(
     // configuration does not name is reset if it is a child of one it
     // names (the parent then existed too, as a logger or placeholder), and
     // otherwise disabled when `disable_existing_loggers`.
-    let configured = Names::new(&config.loggers);
+    let configured: HashSet<&str> = config.loggers.iter().map(|(n, _)| n.as_str()).collect();
     for id in 1..existing {
-        let name = draft.name(id);
-        if configured.find(name).is_some() {
+        if named.get(id) == Some(&true) {
             continue;
         }
-        let child = ancestors(name).any(|a| configured.find(a).is_some());
+        let child = ancestors(draft.name(id)).any(|a| configured.contains(a));
         let settings = draft.settings(id);
         if child {
             settings.level = Level::NOTSET;

@@ -182,7 +182,6 @@ pub(crate) fn prepare(
     Ok(Opener::Custom(factory, kwargs.clone()))
 }
 
-
 /// Registering factories with a registry: what its configurations may
 /// name besides the standard classes.
 impl Registry {
@@ -239,6 +238,10 @@ impl Registry {
         name: &str,
         factory: impl Fn(&Map) -> Result<Formatter, String> + Send + Sync + 'static,
     ) {
-        put(&mut self.core.factories().formatters, name, Arc::new(factory));
+        put(
+            &mut self.core.factories().formatters,
+            name,
+            Arc::new(factory),
+        );
     }
 }

@@ -53,10 +53,16 @@ fn dump(registry: &Registry) -> Value {
         .iter()
         .map(|(n, _, f)| (Arc::as_ptr(f) as *const (), n))
         .collect();
-    let filter_name =
-        |filter: &Arc<dyn Filter>| filter_names.get(&(Arc::as_ptr(filter) as *const ())).map(|n| n.to_string());
-    let specs: HashMap<usize, &super::model::HandlerSpec> =
-        defined.handlers.iter().map(|(h, spec)| (h.id(), spec)).collect();
+    let filter_name = |filter: &Arc<dyn Filter>| {
+        filter_names
+            .get(&(Arc::as_ptr(filter) as *const ()))
+            .map(|n| n.to_string())
+    };
+    let specs: HashMap<usize, &super::model::HandlerSpec> = defined
+        .handlers
+        .iter()
+        .map(|(h, spec)| (h.id(), spec))
+        .collect();
     let mut handlers = Map::new();
     let mut used_formatters: HashSet<String> = HashSet::new();
     let mut used_filters: HashSet<String> = HashSet::new();

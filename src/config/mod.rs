@@ -31,7 +31,6 @@ pub(crate) use model::{
     Config, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle, Place,
 };
 
-
 /// Which front end applied a configuration.
 ///
 /// ```
@@ -133,7 +132,8 @@ fn json_error(e: crate::json::Error) -> ConfigError {
 
 /// The text of the file at `path`; an error names the path.
 fn read_file(path: &std::path::Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|e| ConfigError::from_cause(path.display().to_string(), e))
+    std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::from_cause(path.display().to_string(), e))
 }
 
 /// Reads an INI file and applies it, like Python's

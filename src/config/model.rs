@@ -123,7 +123,6 @@ pub(crate) struct LoggerSpec {
     pub filters: Vec<String>,
 }
 
-
 /// What the last whole configuration defined by name, kept in the
 /// snapshot it built: formatters and filters have no place in the tree
 /// but the handlers and loggers that use them.

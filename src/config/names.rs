@@ -34,4 +34,3 @@ impl<'a, S> Names<'a, S> {
         (self.entries[last].0 == name).then_some(last)
     }
 }
-

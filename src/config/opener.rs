@@ -64,7 +64,11 @@ pub(crate) struct Kwargs<'a> {
 }
 
 impl<'a> Kwargs<'a> {
-    pub(crate) fn new(map: &'a Map, place: Place<'a>, known: &[&str]) -> Result<Kwargs<'a>, ConfigError> {
+    pub(crate) fn new(
+        map: &'a Map,
+        place: Place<'a>,
+        known: &[&str],
+    ) -> Result<Kwargs<'a>, ConfigError> {
         for (key, _) in map.iter() {
             // dictConfig passes `strm` for `stream` on old signatures.
             if !(known.contains(&key) || key == "strm" && known.contains(&"stream")) {

@@ -33,9 +33,8 @@ impl Core {
         CACHE.with(|cache| loop {
             let generation = self.generation.load(Ordering::SeqCst);
             let fresh = cache.try_borrow().ok().and_then(|c| {
-                let current = |s: &&Arc<Snapshot>| {
-                    s.generation == generation && s.registry == self.id
-                };
+                let current =
+                    |s: &&Arc<Snapshot>| s.generation == generation && s.registry == self.id;
                 c.as_ref().filter(current).cloned()
             });
             let snapshot = match fresh {

@@ -97,7 +97,10 @@ impl Draft<'_> {
         (1..self.tree.len())
             .map(|id| {
                 let parent = self.tree.parent(id).unwrap_or(super::ROOT);
-                (self.tree.name(id).to_string(), self.tree.name(parent).to_string())
+                (
+                    self.tree.name(id).to_string(),
+                    self.tree.name(parent).to_string(),
+                )
             })
             .collect()
     }
@@ -169,7 +172,14 @@ impl Core {
         }
         let replaced = replaced_handlers(&old.nodes, &nodes);
         let defined = defined.unwrap_or_else(|| Arc::clone(&old.defined));
-        self.install(&mut state, nodes, disable, defined, spare, !replaced.is_empty());
+        self.install(
+            &mut state,
+            nodes,
+            disable,
+            defined,
+            spare,
+            !replaced.is_empty(),
+        );
         // The generation is stored: a first look at the counter is as good
         // as the wait's, and most often nothing is in flight.
         if !replaced.is_empty() && !drained(&old) {

@@ -5,11 +5,11 @@ use super::*;
 use crate::filter::Filter;
 use crate::handler::{Handler, SharedHandler};
 use crate::record::Record;
-use std::sync::atomic::AtomicUsize;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use std::io;
+use std::sync::atomic::AtomicUsize;
 
 /// Names over a tiny alphabet so that prefixes collide often, including
 /// the `r`/`ro` prefixes of `root` and empty segments.
