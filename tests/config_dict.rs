@@ -54,7 +54,7 @@ fn take(lines: &Lines) -> Vec<String> {
 
 #[test]
 fn schema_errors_name_the_place() {
-    let (r, lines) = setup();
+    let (r, _lines) = setup();
     let cases = [
         (r#"[]"#, "a dictConfig must be a JSON object"),
         (r#"{}"#, "version: dictionary doesn't specify a version"),
@@ -129,7 +129,10 @@ fn output_goes_through_the_configured_chain() {
     loglisten::warning!(r.get_logger("app.quiet"), "w3");
     loglisten::info!(r.get_logger("other"), "i4");
     loglisten::error!(r.get_logger("other"), "e5");
-    assert_eq!(take(&lines), ["all|d1", "all|e2", "db|e2", "err|e2", "err|e5"]);
+    assert_eq!(
+        take(&lines),
+        ["all|d1", "all|e2", "db|e2", "err|e2", "err|e5"]
+    );
 }
 
 #[test]
@@ -203,12 +206,13 @@ fn unnamed_existing_loggers_are_disabled_but_children_of_named_ones_reset() {
 
 #[test]
 fn placeholder_parents_count_as_existing_like_cpython() {
-    let (r, lines) = setup();
+    let (r, _lines) = setup();
     // `ph` exists only as a placeholder of `ph.leaf`; naming it resets the
     // leaf instead of disabling it.
     let leaf = r.get_logger("ph.leaf");
     leaf.set_level(Level::ERROR);
-    r.dict_config_str(r#"{"version": 1, "loggers": {"ph": {"level": "DEBUG"}}}"#).unwrap();
+    r.dict_config_str(r#"{"version": 1, "loggers": {"ph": {"level": "DEBUG"}}}"#)
+        .unwrap();
     assert!(!leaf.disabled());
     assert_eq!(leaf.level(), Level::NOTSET);
     assert_eq!(leaf.effective_level(), Level::DEBUG);
@@ -272,12 +276,13 @@ fn a_failing_config_changes_nothing() {
     let generation = r.config_generation();
     // Valid up to the last handler, which fails to open. CPython would have
     // closed the old handlers and configured some loggers by then.
-    let err = r.dict_config_str(
-        r#"{"version": 1, "handlers": {"a": {"class": "test.Capture", "tag": "new"},
+    let err = r
+        .dict_config_str(
+            r#"{"version": 1, "handlers": {"a": {"class": "test.Capture", "tag": "new"},
                                        "z": {"class": "test.Capture", "tag": "fail"}},
             "loggers": {"aon": {"level": "DEBUG", "handlers": ["a"]}}}"#,
-    )
-    .unwrap_err();
+        )
+        .unwrap_err();
     assert_eq!(err.to_string(), "handlers.z: refusing to open");
     assert_eq!(r.current_config().to_string(), before);
     assert_eq!(r.config_generation(), generation);
@@ -287,7 +292,7 @@ fn a_failing_config_changes_nothing() {
 
 #[test]
 fn current_config_round_trips() {
-    let (r, lines) = setup();
+    let (r, _lines) = setup();
     // A logger the next config does not name keeps a handler whose filter
     // that config no longer defines: the dump must still apply.
     r.dict_config_str(

@@ -129,3 +129,24 @@ fn loggers_get_qualname_level_propagate_and_existing_rules() {
         "an INI push disables loggers it does not name, as CPython"
     );
 }
+
+/// An error from the INI parser or the file system stays the source of the
+/// `ConfigError`, whose text is still one line.
+#[test]
+fn errors_keep_their_cause() {
+    use std::error::Error;
+    let r = Registry::new();
+    let err = r.file_config("/nonexistent/logging.ini").unwrap_err();
+    let io = err.source().and_then(|s| s.downcast_ref::<io::Error>());
+    assert_eq!(io.map(io::Error::kind), Some(io::ErrorKind::NotFound));
+    let err = r.file_config_str("[loggers\nkeys=root\n").unwrap_err();
+    let ini = err
+        .source()
+        .and_then(|s| s.downcast_ref::<loglisten::ini::Error>());
+    assert_eq!(ini.map(ToString::to_string), Some(err.to_string()));
+    assert!(!err.to_string().contains('\n'));
+    let built = r.dict_config_str(r#"{"version": 1, "handlers": {"f": {"class": "logging.FileHandler", "filename": "/nonexistent/dir/x.log"}}}"#);
+    let err = built.unwrap_err();
+    assert!(err.source().is_some_and(|s| s.is::<io::Error>()), "{err}");
+    assert_eq!(r.config_generation(), 0, "nothing applied");
+}

@@ -65,5 +65,8 @@ fn handlers_of_unnamed_loggers_keep_working_where_cpython_drops() {
     };
     assert_eq!(output.trim(), "1 False", "CPython too keeps it attached");
     let written = std::fs::read_to_string(&theirs).unwrap();
-    assert_eq!(written, "before\n", "CPython: the closed MemoryHandler drops");
+    assert_eq!(
+        written, "before\n",
+        "CPython: the closed MemoryHandler drops"
+    );
 }

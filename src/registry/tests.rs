@@ -379,6 +379,9 @@ fn a_panicking_edit_changes_nothing() {
     assert_eq!(core.parent_name(created).as_deref(), Some("root"));
 }
 
+/// One kind of swap, run in a loop by a thread.
+type Swap = fn(&Core, &Arc<Mutex<Vec<String>>>, &Arc<AtomicUsize>);
+
 /// Swaps that close nothing (a new logger, a level) between the ones that
 /// do: a handler is closed only after the records of every earlier
 /// snapshot holding it are done, not just those of the one just replaced.
@@ -393,7 +396,7 @@ fn no_record_reaches_a_closed_handler_across_intermediate_swaps() {
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (threads, per_thread) = (2, 20_000);
     let loggers = spawn_loggers(&registry, &node, NAME, threads, per_thread);
-    let spawn_swapper = |swap: fn(&Core, &Arc<Mutex<Vec<String>>>, &Arc<AtomicUsize>)| {
+    let spawn_swapper = |swap: Swap| {
         let (stop, lines, late) = (Arc::clone(&stop), Arc::clone(&lines), Arc::clone(&late));
         let registry = registry.clone();
         std::thread::spawn(move || {
@@ -419,4 +422,88 @@ fn no_record_reaches_a_closed_handler_across_intermediate_swaps() {
         0,
         "nothing written to a closed handler"
     );
+}
+
+/// A collector handler on logger `name` of `registry`, propagating or not.
+fn collect_on(registry: &Registry, name: &str, propagate: bool) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let handler = SharedHandler::new(Collect {
+        lines: Arc::clone(&lines),
+        ..Collect::default()
+    });
+    let log = registry.get_logger(name);
+    log.add_handler(handler);
+    log.set_propagate(propagate);
+    lines
+}
+
+fn taken(lines: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    std::mem::take(&mut *lines.lock().unwrap())
+}
+
+/// Loggers created since the last swap are in no snapshot yet: they swap
+/// nothing, and their records go where CPython's would, through their
+/// nearest known ancestor, with their effective level, until the next
+/// swap folds them in.
+#[test]
+fn new_loggers_swap_nothing_and_log_through_their_known_ancestor() {
+    let registry = Registry::new();
+    let top = collect_on(&registry, "a", false);
+    let root = collect_on(&registry, "", true);
+    registry.get_logger("a").set_level(Level::INFO);
+    let generation = registry.config_generation();
+    let leaf = registry.get_logger("a.b.c");
+    let other = registry.get_logger("z");
+    assert_eq!(
+        registry.config_generation(),
+        generation,
+        "creating swaps nothing"
+    );
+    assert!(
+        registry.core.current().nodes.len() < 4,
+        "not in the snapshot yet"
+    );
+    assert!(!leaf.is_enabled_for(Level::DEBUG));
+    assert!(leaf.is_enabled_for(Level::INFO));
+    assert_eq!(leaf.effective_level(), Level::INFO);
+    assert_eq!(leaf.level(), Level::NOTSET);
+    assert!(leaf.propagate() && !leaf.disabled() && leaf.handlers().is_empty());
+    leaf.log(Level::INFO, "leaf");
+    leaf.log(Level::DEBUG, "too low");
+    other.log(Level::WARNING, "other");
+    // A logger created in between becomes the leaf's parent at once.
+    let middle = registry.get_logger("a.b");
+    assert_eq!(leaf.parent().unwrap().name(), "a.b");
+    assert_eq!(middle.parent().unwrap().name(), "a");
+    middle.log(Level::ERROR, "middle");
+    assert_eq!(taken(&top), ["leaf", "middle"]);
+    assert_eq!(taken(&root), ["other"]);
+    // The next swap folds them in: the middle logger's level now counts.
+    middle.set_level(Level::ERROR);
+    assert_eq!(registry.config_generation(), generation + 1);
+    assert!(!leaf.is_enabled_for(Level::WARNING));
+    leaf.log(Level::ERROR, "folded");
+    assert_eq!(taken(&top), ["folded"]);
+}
+
+/// Two registries on one thread: each logger's records go to its own
+/// registry's handlers, however the calls alternate (the thread's cached
+/// snapshot is told apart by registry, not only by generation).
+#[test]
+fn loggers_dispatch_to_their_own_registry() {
+    let (one, two) = (Registry::new(), Registry::new());
+    let lines_one = collect_on(&one, "", true);
+    let lines_two = collect_on(&two, "", true);
+    // Same generation in both, so only the registry tells them apart.
+    assert_eq!(one.config_generation(), two.config_generation());
+    let (a, b) = (one.get_logger("app"), two.get_logger("app"));
+    for i in 0..3 {
+        a.log(Level::WARNING, &format!("one {i}"));
+        b.log(Level::WARNING, &format!("two {i}"));
+    }
+    assert_eq!(taken(&lines_one), ["one 0", "one 1", "one 2"]);
+    assert_eq!(taken(&lines_two), ["two 0", "two 1", "two 2"]);
+    one.disable(Level::CRITICAL);
+    assert!(!a.is_enabled_for(Level::CRITICAL));
+    assert!(b.is_enabled_for(Level::CRITICAL));
 }
