@@ -441,11 +441,14 @@ fn install(
     // configuration does not name is reset if it is a child of one it
     // names (the parent then existed too, as a logger or placeholder), and
     // otherwise disabled when `disable_existing_loggers`.
-    let configured: HashSet<&str> = config.loggers.iter().map(|(n, _)| n.as_str()).collect();
+    // Built only if some existing logger is not named.
+    let mut configured: Option<HashSet<&str>> = None;
     for id in 1..existing {
         if named.get(id) == Some(&true) {
             continue;
         }
+        let configured = configured
+            .get_or_insert_with(|| config.loggers.iter().map(|(n, _)| n.as_str()).collect());
         let child = ancestors(draft.name(id)).any(|a| configured.contains(a));
         let settings = draft.settings(id);
         if child {
