@@ -1,7 +1,7 @@
 //! `basicConfig`: one handler on the root logger, for programs that want
 //! output without writing a configuration.
 
-use super::ConfigError;
+use super::error::ConfigError;
 use crate::format::{Formatter, Style};
 use crate::handler::{FileHandler, FileSettings, Handler, Mode, SharedHandler, StreamHandler};
 use crate::level::Level;

@@ -1,11 +1,12 @@
 //! From a checked [`Config`] to a live snapshot, all or nothing.
 
 use super::classes;
+use super::error::ConfigError;
+use super::model::{Applied, ConfigKind};
 use super::model::{Config, Defined, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec};
 use super::model::{PathStyle, Place};
 use super::names::Names;
 use super::opener::Opener;
-use super::{Applied, ConfigError, ConfigKind};
 use crate::filter::{Filter, NameFilter};
 use crate::format::{Formatter, Style};
 use crate::handler::SharedHandler;

@@ -2,8 +2,9 @@
 //! names, and the factories an application registers with a registry.
 //! Nothing else is ever resolved: no import, no eval.
 
+use super::error::ConfigError;
+use super::model::{HandlerSpec, Place};
 use super::opener::{Kwargs, Opener};
-use super::{ConfigError, HandlerSpec, Place};
 use crate::filter::Filter;
 use crate::format::Formatter;
 use crate::handler::Handler;

@@ -7,8 +7,8 @@
 //! is made only when some `cfg://` string exists. Error paths are spelled
 //! out only for an error.
 
-use super::Place;
-use super::{Config, ConfigError, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
+use super::error::ConfigError;
+use super::model::{Config, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle, Place};
 use crate::json::{Map, Value};
 use crate::level::Level;
 use std::cell::Cell;

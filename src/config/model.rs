@@ -136,3 +136,59 @@ pub(crate) struct Defined {
     /// the entries they were built from.
     pub handlers: Vec<(SharedHandler, HandlerSpec)>,
 }
+
+/// Which front end applied a configuration.
+///
+/// ```
+/// let applied = loglisten::apply_config(br#"{"version": 1, "incremental": true}"#).unwrap();
+/// assert_eq!(applied.kind, loglisten::ConfigKind::Dict);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigKind {
+    /// A JSON object, applied as `dictConfig`.
+    Dict,
+    /// INI text, applied as `fileConfig`.
+    File,
+}
+
+/// A configuration that went live.
+///
+/// ```
+/// let a = loglisten::dict_config_str(r#"{"version": 1, "incremental": true}"#).unwrap();
+/// assert!(a.generation >= 1);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// Dict or file config.
+    pub kind: ConfigKind,
+    /// The registry's generation now live (see
+    /// [`Registry::config_generation`](crate::Registry::config_generation)), so an operator can tell which
+    /// push is running.
+    pub generation: u64,
+}
+
+/// Options of [`file_config_with`](crate::file_config_with), as `fileConfig`'s keyword arguments.
+///
+/// ```
+/// let options = loglisten::FileConfigOptions {
+///     disable_existing_loggers: false,
+///     defaults: vec![("logdir".into(), "/tmp".into())],
+/// };
+/// assert!(!options.disable_existing_loggers);
+/// ```
+#[derive(Clone, Debug)]
+pub struct FileConfigOptions {
+    /// Disable loggers that exist but are not named (default true).
+    pub disable_existing_loggers: bool,
+    /// Values for interpolation, as `ConfigParser(defaults)`.
+    pub defaults: Vec<(String, String)>,
+}
+
+impl Default for FileConfigOptions {
+    fn default() -> Self {
+        FileConfigOptions {
+            disable_existing_loggers: true,
+            defaults: Vec::new(),
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! typed access to an entry's keyword arguments. A leaf shared by
 //! [`classes`](super::classes) and [`standard`](super::standard).
 
-use super::{ConfigError, Place};
+use super::error::ConfigError;
+use super::model::Place;
 use crate::handler::{
     FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
     RotatingFileHandler, RotatingSettings, SharedHandler, StreamHandler, SysLogHandler,
