@@ -86,7 +86,6 @@ impl Registry {
     /// assert_eq!(registry.get_logger("").level(), loglisten::Level::WARNING);
     /// assert_eq!(registry.config_generation(), 0);
     /// ```
-    #[allow(clippy::new_without_default)]
     pub fn new() -> Registry {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let root = Node::root();
@@ -175,6 +174,18 @@ impl Registry {
     /// ```
     pub fn config_generation(&self) -> u64 {
         self.core.generation()
+    }
+}
+
+/// [`Registry::new`]: a new, independent logging system.
+///
+/// ```
+/// let registry = loglisten::Registry::default();
+/// assert_eq!(registry.config_generation(), 0);
+/// ```
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::new()
     }
 }
 
