@@ -45,6 +45,7 @@ pub use builder::Builder;
 pub(crate) use outcome::kind_word as outcome_kind_word;
 pub use outcome::Outcome;
 
+use crate::registry::Registry;
 use crate::sync::lock;
 use crate::verify::VerifyFn;
 use serve::Shared;
@@ -97,13 +98,32 @@ pub struct Listener {
 /// listener.join().unwrap();
 /// ```
 pub fn listen(port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
-    let mut builder = Listener::builder().port(port);
-    if let Some(verify) = verify {
-        builder = builder.verify(verify);
+    Registry::global().listen(port, verify)
+}
+
+impl Registry {
+    /// Starts a listener that applies configurations to this registry
+    /// (see [`listen`]); [`stop_listening`] stops the one started last,
+    /// whatever its registry.
+    ///
+    /// ```
+    /// let registry = loglisten::Registry::new();
+    /// let listener = registry.listen(0, None).unwrap();
+    /// let reply = loglisten::send_config(("127.0.0.1", listener.port()), br#"{"version": 1}"#).unwrap();
+    /// assert!(matches!(reply, loglisten::Reply::Ok { generation: 1, .. }));
+    /// assert_eq!(registry.config_generation(), 1);
+    /// loglisten::stop_listening();
+    /// listener.join().unwrap();
+    /// ```
+    pub fn listen(&self, port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
+        let mut builder = Listener::builder().registry(self).port(port);
+        if let Some(verify) = verify {
+            builder = builder.verify(verify);
+        }
+        let listener = builder.spawn()?;
+        *lock(&LAST) = Some(Arc::downgrade(&listener.shared));
+        Ok(listener)
     }
-    let listener = builder.spawn()?;
-    *lock(&LAST) = Some(Arc::downgrade(&listener.shared));
-    Ok(listener)
 }
 
 /// Stops the listener most recently started by [`listen`], like CPython's
