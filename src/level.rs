@@ -1,5 +1,6 @@
 //! Logging levels: Python's integers and the name table of `logging`.
 
+use crate::sync::lock;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -177,7 +178,7 @@ fn standard_level(name: &str) -> Option<Level> {
 
 /// The name tables, filled with the standard names on first use.
 fn tables() -> MutexGuard<'static, Tables> {
-    let mut tables = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+    let mut tables = lock(&TABLES);
     if tables.to_name.is_empty() {
         for level in [0, 10, 20, 30, 40, 50] {
             let name = standard_name(Level(level)).unwrap_or_default();

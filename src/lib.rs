@@ -4,6 +4,36 @@
 //! configurations (CPython's dictConfig JSON or fileConfig INI, behind a
 //! 4-byte big-endian length) and applies them atomically to the program's
 //! logging runtime, with Python's semantics. std only, synchronous, small.
+//!
+//! The three things a program does: configure, log, listen.
+//!
+//! ```
+//! use loglisten::{info, Level, Registry};
+//! // The free functions work on the process's registry; a `Registry` of
+//! // your own is an independent logging system (what tests use).
+//! let registry = Registry::new();
+//! registry.dict_config_str(r#"{"version": 1,
+//!     "handlers": {"out": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
+//!     "root": {"level": "INFO", "handlers": ["out"]}}"#)?;
+//! let log = registry.get_logger("app.db");
+//! info!(log, "connected to {}", "db-1");
+//! let listener = loglisten::Listener::builder().registry(&registry).port(0).spawn()?;
+//! let reply = loglisten::send_config(("127.0.0.1", listener.port()),
+//!     br#"{"version": 1, "incremental": true, "loggers": {"app.db": {"level": "DEBUG"}}}"#)?;
+//! assert!(matches!(reply, loglisten::Reply::Ok { .. }));
+//! assert!(log.is_enabled_for(Level::DEBUG));
+//! listener.stop();
+//! listener.join()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Where things are: [`Registry`] (one logging system: loggers, live
+//! configuration, generation, factories) and [`Logger`] with the macros
+//! ([`info!`], …); configuration through [`dict_config_str`],
+//! [`file_config`], [`basic_config`], [`apply_config`], read back with
+//! [`current_config`]; [`handler`] and [`Formatter`] for the runtime;
+//! [`listener`] and [`send_config`] for the socket side; [`verify`] for
+//! signed messages; [`json`], [`ini`], [`pyliteral`] for the parsers.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
@@ -22,6 +52,7 @@ mod python_test;
 mod record;
 mod registry;
 mod sha256;
+mod sync;
 mod time;
 pub mod verify;
 mod watch;
@@ -51,7 +82,7 @@ pub use logger::{get_logger, Logger};
 #[doc(hidden)]
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
-pub use registry::{disable, shutdown};
+pub use registry::{disable, shutdown, Registry};
 pub use watch::{watch_file, WatchOptions, WatchOutcome, Watcher};
 
 /// The README's examples, run as doctests.

@@ -4,7 +4,7 @@ use crate::filter::Filter;
 use crate::handler::SharedHandler;
 use crate::level::Level;
 use crate::record::{Location, Record};
-use crate::registry::{self, LoggerNode, LoggerSettings};
+use crate::registry::{LoggerNode, LoggerSettings, Registry};
 use std::error::Error;
 use std::fmt;
 use std::sync::atomic::Ordering;
@@ -23,6 +23,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Logger {
     node: Arc<LoggerNode>,
+    /// The registry the logger belongs to: its records go to that one's
+    /// snapshot.
+    registry: Registry,
 }
 
 /// The logger named `name` (dotted for hierarchy); `""` and `"root"` give
@@ -33,12 +36,14 @@ pub struct Logger {
 /// assert_eq!(loglisten::get_logger("a.b").parent().unwrap().name(), "root");
 /// ```
 pub fn get_logger(name: &str) -> Logger {
-    Logger {
-        node: registry::handle(name),
-    }
+    Registry::global().get_logger(name)
 }
 
 impl Logger {
+    pub(crate) fn new(registry: Registry, node: Arc<LoggerNode>) -> Logger {
+        Logger { node, registry }
+    }
+
     /// The logger's name (`root` for the root logger).
     pub fn name(&self) -> &str {
         &self.node.name
@@ -68,7 +73,7 @@ impl Logger {
     /// Hands a prepared record to this logger's handlers, Python's
     /// `Logger.handle` (the level was checked by the caller).
     pub fn log_record(&self, record: &Record) {
-        registry::dispatch(self.node.id, record);
+        self.registry.core.dispatch(&self.node, record);
     }
 
     #[doc(hidden)]
@@ -87,12 +92,14 @@ impl Logger {
     }
 
     fn read<R>(&self, f: impl FnOnce(&LoggerSettings) -> R) -> R {
-        f(registry::current().settings(self.node.id))
+        f(self.registry.core.current().settings(self.node.id))
     }
 
     fn edit(&self, f: impl FnOnce(&mut LoggerSettings)) {
         let id = self.node.id;
-        registry::reconfigure(|draft| f(draft.settings(id)));
+        self.registry
+            .core
+            .reconfigure(|draft| f(draft.settings(id)));
     }
 
     /// The logger's own level (NOTSET defers to the parent).
@@ -107,7 +114,7 @@ impl Logger {
 
     /// The level that applies: the first non-NOTSET level up the tree.
     pub fn effective_level(&self) -> Level {
-        registry::current().effective_level(self.node.id)
+        self.registry.core.current().effective_level(&self.node)
     }
 
     /// Whether records go on to the parent's handlers.
@@ -161,8 +168,8 @@ impl Logger {
 
     /// The parent logger; `None` for the root.
     pub fn parent(&self) -> Option<Logger> {
-        let snapshot = registry::current();
-        snapshot.parent_name(self.node.id).map(get_logger)
+        let parent = self.registry.core.parent_name(self.node.id)?;
+        Some(self.registry.get_logger(&parent))
     }
 }
 

@@ -1,15 +1,11 @@
 //! All or nothing, the file system included, and no record lost or
-//! doubled while configurations swap under concurrent logging.
+//! doubled while configurations swap under concurrent logging. Each test
+//! has a registry of its own.
 
-use loglisten::{dict_config_str, get_logger};
+use loglisten::Registry;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+use std::sync::Arc;
 
 struct TempDir(PathBuf);
 
@@ -55,7 +51,7 @@ fn file_config(logger: &str, handlers: &[(&str, &str, &str)]) -> String {
 
 #[test]
 fn a_failing_config_creates_no_file_and_truncates_nothing() {
-    let _g = serial();
+    let r = Registry::new();
     let dir = TempDir::new("aon");
     let kept = dir.file("kept.log");
     let created = dir.file("new.log");
@@ -67,8 +63,8 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
             &format!(r#", "filename": "{kept}""#),
         )],
     );
-    dict_config_str(&running).unwrap();
-    loglisten::info!(get_logger("atomic.a"), "before");
+    r.dict_config_str(&running).unwrap();
+    loglisten::info!(r.get_logger("atomic.a"), "before");
     // `a` would truncate kept.log (mode w) and `b` would create new.log;
     // `c` fails on a directory that does not exist, so neither happens.
     let failing = file_config(
@@ -91,7 +87,7 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
             ),
         ],
     );
-    let err = dict_config_str(&failing).unwrap_err();
+    let err = r.dict_config_str(&failing).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("handlers.c: No such file or directory"),
@@ -101,7 +97,7 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
         !Path::new(&created).exists(),
         "file created by the failed attempt is removed"
     );
-    loglisten::info!(get_logger("atomic.a"), "after");
+    loglisten::info!(r.get_logger("atomic.a"), "after");
     assert_eq!(
         read(&kept),
         "before\nafter\n",
@@ -117,7 +113,7 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
         )],
     );
     assert_eq!(
-        dict_config_str(&bad_mode).unwrap_err().to_string(),
+        r.dict_config_str(&bad_mode).unwrap_err().to_string(),
         "handlers.b.mode: unsupported file mode 'r' (use 'a' or 'w')"
     );
     assert!(!Path::new(&created).exists());
@@ -130,15 +126,15 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
             &format!(r#", "filename": "{kept}", "mode": "w""#),
         )],
     );
-    dict_config_str(&truncating).unwrap();
-    loglisten::info!(get_logger("atomic.a"), "fresh");
+    r.dict_config_str(&truncating).unwrap();
+    loglisten::info!(r.get_logger("atomic.a"), "fresh");
     assert_eq!(read(&kept), "fresh\n");
-    dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"atomic.a": {"handlers": []}}}"#).unwrap();
+    r.dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"atomic.a": {"handlers": []}}}"#).unwrap();
 }
 
 #[test]
 fn no_record_lost_or_doubled_across_a_thousand_file_swaps() {
-    let _g = serial();
+    let r = Registry::new();
     let dir = TempDir::new("swap");
     let (one, two) = (dir.file("one.log"), dir.file("two.log"));
     let configs: Vec<String> = [&one, &two]
@@ -154,13 +150,14 @@ fn no_record_lost_or_doubled_across_a_thousand_file_swaps() {
             )
         })
         .collect();
-    dict_config_str(&configs[0]).unwrap();
+    r.dict_config_str(&configs[0]).unwrap();
     let done = Arc::new(AtomicBool::new(false));
     let threads: Vec<_> = (0..2)
         .map(|t| {
             let done = Arc::clone(&done);
+            let r = r.clone();
             std::thread::spawn(move || {
-                let log = get_logger("atomic.swap");
+                let log = r.get_logger("atomic.swap");
                 let mut n = 0u64;
                 while !done.load(Ordering::SeqCst) || n < 2_000 {
                     loglisten::info!(log, "{t}-{n}");
@@ -171,11 +168,11 @@ fn no_record_lost_or_doubled_across_a_thousand_file_swaps() {
         })
         .collect();
     for i in 0..1000 {
-        dict_config_str(&configs[(i + 1) % 2]).unwrap();
+        r.dict_config_str(&configs[(i + 1) % 2]).unwrap();
     }
     done.store(true, Ordering::SeqCst);
     let counts: Vec<u64> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-    dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"atomic.swap": {"handlers": []}}}"#).unwrap();
+    r.dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"atomic.swap": {"handlers": []}}}"#).unwrap();
     let text = read(&one) + &read(&two);
     let mut lines: Vec<&str> = text.lines().collect();
     let total: u64 = counts.iter().sum();

@@ -1,45 +1,46 @@
 //! dictConfig semantics: schema errors, logger rules, references, and all
-//! or nothing. Tests share the process-wide registry, so they run one at a
-//! time under a lock.
+//! or nothing. Each test configures a registry of its own, so they run in
+//! parallel.
 
-use loglisten::{
-    current_config, dict_config_str, get_logger, register_handler, Handler, Level, Record,
-};
+use loglisten::{Handler, Level, Record, Registry};
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex};
 
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+type Lines = Arc<Mutex<Vec<String>>>;
 
-/// Lines written by `test.Capture` handlers, tagged with the `tag` kwarg.
-fn captured() -> &'static Mutex<Vec<String>> {
-    static LINES: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
-    LINES.get_or_init(|| {
-        register_handler("test.Capture", |kwargs| {
-            let tag = kwargs
-                .get("tag")
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string();
-            if tag == "fail" {
-                return Err("refusing to open".to_string());
-            }
-            Ok(Box::new(Capture { tag }) as Box<dyn Handler>)
-        });
-        Mutex::new(Vec::new())
-    })
+/// A registry whose `test.Capture` handlers write to the lines returned,
+/// tagged with the `tag` kwarg; `tag: fail` refuses to open.
+fn setup() -> (Registry, Lines) {
+    let registry = Registry::new();
+    let lines: Lines = Arc::default();
+    let sink = Arc::clone(&lines);
+    registry.register_handler("test.Capture", move |kwargs| {
+        let tag = kwargs
+            .get("tag")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
+        if tag == "fail" {
+            return Err("refusing to open".to_string());
+        }
+        let lines = Arc::clone(&sink);
+        Ok(Box::new(Capture { tag, lines }) as Box<dyn Handler>)
+    });
+    registry
+        .dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "root": {"level": "WARNING", "handlers": []}}"#)
+        .unwrap();
+    (registry, lines)
 }
 
 #[derive(Debug)]
 struct Capture {
     tag: String,
+    lines: Lines,
 }
 
 impl Handler for Capture {
     fn emit(&mut self, _record: &Record, text: &str) -> io::Result<()> {
-        captured()
+        self.lines
             .lock()
             .unwrap()
             .push(format!("{}|{}", self.tag, text));
@@ -47,21 +48,13 @@ impl Handler for Capture {
     }
 }
 
-fn take() -> Vec<String> {
-    std::mem::take(&mut *captured().lock().unwrap())
-}
-
-fn reset() {
-    captured();
-    take();
-    dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "root": {"level": "WARNING", "handlers": []}}"#)
-        .unwrap();
+fn take(lines: &Lines) -> Vec<String> {
+    std::mem::take(&mut *lines.lock().unwrap())
 }
 
 #[test]
 fn schema_errors_name_the_place() {
-    let _g = serial();
-    reset();
+    let (r, _lines) = setup();
     let cases = [
         (r#"[]"#, "a dictConfig must be a JSON object"),
         (r#"{}"#, "version: dictionary doesn't specify a version"),
@@ -109,16 +102,15 @@ fn schema_errors_name_the_place() {
         ),
     ];
     for (config, expected) in cases {
-        let err = dict_config_str(config).unwrap_err();
+        let err = r.dict_config_str(config).unwrap_err();
         assert_eq!(err.to_string(), expected, "config {config}");
     }
 }
 
 #[test]
 fn output_goes_through_the_configured_chain() {
-    let _g = serial();
-    reset();
-    dict_config_str(
+    let (r, lines) = setup();
+    r.dict_config_str(
         r#"{"version": 1,
             "filters": {"only_db": {"name": "app.db"}},
             "handlers": {
@@ -131,21 +123,23 @@ fn output_goes_through_the_configured_chain() {
             "root": {"level": "INFO", "handlers": ["errors"]}}"#,
     )
     .unwrap();
-    let app = get_logger("app");
+    let app = r.get_logger("app");
     loglisten::debug!(app, "d1");
-    loglisten::error!(get_logger("app.db.pool"), "e{}", 2);
-    loglisten::warning!(get_logger("app.quiet"), "w3");
-    loglisten::info!(get_logger("other"), "i4");
-    loglisten::error!(get_logger("other"), "e5");
-    assert_eq!(take(), ["all|d1", "all|e2", "db|e2", "err|e2", "err|e5"]);
+    loglisten::error!(r.get_logger("app.db.pool"), "e{}", 2);
+    loglisten::warning!(r.get_logger("app.quiet"), "w3");
+    loglisten::info!(r.get_logger("other"), "i4");
+    loglisten::error!(r.get_logger("other"), "e5");
+    assert_eq!(
+        take(&lines),
+        ["all|d1", "all|e2", "db|e2", "err|e2", "err|e5"]
+    );
 }
 
 #[test]
 fn memory_handlers_open_after_their_targets_whatever_the_order() {
-    let _g = serial();
-    reset();
+    let (r, lines) = setup();
     // Built in sorted order: "a" needs "b", which needs "c".
-    dict_config_str(
+    r.dict_config_str(
         r#"{"version": 1,
             "handlers": {
                 "a": {"class": "logging.handlers.MemoryHandler", "capacity": 2, "target": "b"},
@@ -155,15 +149,15 @@ fn memory_handlers_open_after_their_targets_whatever_the_order() {
             "root": {"level": "INFO", "handlers": ["a"]}}"#,
     )
     .unwrap();
-    let log = get_logger("mem");
+    let log = r.get_logger("mem");
     loglisten::info!(log, "one");
-    assert_eq!(take(), Vec::<String>::new(), "buffered in a");
+    assert_eq!(take(&lines), Vec::<String>::new(), "buffered in a");
     loglisten::info!(log, "two");
-    assert_eq!(take(), ["c|one", "c|two"]);
+    assert_eq!(take(&lines), ["c|one", "c|two"]);
     let cycle = r#"{"version": 1, "handlers": {
         "x": {"class": "logging.handlers.MemoryHandler", "capacity": 1, "target": "y"},
         "y": {"class": "logging.handlers.MemoryHandler", "capacity": 1, "target": "x"}}}"#;
-    let err = dict_config_str(cycle).unwrap_err();
+    let err = r.dict_config_str(cycle).unwrap_err();
     assert_eq!(
         err.to_string(),
         "handlers.x.target: memory handler targets form a cycle"
@@ -171,7 +165,7 @@ fn memory_handlers_open_after_their_targets_whatever_the_order() {
     loglisten::info!(log, "three");
     loglisten::info!(log, "four");
     assert_eq!(
-        take(),
+        take(&lines),
         ["c|three", "c|four"],
         "the failed config changed nothing"
     );
@@ -179,13 +173,12 @@ fn memory_handlers_open_after_their_targets_whatever_the_order() {
 
 #[test]
 fn unnamed_existing_loggers_are_disabled_but_children_of_named_ones_reset() {
-    let _g = serial();
-    reset();
-    let old = get_logger("legacy.module");
-    let child = get_logger("svc.worker");
+    let (r, lines) = setup();
+    let old = r.get_logger("legacy.module");
+    let child = r.get_logger("svc.worker");
     child.set_level(Level::CRITICAL);
     child.set_propagate(false);
-    dict_config_str(
+    r.dict_config_str(
         r#"{"version": 1, "handlers": {"h": {"class": "test.Capture", "tag": "h"}},
             "loggers": {"svc": {"level": "INFO", "handlers": ["h"]}}}"#,
     )
@@ -202,9 +195,9 @@ fn unnamed_existing_loggers_are_disabled_but_children_of_named_ones_reset() {
     );
     loglisten::info!(child, "from child");
     loglisten::error!(old, "dropped");
-    assert_eq!(take(), ["h|from child"]);
+    assert_eq!(take(&lines), ["h|from child"]);
     // disable_existing_loggers false leaves them enabled.
-    dict_config_str(
+    r.dict_config_str(
         r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"legacy.module": {}}}"#,
     )
     .unwrap();
@@ -213,13 +206,13 @@ fn unnamed_existing_loggers_are_disabled_but_children_of_named_ones_reset() {
 
 #[test]
 fn placeholder_parents_count_as_existing_like_cpython() {
-    let _g = serial();
-    reset();
+    let (r, _lines) = setup();
     // `ph` exists only as a placeholder of `ph.leaf`; naming it resets the
     // leaf instead of disabling it.
-    let leaf = get_logger("ph.leaf");
+    let leaf = r.get_logger("ph.leaf");
     leaf.set_level(Level::ERROR);
-    dict_config_str(r#"{"version": 1, "loggers": {"ph": {"level": "DEBUG"}}}"#).unwrap();
+    r.dict_config_str(r#"{"version": 1, "loggers": {"ph": {"level": "DEBUG"}}}"#)
+        .unwrap();
     assert!(!leaf.disabled());
     assert_eq!(leaf.level(), Level::NOTSET);
     assert_eq!(leaf.effective_level(), Level::DEBUG);
@@ -227,15 +220,14 @@ fn placeholder_parents_count_as_existing_like_cpython() {
 
 #[test]
 fn incremental_changes_only_levels_and_propagate() {
-    let _g = serial();
-    reset();
-    dict_config_str(
+    let (r, lines) = setup();
+    r.dict_config_str(
         r#"{"version": 1, "handlers": {"h": {"class": "test.Capture", "tag": "h", "level": "ERROR"}},
             "loggers": {"inc": {"level": "INFO", "handlers": ["h"], "propagate": false}}}"#,
     )
     .unwrap();
-    let inc = get_logger("inc");
-    dict_config_str(
+    let inc = r.get_logger("inc");
+    r.dict_config_str(
         r#"{"version": 1, "incremental": true, "handlers": {"h": {"level": 0}},
             "loggers": {"inc": {"level": "DEBUG", "propagate": true, "handlers": []}}}"#,
     )
@@ -253,65 +245,63 @@ fn incremental_changes_only_levels_and_propagate() {
         "a level of 0 is applied (CPython ignores it)"
     );
     loglisten::debug!(inc, "now visible");
-    assert_eq!(take(), ["h|now visible"]);
+    assert_eq!(take(&lines), ["h|now visible"]);
 }
 
 #[test]
 fn cfg_references_follow_cpython_path_syntax() {
-    let _g = serial();
-    reset();
-    dict_config_str(
+    let (r, lines) = setup();
+    r.dict_config_str(
         r#"{"version": 1, "custom": {"tags": ["zero", "one"], "map": {"k": "kv"}},
             "handlers": {"a": {"class": "test.Capture", "tag": "cfg://custom.tags[1]"},
                          "b": {"class": "test.Capture", "tag": "cfg://custom[map][k]"}},
             "root": {"handlers": ["a", "b"]}}"#,
     )
     .unwrap();
-    loglisten::warning!(get_logger("cfgref"), "x");
-    let mut lines = take();
+    loglisten::warning!(r.get_logger("cfgref"), "x");
+    let mut lines = take(&lines);
     lines.sort();
     assert_eq!(lines, ["kv|x", "one|x"]);
 }
 
 #[test]
 fn a_failing_config_changes_nothing() {
-    let _g = serial();
-    reset();
-    dict_config_str(
+    let (r, lines) = setup();
+    r.dict_config_str(
         r#"{"version": 1, "handlers": {"keep": {"class": "test.Capture", "tag": "keep"}},
             "loggers": {"aon": {"level": "INFO", "handlers": ["keep"]}}}"#,
     )
     .unwrap();
-    let before = current_config().to_string();
-    let generation = loglisten::config_generation();
+    let before = r.current_config().to_string();
+    let generation = r.config_generation();
     // Valid up to the last handler, which fails to open. CPython would have
     // closed the old handlers and configured some loggers by then.
-    let err = dict_config_str(
-        r#"{"version": 1, "handlers": {"a": {"class": "test.Capture", "tag": "new"},
+    let err = r
+        .dict_config_str(
+            r#"{"version": 1, "handlers": {"a": {"class": "test.Capture", "tag": "new"},
                                        "z": {"class": "test.Capture", "tag": "fail"}},
             "loggers": {"aon": {"level": "DEBUG", "handlers": ["a"]}}}"#,
-    )
-    .unwrap_err();
+        )
+        .unwrap_err();
     assert_eq!(err.to_string(), "handlers.z: refusing to open");
-    assert_eq!(current_config().to_string(), before);
-    assert_eq!(loglisten::config_generation(), generation);
-    loglisten::info!(get_logger("aon"), "still here");
-    assert_eq!(take(), ["keep|still here"]);
+    assert_eq!(r.current_config().to_string(), before);
+    assert_eq!(r.config_generation(), generation);
+    loglisten::info!(r.get_logger("aon"), "still here");
+    assert_eq!(take(&lines), ["keep|still here"]);
 }
 
 #[test]
 fn current_config_round_trips() {
-    let _g = serial();
-    reset();
+    let (r, _lines) = setup();
     // A logger the next config does not name keeps a handler whose filter
     // that config no longer defines: the dump must still apply.
-    dict_config_str(
+    r.dict_config_str(
         r#"{"version": 1, "filters": {"old": {"name": "x"}},
             "handlers": {"stale": {"class": "test.Capture", "tag": "s", "filters": ["old"]}},
             "loggers": {"rt.stale": {"handlers": ["stale"]}}}"#,
     )
     .unwrap();
-    dict_config_str(
+    r.dict_config_str(
         r#"{"version": 1, "formatters": {"f": {"format": "%(levelname)s %(message)s"}},
             "filters": {"ab": {"name": "a.b"}},
             "handlers": {"h": {"class": "test.Capture", "tag": "rt", "level": "INFO", "formatter": "f", "filters": ["ab"]}},
@@ -319,10 +309,10 @@ fn current_config_round_trips() {
             "root": {"level": "ERROR"}, "disable_existing_loggers": false}"#,
     )
     .unwrap();
-    let first = current_config();
+    let first = r.current_config();
     assert!(first.get("handlers").and_then(|h| h.get("stale")).is_none());
-    dict_config_str(&first.to_string()).unwrap();
-    assert_eq!(current_config(), first);
+    r.dict_config_str(&first.to_string()).unwrap();
+    assert_eq!(r.current_config(), first);
     let a = first.get("loggers").and_then(|l| l.get("a")).unwrap();
     assert_eq!(
         a.to_string(),
@@ -338,7 +328,6 @@ fn current_config_round_trips() {
 
 #[test]
 fn a_value_nested_a_million_deep_is_an_error_not_a_crash() {
-    let _g = serial();
     let mut deep = loglisten::json::Value::Null;
     for _ in 0..1_000_000 {
         deep = loglisten::json::Value::Array(vec![deep].into());

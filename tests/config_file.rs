@@ -1,31 +1,24 @@
 //! fileConfig semantics: sections, positional args through the literal
-//! parser, interpolation, raw formats, and errors with their place.
+//! parser, interpolation, raw formats, and errors with their place. Each
+//! test has a registry of its own.
 
-use loglisten::{
-    file_config_str, file_config_str_with, get_logger, register_handler, FileConfigOptions,
-    Handler, Level, Record,
-};
+use loglisten::{FileConfigOptions, Handler, Level, Record, Registry};
 use std::io;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex};
 
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// `test.Args` records the keyword arguments it was built with.
-fn built() -> &'static Mutex<Vec<String>> {
-    static BUILT: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        register_handler("test.Args", |kwargs| {
-            built()
-                .lock()
-                .unwrap()
-                .push(loglisten::json::Value::Object(kwargs.clone()).to_string());
-            Ok(Box::new(Sink) as Box<dyn Handler>)
-        });
-        Mutex::new(Vec::new())
-    })
+/// A registry whose `test.Args` records the keyword arguments it was
+/// built with, in the list returned.
+fn setup() -> (Registry, Arc<Mutex<Vec<String>>>) {
+    let registry = Registry::new();
+    let built: Arc<Mutex<Vec<String>>> = Arc::default();
+    let list = Arc::clone(&built);
+    registry.register_handler("test.Args", move |kwargs| {
+        list.lock()
+            .unwrap()
+            .push(loglisten::json::Value::Object(kwargs.clone()).to_string());
+        Ok(Box::new(Sink) as Box<dyn Handler>)
+    });
+    (registry, built)
 }
 
 #[derive(Debug)]
@@ -42,8 +35,7 @@ const BASE: &str =
 
 #[test]
 fn errors_name_the_section_and_option() {
-    let _g = serial();
-    built();
+    let (r, _built) = setup();
     let cases = [
         ("", "[formatters]: section is missing"),
         ("[formatters]\nkeys=\n", "[handlers]: section is missing"),
@@ -86,7 +78,7 @@ fn errors_name_the_section_and_option() {
     ];
     for (text, expected) in cases {
         assert_eq!(
-            file_config_str(text).unwrap_err().to_string(),
+            r.file_config_str(text).unwrap_err().to_string(),
             expected,
             "config:\n{text}"
         );
@@ -95,8 +87,7 @@ fn errors_name_the_section_and_option() {
 
 #[test]
 fn positional_args_map_to_cpython_parameter_names() {
-    let _g = serial();
-    built().lock().unwrap().clear();
+    let (r, built) = setup();
     let text = "[formatters]\nkeys=\n[handlers]\nkeys=h\n\
         [handler_h]\nclass=test.Args\nargs=('%(dir)s/app.log', 'a', 10*1024*1024)\nkwargs={'delay': True}\n\
         [loggers]\nkeys=root\n[logger_root]\nhandlers=h\n";
@@ -104,38 +95,58 @@ fn positional_args_map_to_cpython_parameter_names() {
         disable_existing_loggers: false,
         defaults: vec![("dir".into(), "/var/log".into())],
     };
-    file_config_str_with(text, &options).unwrap();
+    r.file_config_str_with(text, &options).unwrap();
     // A registered class gets positional args by index.
     assert_eq!(
-        built().lock().unwrap().as_slice(),
+        built.lock().unwrap().as_slice(),
         [r#"{"0": "/var/log/app.log", "1": "a", "2": 10485760, "delay": true}"#]
     );
 }
 
 #[test]
 fn loggers_get_qualname_level_propagate_and_existing_rules() {
-    let _g = serial();
-    built();
-    let stale = get_logger("file.stale");
-    let child = get_logger("file.app.child");
+    let (r, _built) = setup();
+    let stale = r.get_logger("file.stale");
+    let child = r.get_logger("file.app.child");
     child.set_level(Level::ERROR);
     let text = "[formatters]\nkeys=\n[handlers]\nkeys=\n[loggers]\nkeys=root, app\n\
         [logger_root]\nlevel=ERROR\nhandlers=\n\
         [logger_app]\nqualname=file.app\nlevel=DEBUG\npropagate=0\nhandlers=\n";
-    let applied = file_config_str(text).unwrap();
+    let applied = r.file_config_str(text).unwrap();
     assert_eq!(applied.kind, loglisten::ConfigKind::File);
-    let app = get_logger("file.app");
+    let app = r.get_logger("file.app");
     assert_eq!(
         (app.level(), app.propagate(), app.disabled()),
         (Level::DEBUG, false, false)
     );
-    assert_eq!(get_logger("").level(), Level::ERROR);
+    assert_eq!(r.get_logger("").level(), Level::ERROR);
     assert!(stale.disabled());
     assert_eq!(child.level(), Level::NOTSET);
     assert!(!child.disabled());
-    file_config_str(BASE).unwrap();
+    r.file_config_str(BASE).unwrap();
     assert!(
         app.disabled(),
         "an INI push disables loggers it does not name, as CPython"
     );
+}
+
+/// An error from the INI parser or the file system stays the source of the
+/// `ConfigError`, whose text is still one line.
+#[test]
+fn errors_keep_their_cause() {
+    use std::error::Error;
+    let r = Registry::new();
+    let err = r.file_config("/nonexistent/logging.ini").unwrap_err();
+    let io = err.source().and_then(|s| s.downcast_ref::<io::Error>());
+    assert_eq!(io.map(io::Error::kind), Some(io::ErrorKind::NotFound));
+    let err = r.file_config_str("[loggers\nkeys=root\n").unwrap_err();
+    let ini = err
+        .source()
+        .and_then(|s| s.downcast_ref::<loglisten::ini::Error>());
+    assert_eq!(ini.map(ToString::to_string), Some(err.to_string()));
+    assert!(!err.to_string().contains('\n'));
+    let built = r.dict_config_str(r#"{"version": 1, "handlers": {"f": {"class": "logging.FileHandler", "filename": "/nonexistent/dir/x.log"}}}"#);
+    let err = built.unwrap_err();
+    assert!(err.source().is_some_and(|s| s.is::<io::Error>()), "{err}");
+    assert_eq!(r.config_generation(), 0, "nothing applied");
 }

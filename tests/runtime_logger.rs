@@ -1,15 +1,11 @@
 //! The logging runtime through its public API: macros with source
 //! location, levels and propagation, filters, `disable`, error values, and
-//! handler errors that never reach the caller.
+//! handler errors that never reach the caller. Each test has a registry
+//! of its own.
 
 use loglisten::handler::{FileHandler, FileSettings, SharedBuffer, StreamHandler};
-use loglisten::{disable, get_logger, Formatter, Level, NameFilter, SharedHandler};
-use std::sync::{Arc, Mutex, MutexGuard};
-
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+use loglisten::{Formatter, Level, NameFilter, Registry, SharedHandler};
+use std::sync::Arc;
 
 fn capture(format: &str) -> (SharedHandler, SharedBuffer) {
     let buffer = SharedBuffer::new();
@@ -22,8 +18,8 @@ fn capture(format: &str) -> (SharedHandler, SharedBuffer) {
 
 #[test]
 fn macros_capture_location_and_format_lazily() {
-    let _g = serial();
-    let log = get_logger("rt.macros");
+    let r = Registry::new();
+    let log = r.get_logger("rt.macros");
     let (handler, buffer) = capture(
         "%(name)s|%(levelname)s|%(funcName)s|%(module)s|%(filename)s|%(lineno)d|%(message)s",
     );
@@ -46,17 +42,17 @@ fn panic_if_formatted() -> &'static str {
 
 #[test]
 fn records_propagate_up_to_the_first_non_propagating_logger() {
-    let _g = serial();
+    let r = Registry::new();
     let (top, top_out) = capture("top:%(message)s");
     let (mid, mid_out) = capture("mid:%(levelname)s:%(message)s");
-    let parent = get_logger("rt.prop");
+    let parent = r.get_logger("rt.prop");
     parent.add_handler(top.clone());
     parent.set_propagate(false);
     parent.set_level(Level::DEBUG);
-    let child = get_logger("rt.prop.child");
+    let child = r.get_logger("rt.prop.child");
     mid.set_level(Level::WARNING);
     child.add_handler(mid.clone());
-    loglisten::info!(get_logger("rt.prop.child.leaf"), "a");
+    loglisten::info!(r.get_logger("rt.prop.child.leaf"), "a");
     loglisten::error!(child, "b");
     assert_eq!(top_out.text(), "top:a\ntop:b\n");
     assert_eq!(mid_out.text(), "mid:ERROR:b\n");
@@ -75,40 +71,40 @@ fn records_propagate_up_to_the_first_non_propagating_logger() {
 
 #[test]
 fn logger_and_handler_filters_use_the_name_rule() {
-    let _g = serial();
+    let r = Registry::new();
     let out = SharedBuffer::new();
     let handler = SharedHandler::builder(StreamHandler::new(out.clone()))
         .formatter(Formatter::new("%(name)s").unwrap())
         .filter(Arc::new(NameFilter::new("rt.filt.a")))
         .build();
-    let root = get_logger("rt.filt");
+    let root = r.get_logger("rt.filt");
     root.add_handler(handler.clone());
     root.set_propagate(false);
     root.set_level(Level::INFO);
     for name in ["rt.filt.a", "rt.filt.ab", "rt.filt.a.b", "rt.filt"] {
-        loglisten::info!(get_logger(name), "x");
+        loglisten::info!(r.get_logger(name), "x");
     }
     assert_eq!(out.text(), "rt.filt.a\nrt.filt.a.b\n");
     // A logger's own filter applies to records logged on it only.
     root.add_filter(Arc::new(NameFilter::new("nothing")));
     loglisten::info!(root, "x");
-    loglisten::info!(get_logger("rt.filt.a"), "x");
+    loglisten::info!(r.get_logger("rt.filt.a"), "x");
     assert_eq!(out.text(), "rt.filt.a\nrt.filt.a.b\nrt.filt.a\n");
     root.remove_handler(&handler);
 }
 
 #[test]
 fn disable_and_disabled_stop_records_at_the_call() {
-    let _g = serial();
+    let r = Registry::new();
     let (handler, out) = capture("%(message)s");
-    let log = get_logger("rt.disable");
+    let log = r.get_logger("rt.disable");
     log.add_handler(handler.clone());
     log.set_propagate(false);
     log.set_level(Level::DEBUG);
-    disable(Level::WARNING);
+    r.disable(Level::WARNING);
     loglisten::warning!(log, "dropped");
     loglisten::error!(log, "kept");
-    disable(Level::NOTSET);
+    r.disable(Level::NOTSET);
     log.set_disabled(true);
     assert!(!log.is_enabled_for(Level::CRITICAL));
     loglisten::critical!(log, "dropped too");
@@ -119,7 +115,7 @@ fn disable_and_disabled_stop_records_at_the_call() {
 
 #[test]
 fn attached_errors_are_appended_with_their_causes() {
-    let _g = serial();
+    let r = Registry::new();
     #[derive(Debug)]
     struct Wrapped(std::io::Error);
     impl std::fmt::Display for Wrapped {
@@ -133,7 +129,7 @@ fn attached_errors_are_appended_with_their_causes() {
         }
     }
     let (handler, out) = capture("%(levelname)s %(message)s");
-    let log = get_logger("rt.error");
+    let log = r.get_logger("rt.error");
     log.add_handler(handler.clone());
     log.set_propagate(false);
     let error = Wrapped(std::io::Error::other("permission denied"));
@@ -147,7 +143,7 @@ fn attached_errors_are_appended_with_their_causes() {
 
 #[test]
 fn a_failing_handler_counts_errors_and_never_fails_the_caller() {
-    let _g = serial();
+    let r = Registry::new();
     let Ok(full) = FileHandler::new(FileSettings::new("/dev/full")) else {
         // Past the harness capture: a skip should show in every run.
         let _ = std::io::Write::write_all(
@@ -157,7 +153,7 @@ fn a_failing_handler_counts_errors_and_never_fails_the_caller() {
         return;
     };
     let handler = SharedHandler::new(full);
-    let log = get_logger("rt.full");
+    let log = r.get_logger("rt.full");
     log.add_handler(handler.clone());
     log.set_propagate(false);
     for _ in 0..3 {
@@ -173,7 +169,7 @@ fn a_failing_handler_counts_errors_and_never_fails_the_caller() {
 #[test]
 fn last_resort_writes_warnings_to_stderr() {
     if std::env::var_os("LOGLISTEN_LAST_RESORT_CHILD").is_some() {
-        let log = get_logger("rt.lastresort");
+        let log = loglisten::get_logger("rt.lastresort");
         log.set_propagate(false);
         loglisten::info!(log, "too low");
         loglisten::warning!(log, "shown {}", 1);

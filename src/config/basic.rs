@@ -1,11 +1,11 @@
 //! `basicConfig`: one handler on the root logger, for programs that want
 //! output without writing a configuration.
 
-use super::ConfigError;
+use super::error::ConfigError;
 use crate::format::{Formatter, Style};
 use crate::handler::{FileHandler, FileSettings, Handler, Mode, SharedHandler, StreamHandler};
 use crate::level::Level;
-use crate::registry::{self, ROOT};
+use crate::registry::{Registry, ROOT};
 use std::path::PathBuf;
 
 /// The arguments of Python's `logging.basicConfig`, for [`basic_config`].
@@ -54,7 +54,28 @@ pub struct BasicConfig {
 /// assert_eq!(basic_config(both).unwrap_err().to_string(), "'stream' and 'filename' should not be specified together");
 /// ```
 pub fn basic_config(config: BasicConfig) -> Result<(), ConfigError> {
-    let _one_at_a_time = super::build::lock();
+    Registry::global().basic_config(config)
+}
+
+impl Registry {
+    /// Python's `logging.basicConfig` on this registry (see
+    /// [`basic_config`]).
+    ///
+    /// ```
+    /// use loglisten::{BasicConfig, Level, Registry};
+    /// let registry = Registry::new();
+    /// registry.basic_config(BasicConfig { level: Some(Level::INFO), ..BasicConfig::default() }).unwrap();
+    /// assert_eq!(registry.get_logger("").level(), Level::INFO);
+    /// assert_eq!(registry.get_logger("").handlers().len(), 1);
+    /// ```
+    pub fn basic_config(&self, config: BasicConfig) -> Result<(), ConfigError> {
+        basic(self, config)
+    }
+}
+
+fn basic(registry: &Registry, config: BasicConfig) -> Result<(), ConfigError> {
+    let core = &registry.core;
+    let _one_at_a_time = core.apply_lock();
     if config.handlers.is_some() && (config.stream.is_some() || config.filename.is_some()) {
         return Err(ConfigError::new(
             "",
@@ -67,7 +88,7 @@ pub fn basic_config(config: BasicConfig) -> Result<(), ConfigError> {
             "'stream' and 'filename' should not be specified together",
         ));
     }
-    let root = registry::current().settings(ROOT).handlers.clone();
+    let root = core.current().settings(ROOT).handlers.clone();
     if !config.force && !root.is_empty() {
         return Ok(());
     }
@@ -94,7 +115,7 @@ pub fn basic_config(config: BasicConfig) -> Result<(), ConfigError> {
     for handler in &handlers {
         handler.set_formatter_if_unset(formatter.clone());
     }
-    registry::reconfigure(|draft| {
+    core.reconfigure(|draft| {
         let settings = draft.settings(ROOT);
         settings.handlers = handlers;
         if let Some(level) = config.level {
@@ -108,7 +129,6 @@ pub fn basic_config(config: BasicConfig) -> Result<(), ConfigError> {
             handler.close();
         }
     }
-    super::next_generation();
     Ok(())
 }
 
@@ -130,7 +150,7 @@ fn new_handler(
     let path = settings.filename.display().to_string();
     FileHandler::new(settings)
         .map(|h| Box::new(h) as Box<dyn Handler>)
-        .map_err(|e| ConfigError::new(path, e.to_string()))
+        .map_err(|e| ConfigError::from_cause(path, e))
 }
 
 /// Python's `_STYLES[style][1]`, the `basicConfig` default format.

@@ -1,43 +1,41 @@
 //! From a checked [`Config`] to a live snapshot, all or nothing.
 
-use super::classes::{self, Opener};
-use super::dump::DEFINED;
-use super::{next_generation, Applied, Config, ConfigError, ConfigKind, FilterSpec, FormatterSpec};
-use super::{HandlerSpec, LoggerSpec};
-use super::{PathStyle, Place};
+use super::classes;
+use super::error::ConfigError;
+use super::model::{Applied, ConfigKind};
+use super::model::{Config, Defined, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec};
+use super::model::{PathStyle, Place};
+use super::names::Names;
+use super::opener::Opener;
 use crate::filter::{Filter, NameFilter};
 use crate::format::{Formatter, Style};
-use crate::handler::{sorted_order, SharedHandler};
+use crate::handler::SharedHandler;
 use crate::level::Level;
-use crate::registry::{self, Draft, LoggerSettings};
-use std::sync::{Arc, Mutex};
+use crate::registry::factories::Factories;
+use crate::registry::{ancestors, Core, Draft, LoggerSettings, ROOT};
+use std::collections::HashSet;
+use std::sync::Arc;
 
-/// Configurations are applied one at a time.
-static APPLY: Mutex<()> = Mutex::new(());
-
-/// Holds off every other configuration while the guard lives.
-pub(crate) fn lock() -> std::sync::MutexGuard<'static, ()> {
-    APPLY.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-pub(crate) fn apply(config: Config, kind: ConfigKind) -> Result<Applied, ConfigError> {
-    let _one_at_a_time = lock();
+/// Applies `config` to `core`'s registry, one configuration at a time.
+pub(crate) fn apply(core: &Core, config: Config, kind: ConfigKind) -> Result<Applied, ConfigError> {
+    let _one_at_a_time = core.apply_lock();
     if config.incremental {
-        apply_incremental(&config)?;
+        apply_incremental(core, &config)?;
     } else {
-        apply_whole(config)?;
+        apply_whole(core, config)?;
     }
     Ok(Applied {
         kind,
-        generation: next_generation(),
+        generation: core.generation(),
     })
 }
 
 /// `incremental: true`: only handler levels, logger levels and propagate.
-fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
+fn apply_incremental(core: &Core, config: &Config) -> Result<(), ConfigError> {
     let mut levels = Vec::new();
     {
-        let defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
+        let live = core.current();
+        let defined = &live.defined;
         for (name, spec) in &config.handlers {
             let found = defined.handlers.iter().map(|(h, _)| h);
             let Some(handler) = found.clone().find(|h| h.name() == Some(name)) else {
@@ -49,7 +47,7 @@ fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
             }
         }
     }
-    registry::reconfigure(|draft| {
+    core.reconfigure(|draft| {
         for (handler, level) in &levels {
             handler.set_level(*level);
         }
@@ -65,7 +63,7 @@ fn apply_incremental(config: &Config) -> Result<(), ConfigError> {
             }
         }
         if let Some(level) = config.root.as_ref().and_then(|r| r.level) {
-            draft.settings(registry::ROOT).level = level;
+            draft.settings(ROOT).level = level;
         }
     });
     Ok(())
@@ -93,49 +91,17 @@ impl<S, T> Built<'_, S, T> {
     }
 }
 
-/// Finds a configuration's entries by name; a name defined twice means its
-/// last definition, as a dict's insert would. A few names are scanned; many
-/// are binary searched, so that a huge configuration is not quadratic.
-struct Names<'a, S> {
-    entries: &'a [(String, S)],
-    /// Positions sorted by name, then position; empty for a few entries.
-    order: Vec<usize>,
-}
-
-impl<'a, S> Names<'a, S> {
-    const SCANNED: usize = 16;
-
-    fn new(entries: &'a [(String, S)]) -> Names<'a, S> {
-        let mut order = Vec::new();
-        if entries.len() > Self::SCANNED {
-            let keys: Vec<&[u8]> = entries.iter().map(|(n, _)| n.as_bytes()).collect();
-            order = sorted_order(&keys);
-        }
-        Names { entries, order }
-    }
-
-    /// The last position holding `name`.
-    fn find(&self, name: &str) -> Option<usize> {
-        if self.order.is_empty() {
-            return self.entries.iter().rposition(|(n, _)| n == name);
-        }
-        let end = self
-            .order
-            .partition_point(|&i| self.entries[i].0.as_str() <= name);
-        let last = *self.order[..end].last()?;
-        (self.entries[last].0 == name).then_some(last)
-    }
-}
-
-fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
-    let formatters = build_formatters(config)?;
-    let filters = build_filters(config)?;
+fn plan<'a>(core: &Core, config: &'a Config) -> Result<Plan<'a>, ConfigError> {
+    // A copy, so that no factory runs under the registry's lock.
+    let factories = core.factories().clone();
+    let formatters = build_formatters(core, &factories, config)?;
+    let filters = build_filters(&factories, config)?;
     let handlers = Names::new(&config.handlers);
     check_references(config, &formatters, &filters, &handlers)?;
     let mut openers = Vec::with_capacity(config.handlers.len());
     for (name, spec) in &config.handlers {
         let place = place(config.style, "handler", name);
-        openers.push(Some(classes::prepare(spec, place)?));
+        openers.push(Some(classes::prepare(&factories, spec, place)?));
     }
     Ok(Plan {
         formatters,
@@ -146,18 +112,18 @@ fn plan(config: &Config) -> Result<Plan<'_>, ConfigError> {
 }
 
 /// What [`apply`] would reject before touching the system.
-pub(crate) fn check(config: &Config) -> Result<(), ConfigError> {
+pub(crate) fn check(core: &Core, config: &Config) -> Result<(), ConfigError> {
     if config.incremental {
         return Ok(());
     }
-    plan(config).map(|_| ())
+    plan(core, config).map(|_| ())
 }
 
 fn place<'a>(style: PathStyle, kind: &'static str, name: &'a str) -> Place<'a> {
     Place { style, kind, name }
 }
 
-fn apply_whole(config: Config) -> Result<(), ConfigError> {
+fn apply_whole(core: &Core, mut config: Config) -> Result<(), ConfigError> {
     // Everything that can be checked is checked here, before any file is
     // opened.
     let Plan {
@@ -165,19 +131,26 @@ fn apply_whole(config: Config) -> Result<(), ConfigError> {
         filters,
         handlers: names,
         openers,
-    } = plan(&config)?;
+    } = plan(core, &config)?;
     let handlers = open_handlers(&config, openers, &formatters, &filters, &names)?;
     for (i, handler) in handlers.iter().enumerate() {
         if let Err(e) = handler.commit() {
             discard(&handlers);
             let name = &config.handlers[i].0;
-            return Err(place(config.style, "handler", name).error("", e.to_string()));
+            let place = place(config.style, "handler", name);
+            return Err(place.error("", e.to_string()).caused_by(e));
         }
     }
-    let (_, replaced) =
-        registry::reconfigure(|draft| install(draft, &config, &handlers, &names, &filters));
     let (formatters, filters) = (formatters.items, filters.items);
-    remember(config, formatters, filters, handlers);
+    // One swap carries the new tree and the definitions it was built from.
+    let (unused, replaced) = core.reconfigure(|draft| {
+        install(draft, &config, &handlers, &filters);
+        let loggers = std::mem::take(&mut config.loggers);
+        draft.set_defined(defined(config, formatters, filters, handlers));
+        loggers
+    });
+    // Freed after the swap, out of the registry's lock.
+    drop(unused);
     for handler in replaced {
         handler.flush();
         handler.close();
@@ -185,45 +158,34 @@ fn apply_whole(config: Config) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Keeps the configuration's definitions for `current_config` and for
+/// The configuration's definitions, for `current_config` and for
 /// incremental configurations: moved, not copied.
-fn remember(
+fn defined(
     config: Config,
     formatters: Vec<Formatter>,
     filters: Vec<Arc<dyn Filter>>,
     handlers: Vec<SharedHandler>,
-) {
-    let mut defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
-    // Refilled in place: the lists keep their memory from one
-    // configuration to the next.
-    defined.handlers.clear();
-    defined.handlers.extend(
-        handlers
-            .into_iter()
-            .zip(config.handlers)
-            .map(|(handler, (_, spec))| (handler, spec)),
-    );
-    defined.formatters.clear();
-    defined.formatters.extend(
-        config
-            .formatters
-            .into_iter()
-            .zip(formatters)
-            .map(|((name, spec), formatter)| (name, spec, formatter)),
-    );
-    defined.filters.clear();
-    defined.filters.extend(
-        config
-            .filters
-            .into_iter()
-            .zip(filters)
-            .map(|((name, spec), filter)| (name, spec, filter)),
-    );
+) -> Defined {
+    let handlers = handlers.into_iter().zip(config.handlers);
+    let formatters = config.formatters.into_iter().zip(formatters);
+    let filters = config.filters.into_iter().zip(filters);
+    Defined {
+        handlers: handlers
+            .map(|(handler, (_, spec))| (handler, spec))
+            .collect(),
+        formatters: formatters.map(|((n, spec), f)| (n, spec, f)).collect(),
+        filters: filters.map(|((n, spec), f)| (n, spec, f)).collect(),
+    }
 }
 
-fn build_formatters(config: &Config) -> Result<Built<'_, FormatterSpec, Formatter>, ConfigError> {
+fn build_formatters<'a>(
+    core: &Core,
+    factories: &Factories,
+    config: &'a Config,
+) -> Result<Built<'a, FormatterSpec, Formatter>, ConfigError> {
     let mut built = Vec::with_capacity(config.formatters.len());
-    let defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
+    let live = core.current();
+    let defined = &live.defined;
     for (name, spec) in &config.formatters {
         let place = place(config.style, "formatter", name);
         let formatter = match (spec, running_formatter(&defined.formatters, spec)) {
@@ -249,7 +211,7 @@ fn build_formatters(config: &Config) -> Result<Built<'_, FormatterSpec, Formatte
                 .map_err(|e| place.error("", e.to_string()))?
             }
             (FormatterSpec::Custom { factory, kwargs }, _) => {
-                classes::custom_formatter(factory, kwargs, place)?
+                classes::custom_formatter(factories, factory, kwargs, place)?
             }
         };
         built.push(formatter);
@@ -296,14 +258,17 @@ fn standard_formatter(
     builder.build()
 }
 
-fn build_filters(config: &Config) -> Result<Built<'_, FilterSpec, Arc<dyn Filter>>, ConfigError> {
+fn build_filters<'a>(
+    factories: &Factories,
+    config: &'a Config,
+) -> Result<Built<'a, FilterSpec, Arc<dyn Filter>>, ConfigError> {
     let mut built: Vec<Arc<dyn Filter>> = Vec::with_capacity(config.filters.len());
     for (name, spec) in &config.filters {
         let place = place(config.style, "filter", name);
         let filter: Arc<dyn Filter> = match spec {
             FilterSpec::Name(n) => Arc::new(NameFilter::new(n)),
             FilterSpec::Custom { factory, kwargs } => {
-                classes::custom_filter(factory, kwargs, place)?
+                classes::custom_filter(factories, factory, kwargs, place)?
             }
         };
         built.push(filter);
@@ -408,7 +373,7 @@ fn open_handlers(
                 Err(e) => {
                     discard(opened.iter().flatten());
                     let place = place(config.style, "handler", name);
-                    return Err(place.error("", e.to_string()));
+                    return Err(place.error("", e.to_string()).caused_by(e));
                 }
             }
         }
@@ -433,14 +398,14 @@ fn discard<'a>(handlers: impl IntoIterator<Item = &'a SharedHandler>) {
 /// The edit that makes the new configuration live, with CPython's rules
 /// for loggers that exist but are not named.
 fn install(
-    draft: &mut Draft,
+    draft: &mut Draft<'_>,
     config: &Config,
     handlers: &[SharedHandler],
-    names: &Names<'_, HandlerSpec>,
-    filters: &Built<'_, FilterSpec, Arc<dyn Filter>>,
+    filters: &[Arc<dyn Filter>],
 ) {
+    let (names, filter_names) = (Names::new(&config.handlers), Names::new(&config.filters));
     let find = |name: &String| Some(handlers[names.find(name)?].clone());
-    let find_filter = |name: &String| filters.get(name).map(Arc::clone);
+    let find_filter = |name: &String| Some(Arc::clone(&filters[filter_names.find(name)?]));
     // A logger's level (when given), handlers and filters; the lists are
     // refilled in place, so the draft's memory is kept.
     let configure = |settings: &mut LoggerSettings, spec: &LoggerSpec| {
@@ -458,8 +423,14 @@ fn install(
     };
     // Loggers created before this configuration have the lower ids.
     let existing = draft.len();
+    // Which ids the configuration names, to tell the others apart in O(1).
+    let mut named = Vec::new();
     for (name, spec) in &config.loggers {
         let id = draft.id(name);
+        if id >= named.len() {
+            named.resize(draft.len(), false);
+        }
+        named[id] = true;
         let settings = draft.settings(id);
         configure(settings, spec);
         settings.disabled = false;
@@ -471,13 +442,15 @@ fn install(
     // configuration does not name is reset if it is a child of one it
     // names (the parent then existed too, as a logger or placeholder), and
     // otherwise disabled when `disable_existing_loggers`.
-    let configured = Names::new(&config.loggers);
+    // Built only if some existing logger is not named.
+    let mut configured: Option<HashSet<&str>> = None;
     for id in 1..existing {
-        let name = draft.name(id);
-        if configured.find(name).is_some() {
+        if named.get(id) == Some(&true) {
             continue;
         }
-        let child = registry::ancestors(name).any(|a| configured.find(a).is_some());
+        let configured = configured
+            .get_or_insert_with(|| config.loggers.iter().map(|(n, _)| n.as_str()).collect());
+        let child = ancestors(draft.name(id)).any(|a| configured.contains(a));
         let settings = draft.settings(id);
         if child {
             settings.level = Level::NOTSET;
@@ -488,7 +461,7 @@ fn install(
         }
     }
     if let Some(spec) = &config.root {
-        configure(draft.settings(registry::ROOT), spec);
+        configure(draft.settings(ROOT), spec);
     }
 }
 

@@ -1,44 +1,17 @@
 //! Class names to constructors: the standard handlers by their Python
-//! names, and the factories an application registers. Nothing else is
-//! ever resolved: no import, no eval.
+//! names, and the factories an application registers with a registry.
+//! Nothing else is ever resolved: no import, no eval.
 
-use super::{ConfigError, HandlerSpec, Place};
+use super::error::ConfigError;
+use super::model::{HandlerSpec, Place};
+use super::opener::{Kwargs, Opener};
 use crate::filter::Filter;
 use crate::format::Formatter;
-use crate::handler::{
-    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
-    RotatingFileHandler, RotatingSettings, SharedHandler, StreamHandler, SysLogHandler,
-    SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
-};
+use crate::handler::Handler;
 use crate::json::{Map, Value};
-use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
-
-type HandlerFactory = Arc<dyn Fn(&Map) -> Result<Box<dyn Handler>, String> + Send + Sync>;
-type FilterFactory = Arc<dyn Fn(&Map) -> Result<Arc<dyn Filter>, String> + Send + Sync>;
-type FormatterFactory = Arc<dyn Fn(&Map) -> Result<Formatter, String> + Send + Sync>;
-
-#[derive(Default)]
-struct Factories {
-    handlers: Vec<(String, HandlerFactory)>,
-    filters: Vec<(String, FilterFactory)>,
-    formatters: Vec<(String, FormatterFactory)>,
-}
-
-static FACTORIES: Mutex<Factories> = Mutex::new(Factories {
-    handlers: Vec::new(),
-    filters: Vec::new(),
-    formatters: Vec::new(),
-});
-
-fn factories() -> MutexGuard<'static, Factories> {
-    FACTORIES.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn put<T>(list: &mut Vec<(String, T)>, name: &str, value: T) {
-    list.retain(|(n, _)| n != name);
-    list.push((name.to_string(), value));
-}
+use crate::registry::factories::{find, put, Factories};
+use crate::registry::Registry;
+use std::sync::Arc;
 
 /// Registers a handler class or `()` factory under `name`: a config that
 /// names it (`"class": "myapp.AuditHandler"` or `"()": "..."`) calls
@@ -56,7 +29,7 @@ pub fn register_handler(
     name: &str,
     factory: impl Fn(&Map) -> Result<Box<dyn Handler>, String> + Send + Sync + 'static,
 ) {
-    put(&mut factories().handlers, name, Arc::new(factory));
+    Registry::global().register_handler(name, factory);
 }
 
 /// Registers a filter factory under `name` (for `"()": name` in a filter).
@@ -73,7 +46,7 @@ pub fn register_filter(
     name: &str,
     factory: impl Fn(&Map) -> Result<Arc<dyn Filter>, String> + Send + Sync + 'static,
 ) {
-    put(&mut factories().filters, name, Arc::new(factory));
+    Registry::global().register_filter(name, factory);
 }
 
 /// Registers a formatter class or factory under `name` (for `"()"` or
@@ -88,7 +61,7 @@ pub fn register_formatter(
     name: &str,
     factory: impl Fn(&Map) -> Result<Formatter, String> + Send + Sync + 'static,
 ) {
-    put(&mut factories().formatters, name, Arc::new(factory));
+    Registry::global().register_formatter(name, factory);
 }
 
 fn unknown(kind: &str, name: &str) -> String {
@@ -98,75 +71,25 @@ fn unknown(kind: &str, name: &str) -> String {
 }
 
 pub(crate) fn custom_formatter(
+    factories: &Factories,
     name: &str,
     kwargs: &Map,
     place: Place,
 ) -> Result<Formatter, ConfigError> {
-    let factory = factories()
-        .formatters
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, f)| Arc::clone(f));
+    let factory = find(&factories.formatters, name);
     let factory = factory.ok_or_else(|| place.error("", unknown("formatter class", name)))?;
     factory(kwargs).map_err(|e| place.error("", e))
 }
 
 pub(crate) fn custom_filter(
+    factories: &Factories,
     name: &str,
     kwargs: &Map,
     place: Place,
 ) -> Result<Arc<dyn Filter>, ConfigError> {
-    let factory = factories()
-        .filters
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, f)| Arc::clone(f));
+    let factory = find(&factories.filters, name);
     let factory = factory.ok_or_else(|| place.error("", unknown("filter factory", name)))?;
     factory(kwargs).map_err(|e| place.error("", e))
-}
-
-/// A handler whose settings were checked, ready to be opened: plain data,
-/// one variant per class, so opening is one `match` rather than a boxed
-/// closure per class.
-pub(crate) enum Opener {
-    Null,
-    Stream(StreamHandler),
-    File(FileSettings),
-    Watched(FileSettings),
-    Rotating(RotatingSettings),
-    Timed(TimedSettings),
-    Memory(MemorySettings, Option<String>),
-    SysLog(SysLogSettings),
-    Custom(HandlerFactory, Map),
-}
-
-impl Opener {
-    /// The handler this one needs opened first (a memory handler's target).
-    pub fn target(&self) -> Option<&str> {
-        match self {
-            Opener::Memory(_, target) => target.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// Constructs the handler (opening files, binding sockets).
-    pub fn open(self, target: Option<SharedHandler>) -> io::Result<Box<dyn Handler>> {
-        Ok(match self {
-            Opener::Null => Box::new(NullHandler),
-            Opener::Stream(handler) => Box::new(handler),
-            Opener::File(settings) => Box::new(FileHandler::open(settings)?),
-            Opener::Watched(settings) => Box::new(WatchedFileHandler::open(settings)?),
-            Opener::Rotating(settings) => Box::new(RotatingFileHandler::open(settings)?),
-            Opener::Timed(settings) => Box::new(TimedRotatingFileHandler::open(settings)?),
-            Opener::Memory(settings, _) => {
-                let mut handler = MemoryHandler::new(settings);
-                handler.set_target(target);
-                Box::new(handler)
-            }
-            Opener::SysLog(settings) => Box::new(SysLogHandler::new(settings)?),
-            Opener::Custom(factory, kwargs) => factory(&kwargs).map_err(io::Error::other)?,
-        })
-    }
 }
 
 /// The standard class `name` as CPython's fileConfig would resolve it
@@ -235,7 +158,11 @@ pub(crate) fn memory_target<'a>(class: &str, kwargs: &'a Map) -> Option<&'a str>
 }
 
 /// Checks a handler entry and returns how to open it.
-pub(crate) fn prepare(spec: &HandlerSpec, place: Place) -> Result<Opener, ConfigError> {
+pub(crate) fn prepare(
+    factories: &Factories,
+    spec: &HandlerSpec,
+    place: Place,
+) -> Result<Opener, ConfigError> {
     let (class, kwargs) = (spec.class.as_str(), &spec.kwargs);
     if let Some(class) = standard_class(class) {
         let args = Kwargs::new(kwargs, place, parameters(class))?;
@@ -249,81 +176,73 @@ pub(crate) fn prepare(spec: &HandlerSpec, place: Place) -> Result<Opener, Config
         let message = "'.' attributes can be set on standard handlers only";
         return Err(place.error(".", message));
     }
-    let factory = factories()
-        .handlers
-        .iter()
-        .find(|(n, _)| n == class)
-        .map(|(_, f)| Arc::clone(f));
+    let factory = find(&factories.handlers, class);
     let Some(factory) = factory else {
         return Err(place.error("class", unknown("handler class", class)));
     };
     Ok(Opener::Custom(factory, kwargs.clone()))
 }
 
-/// Typed access to a standard handler's keyword arguments, with CPython's
-/// errors for unknown keywords.
-pub(crate) struct Kwargs<'a> {
-    pub(crate) map: &'a Map,
-    pub(crate) place: Place<'a>,
-}
-
-impl<'a> Kwargs<'a> {
-    fn new(map: &'a Map, place: Place<'a>, known: &[&str]) -> Result<Kwargs<'a>, ConfigError> {
-        for (key, _) in map.iter() {
-            // dictConfig passes `strm` for `stream` on old signatures.
-            if !(known.contains(&key) || key == "strm" && known.contains(&"stream")) {
-                return Err(place.error(
-                    key,
-                    format!("__init__() got an unexpected keyword argument '{key}'"),
-                ));
-            }
-        }
-        Ok(Kwargs { map, place })
+/// Registering factories with a registry: what its configurations may
+/// name besides the standard classes.
+impl Registry {
+    /// Registers a handler class or `()` factory with this registry (see
+    /// [`register_handler`]).
+    ///
+    /// ```
+    /// use loglisten::{handler::NullHandler, Handler, Registry};
+    /// let registry = Registry::new();
+    /// registry.register_handler("myapp.Quiet", |_| Ok(Box::new(NullHandler) as Box<dyn Handler>));
+    /// registry.dict_config_str(r#"{"version": 1,
+    ///     "handlers": {"q": {"class": "myapp.Quiet"}}, "root": {"handlers": ["q"]}}"#).unwrap();
+    /// // Another registry does not know the name.
+    /// assert!(Registry::new().check_config(br#"{"version": 1,
+    ///     "handlers": {"q": {"class": "myapp.Quiet"}}}"#).is_err());
+    /// ```
+    pub fn register_handler(
+        &self,
+        name: &str,
+        factory: impl Fn(&Map) -> Result<Box<dyn Handler>, String> + Send + Sync + 'static,
+    ) {
+        put(&mut self.core.factories().handlers, name, Arc::new(factory));
     }
 
-    pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
-        self.place.error(key, message)
+    /// Registers a filter factory with this registry (see
+    /// [`register_filter`]).
+    ///
+    /// ```
+    /// use loglisten::{Filter, NameFilter, Registry};
+    /// use std::sync::Arc;
+    /// let registry = Registry::new();
+    /// registry.register_filter("myapp.none", |_| Ok(Arc::new(NameFilter::new("x")) as Arc<dyn Filter>));
+    /// registry.dict_config_str(r#"{"version": 1, "filters": {"f": {"()": "myapp.none"}}}"#).unwrap();
+    /// ```
+    pub fn register_filter(
+        &self,
+        name: &str,
+        factory: impl Fn(&Map) -> Result<Arc<dyn Filter>, String> + Send + Sync + 'static,
+    ) {
+        put(&mut self.core.factories().filters, name, Arc::new(factory));
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
-        self.map.get(key).filter(|v| !v.is_null())
-    }
-
-    pub fn string(&self, key: &str) -> Result<Option<String>, ConfigError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(self.error(key, "must be a string")),
-        }
-    }
-
-    pub fn required_string(&self, key: &str) -> Result<String, ConfigError> {
-        self.string(key)?.ok_or_else(|| {
-            self.error(
-                key,
-                format!("__init__() missing 1 required positional argument: '{key}'"),
-            )
-        })
-    }
-
-    pub fn int(&self, key: &str, default: i64) -> Result<i64, ConfigError> {
-        match self.get(key) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(i64::from(*b)),
-            Some(v) => v
-                .as_i64()
-                .ok_or_else(|| self.error(key, "must be an integer")),
-        }
-    }
-
-    pub fn bool(&self, key: &str, default: bool) -> Result<bool, ConfigError> {
-        match self.get(key) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(v) => v
-                .as_i64()
-                .map(|i| i != 0)
-                .ok_or_else(|| self.error(key, "must be true or false")),
-        }
+    /// Registers a formatter class or factory with this registry (see
+    /// [`register_formatter`]).
+    ///
+    /// ```
+    /// use loglisten::{Formatter, Registry};
+    /// let registry = Registry::new();
+    /// registry.register_formatter("myapp.Plain", |_| Ok(Formatter::default()));
+    /// registry.dict_config_str(r#"{"version": 1, "formatters": {"p": {"()": "myapp.Plain"}}}"#).unwrap();
+    /// ```
+    pub fn register_formatter(
+        &self,
+        name: &str,
+        factory: impl Fn(&Map) -> Result<Formatter, String> + Send + Sync + 'static,
+    ) {
+        put(
+            &mut self.core.factories().formatters,
+            name,
+            Arc::new(factory),
+        );
     }
 }

@@ -7,9 +7,8 @@
 //! is made only when some `cfg://` string exists. Error paths are spelled
 //! out only for an error.
 
-use super::Place;
-use super::{Config, ConfigError, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
-use crate::handler::sorted_order;
+use super::error::ConfigError;
+use super::model::{Config, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle, Place};
 use crate::json::{Map, Value};
 use crate::level::Level;
 use std::cell::Cell;
@@ -82,13 +81,9 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
     let handlers = reader.section(&mut top, "handlers")?;
     let mut handlers: Vec<(String, Value)> = handlers.collect();
     // CPython builds handlers in sorted order (the order files appear in).
+    // (A stable sort: a name given twice keeps its order.)
     if !handlers.is_sorted_by(|(a, _), (b, _)| a <= b) {
-        let keys: Vec<&[u8]> = handlers.iter().map(|(name, _)| name.as_bytes()).collect();
-        let order = sorted_order(&keys);
-        handlers = order
-            .into_iter()
-            .map(|i| std::mem::take(&mut handlers[i]))
-            .collect();
+        handlers.sort_by(|(a, _), (b, _)| a.cmp(b));
     }
     config.handlers.reserve_exact(handlers.len());
     for (name, entry) in handlers {

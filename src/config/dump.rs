@@ -1,32 +1,13 @@
 //! The running configuration written back out as a dictConfig value.
 
-use super::{FilterSpec, FormatterSpec, HandlerSpec};
+use super::model::{FilterSpec, FormatterSpec};
 use crate::filter::Filter;
-use crate::format::Formatter;
 use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
-use crate::registry::{self, LoggerSettings};
-use std::sync::{Arc, Mutex};
-
-/// What the last whole configuration defined by name: formatters and
-/// filters have no place in the snapshot but the handlers and loggers
-/// that use them.
-pub(crate) struct Defined {
-    /// With the formatters built from them, reused for an equal spec.
-    pub formatters: Vec<(String, FormatterSpec, Formatter)>,
-    pub filters: Vec<(String, FilterSpec, Arc<dyn Filter>)>,
-    /// Python's `logging._handlers`: the last whole configuration's
-    /// handlers (named), what an incremental configuration refers to, with
-    /// the entries they were built from.
-    pub handlers: Vec<(SharedHandler, HandlerSpec)>,
-}
-
-pub(crate) static DEFINED: Mutex<Defined> = Mutex::new(Defined {
-    formatters: Vec::new(),
-    filters: Vec::new(),
-    handlers: Vec::new(),
-});
+use crate::registry::{LoggerSettings, Registry, ROOT};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The running configuration as a dictConfig value: applied again with
 /// [`dict_config`](crate::dict_config), it reproduces the loggers, the
@@ -44,25 +25,51 @@ pub(crate) static DEFINED: Mutex<Defined> = Mutex::new(Defined {
 /// assert_eq!(logger.to_string(), r#"{"level": "DEBUG", "propagate": false, "handlers": [], "filters": []}"#);
 /// ```
 pub fn current_config() -> Value {
-    let snapshot = registry::current();
-    let defined = DEFINED.lock().unwrap_or_else(|e| e.into_inner());
+    Registry::global().current_config()
+}
+
+impl Registry {
+    /// This registry's running configuration as a dictConfig value (see
+    /// [`current_config`]).
+    ///
+    /// ```
+    /// let registry = loglisten::Registry::new();
+    /// registry.dict_config_str(r#"{"version": 1, "root": {"level": "INFO"}}"#).unwrap();
+    /// let root = registry.current_config().get("root").unwrap().to_string();
+    /// assert_eq!(root, r#"{"level": "INFO", "handlers": [], "filters": []}"#);
+    /// ```
+    pub fn current_config(&self) -> Value {
+        dump(self)
+    }
+}
+
+/// One read of the snapshot: the tree and its definitions together.
+fn dump(registry: &Registry) -> Value {
+    let snapshot = registry.core.current();
+    let defined = &snapshot.defined;
+    // Addresses as identities: everything is held by the snapshot.
+    let filter_names: HashMap<*const (), &String> = defined
+        .filters
+        .iter()
+        .map(|(n, _, f)| (Arc::as_ptr(f) as *const (), n))
+        .collect();
     let filter_name = |filter: &Arc<dyn Filter>| {
-        defined
-            .filters
-            .iter()
-            .find(|(_, _, f)| Arc::ptr_eq(f, filter))
-            .map(|(n, _, _)| n.clone())
+        filter_names
+            .get(&(Arc::as_ptr(filter) as *const ()))
+            .map(|n| n.to_string())
     };
+    let specs: HashMap<usize, &super::model::HandlerSpec> = defined
+        .handlers
+        .iter()
+        .map(|(h, spec)| (h.id(), spec))
+        .collect();
     let mut handlers = Map::new();
-    let mut used_formatters: Vec<String> = Vec::new();
-    let mut used_filters: Vec<String> = Vec::new();
+    let mut used_formatters: HashSet<String> = HashSet::new();
+    let mut used_filters: HashSet<String> = HashSet::new();
     // Only the last whole configuration's handlers: older ones still held
     // by loggers it did not name may use formatters and filters it no
     // longer defines.
-    let spec = |h: &SharedHandler| {
-        let found = defined.handlers.iter().find(|(d, _)| d.same(h));
-        found.map(|(_, spec)| spec)
-    };
+    let spec = |h: &SharedHandler| specs.get(&h.id()).copied();
     let current = |h: &SharedHandler| spec(h).is_some();
     for handler in snapshot.handlers() {
         let (Some(name), Some(origin)) = (handler.name(), spec(&handler)) else {
@@ -73,7 +80,7 @@ pub fn current_config() -> Value {
         entry.insert("level".into(), level(handler.level()));
         if let Some(f) = &origin.formatter {
             entry.insert("formatter".into(), Value::String(f.clone()));
-            used_formatters.push(f.clone());
+            used_formatters.insert(f.clone());
         }
         entry.insert("filters".into(), strings(&origin.filters));
         used_filters.extend(origin.filters.iter().cloned());
@@ -109,7 +116,7 @@ pub fn current_config() -> Value {
             loggers.insert(name.to_string(), logger_entry(settings, true));
         }
     }
-    let root = logger_entry(snapshot.settings(registry::ROOT), false);
+    let root = logger_entry(snapshot.settings(ROOT), false);
     let mut formatters = Map::new();
     for (name, spec, _) in defined
         .formatters

@@ -5,9 +5,8 @@
 use std::borrow::Cow;
 
 use super::classes::{parameters, standard_class};
-use super::{
-    Config, ConfigError, FileConfigOptions, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle,
-};
+use super::error::ConfigError;
+use super::model::{Config, FileConfigOptions, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
 use crate::ini::{self, Ini, Section};
 use crate::json::{Map, Number, Value};
 use crate::level::Level;
@@ -48,8 +47,7 @@ pub(crate) fn read(text: &str, options: &FileConfigOptions) -> Result<Config, Co
 }
 
 fn ini_error(path: &str, e: ini::Error) -> ConfigError {
-    let message = e.to_string();
-    ConfigError::new(path, message)
+    ConfigError::from_cause(path, e)
 }
 
 struct Reader<'a> {

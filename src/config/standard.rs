@@ -1,8 +1,8 @@
 //! The standard handlers built from keyword arguments with CPython's names
 //! and defaults. Everything is checked here, before anything is opened.
 
-use super::classes::{Kwargs, Opener};
-use super::ConfigError;
+use super::error::ConfigError;
+use super::opener::{Kwargs, Opener};
 use crate::handler::{
     facility_by_name, AtTime, FileSettings, MemorySettings, Mode, RotatingSettings, SockType,
     StreamHandler, SysLogSettings, SyslogAddress, TimedSettings,

@@ -3,6 +3,7 @@
 
 use super::Handler;
 use crate::record::Record;
+use crate::sync::lock;
 use std::ffi::OsString;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -395,6 +396,10 @@ impl FileCore {
 /// would give a descriptor that writes the same bytes to the same place,
 /// and reconfiguring a running program (the old handler is closed only
 /// after the new one is live) would pay for an open and a close.
+///
+/// One per process, not per registry: open files belong to the process,
+/// and handlers of two registries appending to one file (same device and
+/// inode) must share one descriptor as handlers of one registry do.
 static OPEN_FOR_APPEND: Mutex<Vec<OpenForAppend>> = Mutex::new(Vec::new());
 
 struct OpenForAppend {
@@ -406,7 +411,7 @@ struct OpenForAppend {
 /// The open file a live handler appends to at `path`, if the path still
 /// names that very file (not one logrotate created after moving it).
 fn open_for_append(path: &Path) -> Option<Arc<File>> {
-    let mut open = OPEN_FOR_APPEND.lock().unwrap_or_else(|e| e.into_inner());
+    let mut open = lock(&OPEN_FOR_APPEND);
     open.retain(|o| o.file.strong_count() > 0);
     let entry = open.iter().find(|o| o.path == path)?;
     let file = entry.file.upgrade()?;
@@ -418,7 +423,7 @@ fn remember_for_append(path: &Path, file: &Arc<File>) {
     let Ok(meta) = file.metadata() else {
         return;
     };
-    let mut open = OPEN_FOR_APPEND.lock().unwrap_or_else(|e| e.into_inner());
+    let mut open = lock(&OPEN_FOR_APPEND);
     open.retain(|o| o.file.strong_count() > 0 && o.path != path);
     open.push(OpenForAppend {
         path: path.to_path_buf(),

@@ -16,6 +16,7 @@
 use super::{Handler, SharedHandler};
 use crate::level::Level;
 use crate::record::{OwnedRecord, Record};
+use crate::sync::lock;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -191,7 +192,7 @@ impl Core {
     fn state(&self) -> MutexGuard<'_, State> {
         // The state is consistent after every statement; a panic elsewhere
         // does not make it unusable.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.state)
     }
 
     fn id(&self) -> usize {
@@ -355,6 +356,10 @@ impl Drop for Deliverer<'_> {
 /// Which thread delivers which memory handler's records, and which thread
 /// waits for which handler: the graph that tells whether a wait could
 /// close a circle. Held only for bookkeeping, never while a target runs.
+///
+/// One per process, not per registry: it is a graph of threads, and a
+/// handler (so a circle of targets) may be shared by loggers of several
+/// registries.
 struct Deliveries {
     /// (core id, deliverer).
     owners: Vec<(usize, ThreadId)>,
@@ -370,7 +375,7 @@ static DELIVERIES: Mutex<Deliveries> = Mutex::new(Deliveries {
 static CHANGED: Condvar = Condvar::new();
 
 fn lock_deliveries() -> MutexGuard<'static, Deliveries> {
-    DELIVERIES.lock().unwrap_or_else(|e| e.into_inner())
+    lock(&DELIVERIES)
 }
 
 impl Deliveries {

@@ -7,6 +7,7 @@ use crate::filter::Filter;
 use crate::format::Formatter;
 use crate::level::Level;
 use crate::record::Record;
+use crate::sync::lock;
 use std::cell::RefCell;
 use std::fmt;
 use std::io;
@@ -248,7 +249,8 @@ impl SharedHandler {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
-    fn id(&self) -> usize {
+    /// The handler's identity while it is alive (its address).
+    pub(crate) fn id(&self) -> usize {
         Arc::as_ptr(&self.0) as *const u8 as usize
     }
 
@@ -295,7 +297,7 @@ impl SharedHandler {
     fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn Handler>> {
         // A panic inside emit poisons the lock; the handler itself is still
         // usable, so take it back rather than fail every later record.
-        self.0.inner.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.0.inner)
     }
 
     /// Counts a failed write and, the first time for this handler, reports

@@ -2,6 +2,7 @@
 
 use super::Handler;
 use crate::record::Record;
+use crate::sync::lock;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
@@ -165,7 +166,7 @@ impl SharedBuffer {
 
     fn bytes(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
         // Appending bytes cannot leave the vector inconsistent.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.0)
     }
 
     /// A copy of everything written so far.

@@ -5,6 +5,7 @@ use super::serve::{self, Settings};
 use super::socket::Socket;
 use super::Listener;
 use crate::config::{apply_config, Applied};
+use crate::registry::Registry;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
@@ -45,6 +46,8 @@ pub struct Builder {
     #[cfg(unix)]
     unix: Option<PathBuf>,
     settings: Settings,
+    /// Where configurations are applied and the outcomes logged.
+    registry: Registry,
 }
 
 impl fmt::Debug for Builder {
@@ -53,7 +56,9 @@ impl fmt::Debug for Builder {
         d.field("ip", &self.ip).field("port", &self.port);
         #[cfg(unix)]
         d.field("unix", &self.unix);
-        d.field("settings", &self.settings).finish()
+        d.field("settings", &self.settings)
+            .field("registry", &self.registry)
+            .finish()
     }
 }
 
@@ -72,11 +77,32 @@ impl Default for Builder {
                 receive_deadline: Duration::from_secs(5),
                 max_connections: 8,
             },
+            registry: Registry::global().clone(),
         }
     }
 }
 
 impl Builder {
+    /// Applies configurations to `registry` (by default
+    /// [`Registry::global`]) and logs the outcomes to its `loglisten`
+    /// logger. It sets the apply step: call it before
+    /// [`apply`](Self::apply), if both.
+    ///
+    /// ```
+    /// let registry = loglisten::Registry::new();
+    /// let l = loglisten::Listener::builder().registry(&registry).port(0).spawn().unwrap();
+    /// loglisten::send_config(("127.0.0.1", l.port()), br#"{"version": 1, "root": {"level": "ERROR"}}"#).unwrap();
+    /// assert_eq!(registry.get_logger("").level(), loglisten::Level::ERROR);
+    /// assert_eq!(loglisten::get_logger("").level(), loglisten::Level::WARNING);
+    /// ```
+    pub fn registry(mut self, registry: &Registry) -> Self {
+        let target = registry.clone();
+        self.settings.apply =
+            Arc::new(move |bytes: &[u8]| target.apply_config(bytes).map_err(|e| e.to_string()));
+        self.registry = registry.clone();
+        self
+    }
+
     /// The TCP port; 0 asks the system for a free one, which
     /// [`Listener::port`] then reports.
     ///
@@ -243,9 +269,11 @@ impl Builder {
         #[cfg(unix)]
         if let Some(path) = self.unix {
             let socket = super::socket::bind_unix(&path)?;
-            return serve::start(Socket::Unix(socket), self.settings);
+            let log = self.registry.get_logger("loglisten");
+            return serve::start(Socket::Unix(socket), self.settings, log);
         }
         let listener = TcpListener::bind((self.ip, self.port))?;
-        serve::start(Socket::Tcp(listener), self.settings)
+        let log = self.registry.get_logger("loglisten");
+        serve::start(Socket::Tcp(listener), self.settings, log)
     }
 }

@@ -45,6 +45,8 @@ pub use builder::Builder;
 pub(crate) use outcome::kind_word as outcome_kind_word;
 pub use outcome::Outcome;
 
+use crate::registry::Registry;
+use crate::sync::lock;
 use crate::verify::VerifyFn;
 use serve::Shared;
 use std::io;
@@ -59,6 +61,9 @@ use std::thread::JoinHandle;
 pub const DEFAULT_LOGGING_CONFIG_PORT: u16 = 9030;
 
 /// The listener most recently started by [`listen`], for [`stop_listening`].
+/// One per process, whatever the registry: CPython's module-level
+/// `_listener`, which `stopListening()` stops. A listener of another
+/// registry is stopped through its own handle.
 static LAST: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
 
 /// A running listener. Dropping it stops it and waits for its thread.
@@ -93,13 +98,32 @@ pub struct Listener {
 /// listener.join().unwrap();
 /// ```
 pub fn listen(port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
-    let mut builder = Listener::builder().port(port);
-    if let Some(verify) = verify {
-        builder = builder.verify(verify);
+    Registry::global().listen(port, verify)
+}
+
+impl Registry {
+    /// Starts a listener that applies configurations to this registry
+    /// (see [`listen`]); [`stop_listening`] stops the one started last,
+    /// whatever its registry.
+    ///
+    /// ```
+    /// let registry = loglisten::Registry::new();
+    /// let listener = registry.listen(0, None).unwrap();
+    /// let reply = loglisten::send_config(("127.0.0.1", listener.port()), br#"{"version": 1}"#).unwrap();
+    /// assert!(matches!(reply, loglisten::Reply::Ok { generation: 1, .. }));
+    /// assert_eq!(registry.config_generation(), 1);
+    /// loglisten::stop_listening();
+    /// listener.join().unwrap();
+    /// ```
+    pub fn listen(&self, port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
+        let mut builder = Listener::builder().registry(self).port(port);
+        if let Some(verify) = verify {
+            builder = builder.verify(verify);
+        }
+        let listener = builder.spawn()?;
+        *lock(&LAST) = Some(Arc::downgrade(&listener.shared));
+        Ok(listener)
     }
-    let listener = builder.spawn()?;
-    *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::downgrade(&listener.shared));
-    Ok(listener)
 }
 
 /// Stops the listener most recently started by [`listen`], like CPython's
@@ -110,7 +134,7 @@ pub fn listen(port: u16, verify: Option<VerifyFn>) -> io::Result<Listener> {
 /// loglisten::stop_listening(); // nothing running: nothing to do
 /// ```
 pub fn stop_listening() {
-    let last = LAST.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let last = lock(&LAST).take();
     if let Some(shared) = last.and_then(|w| w.upgrade()) {
         shared.stop();
     }

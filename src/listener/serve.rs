@@ -10,7 +10,8 @@ use super::builder::{ApplyClosure, OnMessage, VerifyClosure};
 use super::outcome::Outcome;
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
-use crate::logger::{get_logger, Logger};
+use crate::logger::Logger;
+use crate::sync::lock;
 use crate::wire;
 use std::collections::VecDeque;
 use std::fmt;
@@ -100,7 +101,7 @@ struct Job {
 }
 
 /// Binds are done; starts the accept thread.
-pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> {
+pub(crate) fn start(socket: Socket, settings: Settings, log: Logger) -> io::Result<Listener> {
     let wake = socket.wake_addr()?;
     let port = match &wake {
         WakeAddr::Tcp(addr) => addr.port(),
@@ -115,7 +116,7 @@ pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> 
         work: Condvar::new(),
         done: Condvar::new(),
         turns: Turns::default(),
-        log: get_logger("loglisten"),
+        log,
     });
     let for_thread = Arc::clone(&shared);
     let thread = spawn_thread(
@@ -131,7 +132,7 @@ pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> 
 
 impl Shared {
     fn conns(&self) -> MutexGuard<'_, Conns> {
-        self.conns.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.conns)
     }
 
     /// Sets the flag, shuts down every open connection and wakes the
@@ -398,7 +399,7 @@ struct Turn<'a>(&'a Turns);
 
 impl Turns {
     fn wait(&self) -> Turn<'_> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = lock(&self.state);
         let ticket = state.0;
         state.0 += 1;
         while state.1 != ticket {
@@ -410,7 +411,7 @@ impl Turns {
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = lock(&self.0.state);
         state.1 += 1;
         self.0.cv.notify_all();
     }

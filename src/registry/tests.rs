@@ -2,11 +2,14 @@
 //! CPython, and every record handled once across swaps.
 
 use super::*;
-use crate::handler::Handler;
+use crate::filter::Filter;
+use crate::handler::{Handler, SharedHandler};
+use crate::record::Record;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use std::io;
+use std::sync::atomic::AtomicUsize;
 
 /// Names over a tiny alphabet so that prefixes collide often, including
 /// the `r`/`ro` prefixes of `root` and empty segments.
@@ -20,11 +23,14 @@ fn names() -> impl Strategy<Value = Vec<String>> {
 }
 
 fn our_parents(order: &[String]) -> Vec<(String, String)> {
-    let mut draft = Draft::detached();
-    for name in order {
-        draft.id(name);
-    }
-    draft.parents()
+    let registry = Registry::new();
+    let (parents, _) = registry.core.reconfigure(|draft| {
+        for name in order {
+            draft.id(name);
+        }
+        draft.parents()
+    });
+    parents
 }
 
 #[test]
@@ -112,14 +118,19 @@ impl Handler for Collect {
 
 /// Installs a fresh collector as the only handler of `name`, closing the
 /// one it replaces once no record uses it any more.
-fn install_collector(name: &str, lines: &Arc<Mutex<Vec<String>>>, late: &Arc<AtomicUsize>) {
+fn install_collector(
+    core: &Core,
+    name: &str,
+    lines: &Arc<Mutex<Vec<String>>>,
+    late: &Arc<AtomicUsize>,
+) {
     let inner = Collect {
         lines: Arc::clone(lines),
         closed: false,
         late: Arc::clone(late),
     };
     let handler = SharedHandler::new(inner);
-    let (_, replaced) = reconfigure(|draft| {
+    let (_, replaced) = core.reconfigure(|draft| {
         let id = draft.id(name);
         let s = draft.settings(id);
         s.level = Level::INFO;
@@ -133,6 +144,7 @@ fn install_collector(name: &str, lines: &Arc<Mutex<Vec<String>>>, late: &Arc<Ato
 
 /// Threads each dispatching `per_thread` records "thread:i" to `node`.
 fn spawn_loggers(
+    registry: &Registry,
     node: &Arc<LoggerNode>,
     name: &'static str,
     threads: usize,
@@ -141,10 +153,12 @@ fn spawn_loggers(
     (0..threads)
         .map(|t| {
             let node = Arc::clone(node);
+            let registry = registry.clone();
             std::thread::spawn(move || {
                 for i in 0..per_thread {
                     let text = format!("{t}:{i}");
-                    dispatch(node.id, &Record::new(name, Level::INFO, &text));
+                    let record = Record::new(name, Level::INFO, &text);
+                    registry.core.dispatch(&node, &record);
                 }
             })
         })
@@ -154,20 +168,22 @@ fn spawn_loggers(
 #[test]
 fn every_record_is_handled_once_across_a_thousand_swaps() {
     const NAME: &str = "registry.swap.test";
-    let node = handle(NAME);
+    let registry = Registry::new();
+    let node = registry.core.handle(NAME);
     let lines = Arc::new(Mutex::new(Vec::new()));
     let late = Arc::new(AtomicUsize::new(0));
-    install_collector(NAME, &lines, &late);
+    install_collector(&registry.core, NAME, &lines, &late);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let threads = 3;
     let per_thread = 20_000;
-    let loggers = spawn_loggers(&node, NAME, threads, per_thread);
+    let loggers = spawn_loggers(&registry, &node, NAME, threads, per_thread);
     let swapper = {
         let (stop, lines, late) = (Arc::clone(&stop), Arc::clone(&lines), Arc::clone(&late));
+        let registry = registry.clone();
         std::thread::spawn(move || {
             let mut swaps = 0;
             while swaps < 1000 || !stop.load(Ordering::SeqCst) {
-                install_collector(NAME, &lines, &late);
+                install_collector(&registry.core, NAME, &lines, &late);
                 swaps += 1;
             }
             swaps
@@ -194,43 +210,31 @@ fn every_record_is_handled_once_across_a_thousand_swaps() {
     );
 }
 
-/// Every created name is found at its id, every other name is absent, and
-/// the index stays in search order, whatever the creation order.
+/// Every created name is found at its id, every other name is absent,
+/// whatever the creation order.
 #[test]
 fn index_finds_exactly_the_created_loggers() {
     let mut runner = TestRunner::deterministic();
     let probes = ["a", "b", "r", "ro", "a.b", "b.a", "a.a.a", "zz", "root.a"];
     for _ in 0..300 {
         let order = names().new_tree(&mut runner).expect("strategy").current();
-        let mut draft = Draft::detached();
-        let ids: Vec<usize> = order.iter().map(|name| draft.id(name)).collect();
-        for (name, id) in order.iter().zip(&ids) {
-            assert_eq!(draft.existing_id(name), Some(*id), "{name:?} in {order:?}");
-            assert_eq!(draft.id(name), *id, "no second {name:?} in {order:?}");
-        }
-        for probe in probes {
-            let by_scan = draft.nodes[1..]
-                .iter()
-                .position(|n| &*n.name == probe)
-                .map(|i| i + 1);
-            assert_eq!(draft.existing_id(probe), by_scan, "{probe:?} in {order:?}");
-        }
-        assert_eq!(draft.index.len() + 1, draft.nodes.len());
-        for pair in draft.index.windows(2) {
-            let (a, b) = (&draft.nodes[pair[0]].name, &draft.nodes[pair[1]].name);
-            assert_eq!(by_length(a, b), std::cmp::Ordering::Less, "{order:?}");
-        }
-        assert_eq!(draft.index, sorted_index(&draft.nodes));
+        let registry = Registry::new();
+        registry.core.reconfigure(|draft| {
+            let ids: Vec<usize> = order.iter().map(|name| draft.id(name)).collect();
+            for (name, id) in order.iter().zip(&ids) {
+                assert_eq!(draft.existing_id(name), Some(*id), "{name:?} in {order:?}");
+                assert_eq!(draft.id(name), *id, "no second {name:?} in {order:?}");
+            }
+            for probe in probes {
+                let by_scan = (1..draft.len()).find(|&id| draft.name(id) == probe);
+                assert_eq!(draft.existing_id(probe), by_scan, "{probe:?} in {order:?}");
+            }
+            let mut distinct = order.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(draft.len(), distinct.len() + 1, "{order:?}");
+        });
     }
-}
-
-#[test]
-fn search_orders_by_length_then_bytes() {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    assert_eq!(by_length("b", "aa"), Less);
-    assert_eq!(by_length("ab", "aa"), Greater);
-    assert_eq!(by_length("a.b", "a.b"), Equal);
-    assert_eq!(by_length("", "a"), Less);
 }
 
 fn same_as_first(handlers: &[SharedHandler]) -> Vec<bool> {
@@ -309,7 +313,9 @@ fn clone_from_overwrites_every_field() {
 #[test]
 fn successive_swaps_show_exactly_the_last_edit() {
     const NAME: &str = "registry.spare.test";
-    let id = handle(NAME).id;
+    let registry = Registry::new();
+    let core = &registry.core;
+    let id = core.handle(NAME).id;
     let (a, b) = (
         SharedHandler::new(Collect::default()),
         SharedHandler::new(Collect::default()),
@@ -322,14 +328,14 @@ fn successive_swaps_show_exactly_the_last_edit() {
         (vec![a.clone()], Level::WARNING, vec![]),
     ];
     for (handlers, level, expected) in steps {
-        let (_, replaced) = reconfigure(|draft| {
+        let (_, replaced) = core.reconfigure(|draft| {
             let s = draft.settings(id);
             s.handlers = handlers.clone();
             s.level = level;
         });
         assert_eq!(replaced.len(), expected.len());
         assert!(replaced.iter().zip(&expected).all(|(r, e)| r.same(e)));
-        let snapshot = current();
+        let snapshot = core.current();
         let settings = snapshot.settings(id);
         assert_eq!(settings.level, level);
         assert_eq!(settings.handlers.len(), handlers.len());
@@ -340,17 +346,21 @@ fn successive_swaps_show_exactly_the_last_edit() {
             .all(|(s, h)| s.same(h)));
         assert!(settings.filters.is_empty());
     }
-    reconfigure(|draft| draft.settings(id).handlers.clear());
+    core.reconfigure(|draft| draft.settings(id).handlers.clear());
 }
 
-/// An edit that panics installs nothing, and the name index it held is
-/// rebuilt: every logger is still found and new ones are created once.
+/// An edit that panics installs nothing, and the name index stays whole:
+/// every logger is still found and new ones are created once.
 #[test]
 fn a_panicking_edit_changes_nothing() {
     const NAME: &str = "registry.panic.kept";
+    let registry = Registry::new();
+    let core = &registry.core;
+    let handle = |name| core.handle(name);
+    let current = || core.current();
     let kept = handle(NAME).id;
     let result = std::panic::catch_unwind(|| {
-        reconfigure(|draft| {
+        core.reconfigure(|draft| {
             draft.id("registry.panic.lost");
             draft.settings(kept).level = Level::CRITICAL;
             panic!("edit fails on purpose");
@@ -366,8 +376,11 @@ fn a_panicking_edit_changes_nothing() {
     assert_eq!(lost, None, "the panicking edit's logger was not installed");
     let created = handle("registry.panic.lost").id;
     assert_eq!(handle("registry.panic.lost").id, created);
-    assert_eq!(current().parent_name(created), Some("root"));
+    assert_eq!(core.parent_name(created).as_deref(), Some("root"));
 }
+
+/// One kind of swap, run in a loop by a thread.
+type Swap = fn(&Core, &Arc<Mutex<Vec<String>>>, &Arc<AtomicUsize>);
 
 /// Swaps that close nothing (a new logger, a level) between the ones that
 /// do: a handler is closed only after the records of every earlier
@@ -375,24 +388,26 @@ fn a_panicking_edit_changes_nothing() {
 #[test]
 fn no_record_reaches_a_closed_handler_across_intermediate_swaps() {
     const NAME: &str = "registry.epoch.test";
-    let node = handle(NAME);
+    let registry = Registry::new();
+    let node = registry.core.handle(NAME);
     let lines = Arc::new(Mutex::new(Vec::new()));
     let late = Arc::new(AtomicUsize::new(0));
-    install_collector(NAME, &lines, &late);
+    install_collector(&registry.core, NAME, &lines, &late);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (threads, per_thread) = (2, 20_000);
-    let loggers = spawn_loggers(&node, NAME, threads, per_thread);
-    let spawn_swapper = |swap: fn(&Arc<Mutex<Vec<String>>>, &Arc<AtomicUsize>)| {
+    let loggers = spawn_loggers(&registry, &node, NAME, threads, per_thread);
+    let spawn_swapper = |swap: Swap| {
         let (stop, lines, late) = (Arc::clone(&stop), Arc::clone(&lines), Arc::clone(&late));
+        let registry = registry.clone();
         std::thread::spawn(move || {
             while !stop.load(Ordering::SeqCst) {
-                swap(&lines, &late);
+                swap(&registry.core, &lines, &late);
             }
         })
     };
-    let closing = spawn_swapper(|lines, late| install_collector(NAME, lines, late));
-    let keeping = spawn_swapper(|_, _| {
-        let (_, replaced) = reconfigure(|draft| draft.set_disable(Level::NOTSET));
+    let closing = spawn_swapper(|core, lines, late| install_collector(core, NAME, lines, late));
+    let keeping = spawn_swapper(|core, _, _| {
+        let (_, replaced) = core.reconfigure(|draft| draft.set_disable(Level::NOTSET));
         assert!(replaced.is_empty());
     });
     for t in loggers {
@@ -407,4 +422,88 @@ fn no_record_reaches_a_closed_handler_across_intermediate_swaps() {
         0,
         "nothing written to a closed handler"
     );
+}
+
+/// A collector handler on logger `name` of `registry`, propagating or not.
+fn collect_on(registry: &Registry, name: &str, propagate: bool) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let handler = SharedHandler::new(Collect {
+        lines: Arc::clone(&lines),
+        ..Collect::default()
+    });
+    let log = registry.get_logger(name);
+    log.add_handler(handler);
+    log.set_propagate(propagate);
+    lines
+}
+
+fn taken(lines: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    std::mem::take(&mut *lines.lock().unwrap())
+}
+
+/// Loggers created since the last swap are in no snapshot yet: they swap
+/// nothing, and their records go where CPython's would, through their
+/// nearest known ancestor, with their effective level, until the next
+/// swap folds them in.
+#[test]
+fn new_loggers_swap_nothing_and_log_through_their_known_ancestor() {
+    let registry = Registry::new();
+    let top = collect_on(&registry, "a", false);
+    let root = collect_on(&registry, "", true);
+    registry.get_logger("a").set_level(Level::INFO);
+    let generation = registry.config_generation();
+    let leaf = registry.get_logger("a.b.c");
+    let other = registry.get_logger("z");
+    assert_eq!(
+        registry.config_generation(),
+        generation,
+        "creating swaps nothing"
+    );
+    assert!(
+        registry.core.current().nodes.len() < 4,
+        "not in the snapshot yet"
+    );
+    assert!(!leaf.is_enabled_for(Level::DEBUG));
+    assert!(leaf.is_enabled_for(Level::INFO));
+    assert_eq!(leaf.effective_level(), Level::INFO);
+    assert_eq!(leaf.level(), Level::NOTSET);
+    assert!(leaf.propagate() && !leaf.disabled() && leaf.handlers().is_empty());
+    leaf.log(Level::INFO, "leaf");
+    leaf.log(Level::DEBUG, "too low");
+    other.log(Level::WARNING, "other");
+    // A logger created in between becomes the leaf's parent at once.
+    let middle = registry.get_logger("a.b");
+    assert_eq!(leaf.parent().unwrap().name(), "a.b");
+    assert_eq!(middle.parent().unwrap().name(), "a");
+    middle.log(Level::ERROR, "middle");
+    assert_eq!(taken(&top), ["leaf", "middle"]);
+    assert_eq!(taken(&root), ["other"]);
+    // The next swap folds them in: the middle logger's level now counts.
+    middle.set_level(Level::ERROR);
+    assert_eq!(registry.config_generation(), generation + 1);
+    assert!(!leaf.is_enabled_for(Level::WARNING));
+    leaf.log(Level::ERROR, "folded");
+    assert_eq!(taken(&top), ["folded"]);
+}
+
+/// Two registries on one thread: each logger's records go to its own
+/// registry's handlers, however the calls alternate (the thread's cached
+/// snapshot is told apart by registry, not only by generation).
+#[test]
+fn loggers_dispatch_to_their_own_registry() {
+    let (one, two) = (Registry::new(), Registry::new());
+    let lines_one = collect_on(&one, "", true);
+    let lines_two = collect_on(&two, "", true);
+    // Same generation in both, so only the registry tells them apart.
+    assert_eq!(one.config_generation(), two.config_generation());
+    let (a, b) = (one.get_logger("app"), two.get_logger("app"));
+    for i in 0..3 {
+        a.log(Level::WARNING, &format!("one {i}"));
+        b.log(Level::WARNING, &format!("two {i}"));
+    }
+    assert_eq!(taken(&lines_one), ["one 0", "one 1", "one 2"]);
+    assert_eq!(taken(&lines_two), ["two 0", "two 1", "two 2"]);
+    one.disable(Level::CRITICAL);
+    assert!(!a.is_enabled_for(Level::CRITICAL));
+    assert!(b.is_enabled_for(Level::CRITICAL));
 }

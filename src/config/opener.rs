@@ -1,0 +1,130 @@
+//! What a checked handler entry becomes: plain data ready to open, and
+//! typed access to an entry's keyword arguments. A leaf shared by
+//! [`classes`](super::classes) and [`standard`](super::standard).
+
+use super::error::ConfigError;
+use super::model::Place;
+use crate::handler::{
+    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
+    RotatingFileHandler, RotatingSettings, SharedHandler, StreamHandler, SysLogHandler,
+    SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
+};
+use crate::json::{Map, Value};
+use crate::registry::factories::HandlerFactory;
+use std::io;
+
+/// A handler whose settings were checked, ready to be opened: plain data,
+/// one variant per class, so opening is one `match` rather than a boxed
+/// closure per class.
+pub(crate) enum Opener {
+    Null,
+    Stream(StreamHandler),
+    File(FileSettings),
+    Watched(FileSettings),
+    Rotating(RotatingSettings),
+    Timed(TimedSettings),
+    Memory(MemorySettings, Option<String>),
+    SysLog(SysLogSettings),
+    Custom(HandlerFactory, Map),
+}
+
+impl Opener {
+    /// The handler this one needs opened first (a memory handler's target).
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            Opener::Memory(_, target) => target.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Constructs the handler (opening files, binding sockets).
+    pub fn open(self, target: Option<SharedHandler>) -> io::Result<Box<dyn Handler>> {
+        Ok(match self {
+            Opener::Null => Box::new(NullHandler),
+            Opener::Stream(handler) => Box::new(handler),
+            Opener::File(settings) => Box::new(FileHandler::open(settings)?),
+            Opener::Watched(settings) => Box::new(WatchedFileHandler::open(settings)?),
+            Opener::Rotating(settings) => Box::new(RotatingFileHandler::open(settings)?),
+            Opener::Timed(settings) => Box::new(TimedRotatingFileHandler::open(settings)?),
+            Opener::Memory(settings, _) => {
+                let mut handler = MemoryHandler::new(settings);
+                handler.set_target(target);
+                Box::new(handler)
+            }
+            Opener::SysLog(settings) => Box::new(SysLogHandler::new(settings)?),
+            Opener::Custom(factory, kwargs) => factory(&kwargs).map_err(io::Error::other)?,
+        })
+    }
+}
+
+/// Typed access to a standard handler's keyword arguments, with CPython's
+/// errors for unknown keywords.
+pub(crate) struct Kwargs<'a> {
+    pub(crate) map: &'a Map,
+    pub(crate) place: Place<'a>,
+}
+
+impl<'a> Kwargs<'a> {
+    pub(crate) fn new(
+        map: &'a Map,
+        place: Place<'a>,
+        known: &[&str],
+    ) -> Result<Kwargs<'a>, ConfigError> {
+        for (key, _) in map.iter() {
+            // dictConfig passes `strm` for `stream` on old signatures.
+            if !(known.contains(&key) || key == "strm" && known.contains(&"stream")) {
+                return Err(place.error(
+                    key,
+                    format!("__init__() got an unexpected keyword argument '{key}'"),
+                ));
+            }
+        }
+        Ok(Kwargs { map, place })
+    }
+
+    pub fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        self.place.error(key, message)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn string(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.error(key, "must be a string")),
+        }
+    }
+
+    pub fn required_string(&self, key: &str) -> Result<String, ConfigError> {
+        self.string(key)?.ok_or_else(|| {
+            self.error(
+                key,
+                format!("__init__() missing 1 required positional argument: '{key}'"),
+            )
+        })
+    }
+
+    pub fn int(&self, key: &str, default: i64) -> Result<i64, ConfigError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(i64::from(*b)),
+            Some(v) => v
+                .as_i64()
+                .ok_or_else(|| self.error(key, "must be an integer")),
+        }
+    }
+
+    pub fn bool(&self, key: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(v) => v
+                .as_i64()
+                .map(|i| i != 0)
+                .ok_or_else(|| self.error(key, "must be true or false")),
+        }
+    }
+}
