@@ -10,6 +10,7 @@
 mod client;
 mod config;
 mod error;
+mod fields;
 mod filter;
 mod format;
 pub mod handler;
@@ -40,16 +41,19 @@ pub use config::{
     ConfigKind, FileConfigOptions,
 };
 pub use error::Position;
+#[doc(hidden)]
+pub use fields::__check_field_name;
+pub use fields::{is_reserved_field, Field, FieldValue, ToField};
 pub use filter::{Filter, NameFilter};
-pub use format::{FormatError, Formatter, FormatterBuilder, Style};
+pub use format::{Format, FormatError, Formatter, FormatterBuilder, Style};
 pub use handler::{Handler, SharedHandler, SharedHandlerBuilder};
 pub use level::{add_level_name, Level, UnknownLevel};
 pub use listener::{listen, stop_listening, Listener, DEFAULT_LOGGING_CONFIG_PORT};
-pub use logger::{get_logger, Logger};
+pub use logger::{get_logger, Logger, LoggerAdapter};
 #[doc(hidden)]
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
-pub use registry::{disable, shutdown};
+pub use registry::{disable, most_verbose_level, on_reconfigure, shutdown};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

@@ -371,7 +371,66 @@ pub(crate) fn reconfigure<R>(edit: impl FnOnce(&mut Draft) -> R) -> (R, Vec<Shar
     // once per caller's closure.
     let mut edit_session = Edit::begin();
     let result = edit(&mut edit_session.draft);
-    (result, edit_session.finish())
+    let replaced = edit_session.finish();
+    if LEVELS_CHANGED.with(|c| c.replace(false)) {
+        run_hooks();
+    }
+    (result, replaced)
+}
+
+/// The lowest threshold of any logger after the last swap: the most
+/// verbose level a record can be handled at.
+static MOST_VERBOSE: AtomicI32 = AtomicI32::new(Level::WARNING.0);
+
+thread_local! {
+    /// Set by `install` when a swap changed a threshold, so the thread
+    /// that swapped runs the hooks once the lock is released.
+    static LEVELS_CHANGED: Cell<bool> = const { Cell::new(false) };
+}
+
+static HOOKS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
+
+fn run_hooks() {
+    // Copied out: a hook may reconfigure, or register another hook.
+    let hooks = HOOKS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for hook in hooks {
+        hook();
+    }
+}
+
+/// The most verbose level any logger handles now: the lowest effective
+/// level, `disable` and `disabled` included (`Level(i32::MAX)` when every
+/// logger is disabled). A record below it is dropped by every logger, so
+/// a bridge may filter on it before looking a logger up.
+///
+/// ```
+/// use loglisten::{get_logger, most_verbose_level, Level};
+/// get_logger("doc.verbose").set_level(Level::TRACE);
+/// assert_eq!(most_verbose_level(), Level::TRACE);
+/// get_logger("doc.verbose").set_level(Level::NOTSET);
+/// ```
+pub fn most_verbose_level() -> Level {
+    Level(MOST_VERBOSE.load(Ordering::Acquire))
+}
+
+/// Registers `hook`, called after every reconfiguration that changes a
+/// level any logger handles (a config applied in-process or pushed, full
+/// or incremental, `set_level`, `disable`, ...), on the thread that made
+/// it, once the new configuration is live and no lock is held. The `log`
+/// and `tracing` bridges use it to keep `log::max_level()` and tracing's
+/// interest cache in step. A hook must be quick and must not panic.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// static CALLS: AtomicUsize = AtomicUsize::new(0);
+/// fn count() { CALLS.fetch_add(1, Ordering::SeqCst); }
+/// loglisten::on_reconfigure(count);
+/// let log = loglisten::get_logger("doc.hook");
+/// log.set_level(loglisten::Level::ERROR);
+/// assert!(CALLS.load(Ordering::SeqCst) >= 1);
+/// ```
+pub fn on_reconfigure(hook: fn()) {
+    HOOKS.lock().unwrap_or_else(|e| e.into_inner()).push(hook);
 }
 
 /// An edit in progress: the lock held, the live snapshot and a draft copy.
@@ -474,8 +533,16 @@ fn install(state: &mut State, mut draft: Draft, mut spare: Option<Arc<Snapshot>>
     };
     state.index = draft.index;
     GENERATION.store(generation, Ordering::SeqCst);
+    let mut changed = false;
+    let mut most_verbose = i32::MAX;
     for (handle, node) in state.handles.iter().zip(&state.snapshot.nodes) {
-        handle.threshold.store(node.threshold, Ordering::Relaxed);
+        changed |= handle.threshold.swap(node.threshold, Ordering::Relaxed) != node.threshold;
+        most_verbose = most_verbose.min(node.threshold);
+    }
+    // A new logger takes its parent's threshold: it changes nothing.
+    MOST_VERBOSE.store(most_verbose, Ordering::Release);
+    if changed {
+        LEVELS_CHANGED.with(|c| c.set(true));
     }
 }
 
@@ -692,6 +759,31 @@ mod tree_tests;
 #[cfg(test)]
 mod tests {
     use super::ancestors;
+    use crate::{get_logger, most_verbose_level, on_reconfigure, Level};
+    use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    static SEEN: AtomicI32 = AtomicI32::new(-1);
+
+    fn hook() {
+        CALLS.fetch_add(1, Ordering::SeqCst);
+        SEEN.store(most_verbose_level().0, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn hook_sees_the_new_most_verbose_level() {
+        on_reconfigure(hook);
+        let log = get_logger("registry.hook.test");
+        let before = CALLS.load(Ordering::SeqCst);
+        // Below anything another test sets (root at NOTSET gives 1).
+        log.set_level(Level(1));
+        assert!(CALLS.load(Ordering::SeqCst) > before);
+        assert_eq!(most_verbose_level(), Level(1));
+        assert!(SEEN.load(Ordering::SeqCst) <= 1);
+        let before = CALLS.load(Ordering::SeqCst);
+        log.set_level(Level::NOTSET);
+        assert!(CALLS.load(Ordering::SeqCst) > before);
+    }
 
     #[test]
     fn ancestors_follow_cpython_rfind_walk() {

@@ -1,0 +1,1 @@
+//! A dependency that logs through `log` and `tracing`, as a real crate would.
