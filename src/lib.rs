@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod bridge;
 mod client;
 mod config;
 mod error;
@@ -23,6 +24,7 @@ mod record;
 mod registry;
 mod sha256;
 mod time;
+mod tracing_bridge;
 pub mod verify;
 mod wire;
 
@@ -31,6 +33,9 @@ pub mod json;
 
 pub mod pyliteral;
 
+#[doc(hidden)]
+pub use bridge::{__enabled, __level_of, __with_logger};
+pub use bridge::{facade_max_level, target_logger_name};
 pub use client::{send_config, send_config_with, Reply, SendOptions};
 #[cfg(unix)]
 pub use client::{send_config_unix, send_config_unix_with};

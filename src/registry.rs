@@ -501,6 +501,11 @@ fn install(state: &mut State, mut draft: Draft, mut spare: Option<Arc<Snapshot>>
         draft.nodes[id].threshold = draft.threshold(id);
     }
     let first_new = draft.nodes.len() - draft.new_handles;
+    // A new logger given its own level (not merely created) changes what
+    // its targets emit: the hooks must run.
+    let mut changed = draft.nodes[first_new..].iter().any(|node| {
+        node.threshold != node.parent.map_or(node.threshold, |p| draft.nodes[p].threshold)
+    });
     for node in &draft.nodes[first_new..] {
         state.handles.push(Arc::new(LoggerNode {
             id: state.handles.len(),
@@ -533,14 +538,13 @@ fn install(state: &mut State, mut draft: Draft, mut spare: Option<Arc<Snapshot>>
     };
     state.index = draft.index;
     GENERATION.store(generation, Ordering::SeqCst);
-    let mut changed = false;
     let mut most_verbose = i32::MAX;
     for (handle, node) in state.handles.iter().zip(&state.snapshot.nodes) {
         changed |= handle.threshold.swap(node.threshold, Ordering::Relaxed) != node.threshold;
         most_verbose = most_verbose.min(node.threshold);
     }
     // A new logger takes its parent's threshold: it changes nothing.
-    MOST_VERBOSE.store(most_verbose, Ordering::Release);
+    changed |= MOST_VERBOSE.swap(most_verbose, Ordering::AcqRel) != most_verbose;
     if changed {
         LEVELS_CHANGED.with(|c| c.set(true));
     }
