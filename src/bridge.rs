@@ -163,10 +163,18 @@ pub fn facade_max_level() -> usize {
 /// ```
 #[macro_export]
 macro_rules! log_bridge {
-    () => { $crate::__log_bridge!(::log, ) };
-    (kv) => { $crate::__log_bridge!(::log, kv) };
-    ($log:path) => { $crate::__log_bridge!($log, ) };
-    ($log:path, kv) => { $crate::__log_bridge!($log, kv) };
+    () => {
+        $crate::__log_bridge!(::log,)
+    };
+    (kv) => {
+        $crate::__log_bridge!(::log, kv)
+    };
+    ($log:path) => {
+        $crate::__log_bridge!($log,)
+    };
+    ($log:path, kv) => {
+        $crate::__log_bridge!($log, kv)
+    };
 }
 
 #[doc(hidden)]
@@ -282,12 +290,21 @@ mod tests {
     #[test]
     fn cached_loggers_are_the_targets_even_at_a_reused_address() {
         let first = String::from("bridge::cache::one");
-        assert_eq!(__with_logger(&first, |l| l.name().to_string()), "bridge.cache.one");
-        assert_eq!(__with_logger(&first, |l| l.name().to_string()), "bridge.cache.one");
+        assert_eq!(
+            __with_logger(&first, |l| l.name().to_string()),
+            "bridge.cache.one"
+        );
+        assert_eq!(
+            __with_logger(&first, |l| l.name().to_string()),
+            "bridge.cache.one"
+        );
         // Same address, other text: the text check refuses the slot.
         let mut reused = first;
         reused.replace_range(15.., "two");
-        assert_eq!(__with_logger(&reused, |l| l.name().to_string()), "bridge.cache.two");
+        assert_eq!(
+            __with_logger(&reused, |l| l.name().to_string()),
+            "bridge.cache.two"
+        );
     }
 
     #[test]

@@ -250,9 +250,7 @@ impl<'a> Record<'a> {
 
     /// The extra field `name`: the call's own, else the adapter's.
     pub fn field(&self, name: &str) -> Option<&FieldValue<'a>> {
-        self.fields()
-            .find(|f| f.name() == name)
-            .map(|f| f.value())
+        self.fields().find(|f| f.name() == name).map(|f| f.value())
     }
 
     /// Every extra field: the call's, then the adapter's not given by the
@@ -263,7 +261,9 @@ impl<'a> Record<'a> {
             .context
             .iter()
             .filter(move |c| !own.iter().any(|f| f.name() == c.name()));
-        own.iter().chain(context).filter(|f| f.name() != "stack_info")
+        own.iter()
+            .chain(context)
+            .filter(|f| f.name() != "stack_info")
     }
 
     fn owned_fields(&self) -> Vec<Field<'static>> {

@@ -504,7 +504,10 @@ fn install(state: &mut State, mut draft: Draft, mut spare: Option<Arc<Snapshot>>
     // A new logger given its own level (not merely created) changes what
     // its targets emit: the hooks must run.
     let mut changed = draft.nodes[first_new..].iter().any(|node| {
-        node.threshold != node.parent.map_or(node.threshold, |p| draft.nodes[p].threshold)
+        node.threshold
+            != node
+                .parent
+                .map_or(node.threshold, |p| draft.nodes[p].threshold)
     });
     for node in &draft.nodes[first_new..] {
         state.handles.push(Arc::new(LoggerNode {

@@ -26,7 +26,9 @@
 /// ```
 #[macro_export]
 macro_rules! tracing_layer {
-    () => { $crate::tracing_layer!(::tracing, ::tracing_subscriber) };
+    () => {
+        $crate::tracing_layer!(::tracing, ::tracing_subscriber)
+    };
     ($tracing:path, $subscriber:path) => {{
         use $subscriber as __loglisten_ts;
         use $tracing as __loglisten_t;
@@ -114,7 +116,8 @@ macro_rules! tracing_layer {
                 metadata: &__loglisten_t::Metadata<'_>,
                 _: __loglisten_ts::layer::Context<'_, S>,
             ) -> bool {
-                metadata.is_span() || $crate::__enabled(metadata.target(), level_of(metadata.level()))
+                metadata.is_span()
+                    || $crate::__enabled(metadata.target(), level_of(metadata.level()))
             }
             fn max_level_hint(
                 &self,
@@ -152,7 +155,8 @@ macro_rules! tracing_layer {
             ) {
                 if let ::core::option::Option::Some(span) = ctx.span(id) {
                     let mut extensions = span.extensions_mut();
-                    if let ::core::option::Option::Some(fields) = extensions.get_mut::<SpanFields>() {
+                    if let ::core::option::Option::Some(fields) = extensions.get_mut::<SpanFields>()
+                    {
                         let mut collect = Collect {
                             message: ::core::option::Option::None,
                             fields: ::std::mem::take(&mut fields.0),
@@ -180,7 +184,9 @@ macro_rules! tracing_layer {
                     event.record(&mut collect);
                     if let ::core::option::Option::Some(scope) = ctx.event_scope(event) {
                         for span in scope {
-                            if let ::core::option::Option::Some(own) = span.extensions().get::<SpanFields>() {
+                            if let ::core::option::Option::Some(own) =
+                                span.extensions().get::<SpanFields>()
+                            {
                                 for field in &own.0 {
                                     if !collect.fields.iter().any(|f| f.name() == field.name()) {
                                         collect.fields.push(field.clone());
@@ -192,10 +198,13 @@ macro_rules! tracing_layer {
                     let message = collect.message.take().unwrap_or_default();
                     let mut record = $crate::Record::new(logger.name(), level, &message)
                         .with_fields(&collect.fields);
-                    if let (::core::option::Option::Some(file), ::core::option::Option::Some(line)) =
-                        (metadata.file(), metadata.line())
+                    if let (
+                        ::core::option::Option::Some(file),
+                        ::core::option::Option::Some(line),
+                    ) = (metadata.file(), metadata.line())
                     {
-                        record = record.with_source(metadata.module_path().unwrap_or(""), file, line);
+                        record =
+                            record.with_source(metadata.module_path().unwrap_or(""), file, line);
                     }
                     logger.log_record(&record);
                 });

@@ -38,7 +38,10 @@ fn unknown_names_are_extra_fields() {
         let f = build(style, fmt).unwrap();
         let mut out = String::from("kept");
         let e = f.try_format(&record(), &mut out).unwrap_err();
-        assert_eq!(e.to_string(), "Formatting field not found in record: 'nope'");
+        assert_eq!(
+            e.to_string(),
+            "Formatting field not found in record: 'nope'"
+        );
         assert_eq!(out, "kept");
         let fields = [loglisten::Field::new("nope", 7)];
         assert_eq!(f.format_to_string(&record().with_fields(&fields)), "7");

@@ -30,8 +30,14 @@ fn style_formatter(style: Style, fmt: &str) -> Formatter {
 fn macro_fields_reach_the_three_styles_as_cpython_extra() {
     let _g = serial();
     let formats = [
-        (Style::Percent, "%(user)s|%(attempt)s|%(ratio)s|%(ok)s|%(user)-6s|%(message)s"),
-        (Style::Brace, "{user}|{attempt}|{ratio}|{ok}|{user:>6}|{message}"),
+        (
+            Style::Percent,
+            "%(user)s|%(attempt)s|%(ratio)s|%(ok)s|%(user)-6s|%(message)s",
+        ),
+        (
+            Style::Brace,
+            "{user}|{attempt}|{ratio}|{ok}|{user:>6}|{message}",
+        ),
         (Style::Dollar, "$user|${attempt}|$ratio|$ok|$message"),
     ];
     let log = get_logger("fields.styles");
@@ -138,9 +144,15 @@ fn stack_info_captures_a_backtrace() {
     );
     assert!(text.ends_with("no stack\n"), "{text}");
     let shown = field_out.text();
-    assert!(shown.starts_with("[Stack (most recent call last):\n"), "{shown}");
+    assert!(
+        shown.starts_with("[Stack (most recent call last):\n"),
+        "{shown}"
+    );
     // As CPython: the field shows it, and format() appends it as well.
-    assert!(shown.contains("]\nStack (most recent call last):\n"), "{shown}");
+    assert!(
+        shown.contains("]\nStack (most recent call last):\n"),
+        "{shown}"
+    );
     assert!(shown.ends_with("\n[None]\n"), "{shown}");
 }
 
@@ -152,6 +164,16 @@ fn records_keep_fields_when_detached() {
     let again = owned.record();
     let names: Vec<_> = again.fields().map(|f| f.name().to_string()).collect();
     assert_eq!(names, ["k", "n"]);
-    assert_eq!(again.field("n").map(ToString::to_string).as_deref(), Some("2"));
-    assert_eq!(record.detach().field("k").map(ToString::to_string).as_deref(), Some("v"));
+    assert_eq!(
+        again.field("n").map(ToString::to_string).as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        record
+            .detach()
+            .field("k")
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("v")
+    );
 }

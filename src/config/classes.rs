@@ -107,7 +107,13 @@ pub(crate) fn custom_formatter(
         .iter()
         .find(|(n, _)| n == name)
         .map(|(_, f)| Arc::clone(f));
-    let factory = factory.ok_or_else(|| place.error("", unknown("formatter class", name)))?;
+    let Some(factory) = factory else {
+        // Built in: python-json-logger's JSON formatter, unless replaced.
+        if crate::format::json::CLASS_NAMES.contains(&name) {
+            return crate::format::json::from_kwargs(kwargs).map_err(|e| place.error("", e));
+        }
+        return Err(place.error("", unknown("formatter class", name)));
+    };
     factory(kwargs).map_err(|e| place.error("", e))
 }
 

@@ -1,9 +1,9 @@
 //! The `'{'` style: Python's `fmt.format(**record.__dict__)`.
 
 use super::fields::{lookup, not_found, Kind, Source, Value};
-use super::FieldSpec;
 use super::scan::{skip, skip_word, ByteSet};
 use super::spec::Spec;
+use super::FieldSpec;
 use super::{Compiled, FormatError, Segment};
 
 fn err(text: impl Into<String>) -> FormatError {

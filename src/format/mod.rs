@@ -28,6 +28,7 @@
 mod brace;
 mod dollar;
 mod fields;
+pub(crate) mod json;
 mod number;
 pub(crate) use number::{push_float_repr, push_str_repr};
 mod pad;
@@ -735,7 +736,12 @@ impl Formatter {
         self.format_with(record, out, true)
     }
 
-    fn format_with(&self, record: &Record, out: &mut String, strict: bool) -> Result<(), FormatError> {
+    fn format_with(
+        &self,
+        record: &Record,
+        out: &mut String,
+        strict: bool,
+    ) -> Result<(), FormatError> {
         let start = out.len();
         if let Some(custom) = &self.inner.custom {
             let result = custom.format(record, out);

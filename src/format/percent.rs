@@ -1,10 +1,10 @@
 //! The `'%'` style: Python's printf-style `fmt % record.__dict__`.
 
 use super::fields::{lookup, not_found, Kind, Source, Value};
-use super::FieldSpec;
 use super::number::{self, FloatCode, FloatStyle};
 use super::pad::{chars_since, insert_fill, pad, push_fill, truncate_chars, Align};
 use super::scan::{skip, skip_word};
+use super::FieldSpec;
 use super::{push_str_value, Compiled, FormatError, Segment, LIMIT};
 
 /// One `%(key)...c` conversion.
@@ -216,7 +216,11 @@ pub(crate) fn compile<'a>(
             Source::Field(name, default) => {
                 // An extra field is formatted as its `str()`.
                 check(&spec, Kind::Str, default)?;
-                out.push(super::field_segment(name, default, FieldSpec::Percent(spec)));
+                out.push(super::field_segment(
+                    name,
+                    default,
+                    FieldSpec::Percent(spec),
+                ));
             }
         }
         // This conversion starts with `%(`: where `validate` would look.
