@@ -44,8 +44,9 @@ struct Slot {
 }
 
 thread_local! {
-    static TARGETS: RefCell<Vec<Option<Slot>>> =
-        RefCell::new((0..SLOTS).map(|_| None).collect());
+    // Const-initialized: no lazy-init check on the logging path.
+    static TARGETS: RefCell<[Option<Slot>; SLOTS]> =
+        const { RefCell::new([const { None }; SLOTS]) };
 }
 
 fn slot_of(target: &str) -> usize {

@@ -30,7 +30,9 @@ fn events_follow_every_reconfiguration() {
     tracing::warn!(target: "app::jobs", "queue long");
     assert_eq!(
         take_lines(),
-        lines(&[&format!("app.jobs WARNING tracing_layer.rs:{here} queue long")])
+        lines(&[&format!(
+            "app.jobs WARNING tracing_layer.rs:{here} queue long"
+        )])
     );
 
     // A push to DEBUG reaches the callsite already registered as never.
@@ -39,13 +41,19 @@ fn events_follow_every_reconfiguration() {
     let line = debug_here();
     assert_eq!(
         take_lines(),
-        lines(&[&format!("app.jobs DEBUG tracing_layer.rs:{line} job started")])
+        lines(&[&format!(
+            "app.jobs DEBUG tracing_layer.rs:{line} job started"
+        )])
     );
 
     // Fields: the event's, then the spans' (innermost wins).
     let fields = "%(name)s %(a)s %(b)s %(rows)s %(table)s %(message)s";
-    loglisten::dict_config_str(&config(fields, "INFO", r#""app.jobs": {"level": "NOTSET"}"#))
-        .unwrap();
+    loglisten::dict_config_str(&config(
+        fields,
+        "INFO",
+        r#""app.jobs": {"level": "NOTSET"}"#,
+    ))
+    .unwrap();
     let outer = tracing::info_span!("outer", a = 1, b = "outer", table = "none");
     let inner = tracing::info_span!(parent: &outer, "inner", b = "inner");
     inner.in_scope(|| {
@@ -96,7 +104,9 @@ fn events_follow_every_reconfiguration() {
     tracing::trace!(target: "app::other", "not this one");
     assert_eq!(
         take_lines(),
-        lines(&[&format!("app.trace TRACE tracing_layer.rs:{here} fine detail")])
+        lines(&[&format!(
+            "app.trace TRACE tracing_layer.rs:{here} fine detail"
+        )])
     );
     listener.stop();
     listener.join().unwrap();
