@@ -158,7 +158,7 @@ pub fn facade_max_level() -> usize {
 /// `kv` feature: key-values become extra fields), and with a path for a
 /// renamed `log` crate: `log_bridge!(my_log)`, `log_bridge!(my_log, kv)`.
 ///
-/// ```ignore
+/// ```text
 /// loglisten::log_bridge!().expect("no other logger set");
 /// log::info!(target: "db::pool", "connected"); // logger "db.pool"
 /// ```

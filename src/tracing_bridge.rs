@@ -19,7 +19,7 @@
 /// `::tracing` and `::tracing_subscriber`; give other paths for renamed
 /// crates: `tracing_layer!(my_tracing, my_subscriber)`.
 ///
-/// ```ignore
+/// ```text
 /// use tracing_subscriber::prelude::*;
 /// tracing_subscriber::registry().with(loglisten::tracing_layer!()).init();
 /// tracing::info!(user = "bob", "login"); // logger named after the module
