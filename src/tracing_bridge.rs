@@ -34,6 +34,10 @@ macro_rules! tracing_layer {
         use $tracing as __loglisten_t;
         struct LoglistenLayer;
         struct SpanFields(::std::vec::Vec<$crate::Field<'static>>);
+        ::std::thread_local! {
+            static BUFFER: ::core::cell::Cell<::std::vec::Vec<$crate::Field<'static>>> =
+                const { ::core::cell::Cell::new(::std::vec::Vec::new()) };
+        }
         struct Collect {
             message: ::core::option::Option<::std::string::String>,
             fields: ::std::vec::Vec<$crate::Field<'static>>,
@@ -177,9 +181,11 @@ macro_rules! tracing_layer {
                     if !logger.is_enabled_for(level) {
                         return;
                     }
+                    // The field list's memory is kept per thread between
+                    // events (taken out, so an event logged inside works).
                     let mut collect = Collect {
                         message: ::core::option::Option::None,
-                        fields: ::std::vec::Vec::with_capacity(metadata.fields().len()),
+                        fields: BUFFER.with(|b| b.take()),
                     };
                     event.record(&mut collect);
                     if let ::core::option::Option::Some(scope) = ctx.event_scope(event) {
@@ -207,6 +213,9 @@ macro_rules! tracing_layer {
                             record.with_source(metadata.module_path().unwrap_or(""), file, line);
                     }
                     logger.log_record(&record);
+                    drop(record);
+                    collect.fields.clear();
+                    BUFFER.with(|b| b.set(collect.fields));
                 });
             }
         }

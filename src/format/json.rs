@@ -284,13 +284,10 @@ fn set<'r>(entries: &mut Vec<(Cow<'r, str>, Out<'r>)>, key: Cow<'r, str>, value:
 
 impl Format for JsonFormat {
     fn format(&self, record: &Record, out: &mut String) -> Result<(), FormatError> {
-        let asctime = match &self.asctime {
-            Some(formatter) => formatter.format_to_string(
-                &Record::new("", record.level(), "")
-                    .with_created(std::time::UNIX_EPOCH + record.created_since_epoch()),
-            ),
-            None => String::new(),
-        };
+        let mut asctime = String::new();
+        if let Some(formatter) = &self.asctime {
+            formatter.write_asctime(record, &mut asctime);
+        }
         let error = record.error_text();
         let mut entries: Vec<(Cow<'_, str>, Out<'_>)> = Vec::with_capacity(8);
         for (key, value) in &self.defaults {
@@ -371,7 +368,7 @@ impl JsonFormat {
             Out::Null => out.push_str("null"),
             Out::Bool(true) => out.push_str("true"),
             Out::Bool(false) => out.push_str("false"),
-            Out::Int(n) => out.push_str(&n.to_string()),
+            Out::Int(n) => super::push_int(*n, out),
             Out::Float(x) if x.is_finite() => super::push_float_repr(*x, out),
             Out::Float(_) => out.push_str("null"),
             Out::Str(s) => push_json_str(s, self.ensure_ascii, out),
@@ -417,24 +414,36 @@ impl JsonFormat {
 /// the BMP); without, only controls, `"` and `\`.
 pub(crate) fn push_json_str(text: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c < ' ' || (ensure_ascii && c > '~') => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+    // Runs that need no escape are copied whole.
+    let mut start = 0;
+    for (at, c) in text.char_indices() {
+        let escaped = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            c if c < ' ' || (ensure_ascii && c > '~') => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..at]);
+        start = at + c.len_utf8();
+        if escaped.is_empty() {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    let digit = (*unit >> shift) & 0xf;
+                    out.push(char::from(b"0123456789abcdef"[usize::from(digit)]));
                 }
             }
-            c => out.push(c),
+        } else {
+            out.push_str(escaped);
         }
     }
+    out.push_str(&text[start..]);
     out.push('"');
 }
 

@@ -30,7 +30,7 @@ mod dollar;
 mod fields;
 pub(crate) mod json;
 mod number;
-pub(crate) use number::{push_float_repr, push_str_repr};
+pub(crate) use number::{push_float_repr, push_int, push_str_repr};
 mod pad;
 mod percent;
 mod scan;
@@ -782,6 +782,15 @@ impl Formatter {
             out.push_str(stack);
         }
         Ok(())
+    }
+
+    /// Appends the record's `asctime` as this formatter shows it, from the
+    /// per-thread cache (for the JSON formatter).
+    pub(crate) fn write_asctime(&self, record: &Record, out: &mut String) {
+        TIMES.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => out.push_str(cache.get(&self.inner, record)),
+            Err(_) => self.inner.asctime(record, out),
+        });
     }
 
     /// The formatted record as a new string.
