@@ -16,6 +16,12 @@ use std::ffi::OsStr;
 use std::process::Command;
 use std::sync::OnceLock;
 
+/// The two tests apply whole configurations: one at a time.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn captured() -> &'static SharedBuffer {
     static BUFFER: OnceLock<SharedBuffer> = OnceLock::new();
     BUFFER.get_or_init(SharedBuffer::new)
@@ -101,7 +107,9 @@ fn normalised(line: &str) -> Value {
 
 #[test]
 fn json_lines_match_python_json_logger() {
+    let guard = serial();
     let ours = ours();
+    drop(guard);
     // What we write, whatever python does: checked exactly.
     assert_eq!(
         ours[0],
@@ -187,4 +195,28 @@ fn stamp_of(line: &str) -> String {
             .to_string(),
         _ => panic!("not an object"),
     }
+}
+
+/// Named by `class` (dictConfig then passes format, datefmt, style,
+/// validate and defaults): the same formatter.
+#[test]
+fn json_formatter_by_class() {
+    let _guard = serial();
+    loglisten::register_handler("jsontest.Capture2", |_| {
+        Ok(Box::new(StreamHandler::new(second().clone())) as Box<dyn Handler>)
+    });
+    let formatter = r#"{"class": "pythonjsonlogger.json.JsonFormatter",
+        "format": "${levelname} ${name}", "style": "$", "defaults": {"app": "shop"}}"#;
+    let cfg = config(formatter, "jsontest.Capture2").replace("shop.auth", "shop.byclass");
+    loglisten::dict_config_str(&cfg).unwrap();
+    loglisten::error!(get_logger("shop.byclass"), n = 1.5; "m");
+    assert_eq!(
+        second().text(),
+        "{\"app\": \"shop\", \"levelname\": \"ERROR\", \"name\": \"shop.byclass\", \"n\": 1.5}\n"
+    );
+}
+
+fn second() -> &'static SharedBuffer {
+    static BUFFER: OnceLock<SharedBuffer> = OnceLock::new();
+    BUFFER.get_or_init(SharedBuffer::new)
 }

@@ -2,6 +2,7 @@
 //! so this file is one test that runs its steps in order.
 
 use bridges::{config, register_capture, take_lines};
+use log as renamed_log;
 
 fn lines(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
@@ -14,6 +15,9 @@ fn log_records_follow_every_reconfiguration() {
     register_capture();
     loglisten::log_bridge!(kv).expect("first logger");
     assert!(loglisten::log_bridge!().is_err(), "a second install fails");
+    // The forms for a renamed `log` crate compile (and find a logger set).
+    assert!(loglisten::log_bridge!(renamed_log).is_err());
+    assert!(loglisten::log_bridge!(renamed_log, kv).is_err());
 
     // Root at WARNING: log's max level is Warn exactly.
     loglisten::dict_config_str(&config(FORMAT, "WARNING", "")).unwrap();

@@ -22,6 +22,8 @@ fn events_follow_every_reconfiguration() {
     register_capture();
     let subscriber = tracing_subscriber::registry().with(loglisten::tracing_layer!());
     tracing::subscriber::set_global_default(subscriber).expect("first subscriber");
+    // The form with explicit paths (for renamed crates) compiles too.
+    let _unused = loglisten::tracing_layer!(::tracing, ::tracing_subscriber);
 
     loglisten::dict_config_str(&config(FORMAT, "WARNING", "")).unwrap();
     // Cached as never: a DEBUG callsite under a WARNING root.
