@@ -251,7 +251,39 @@ pub(crate) const RESERVED: [&str; 23] = [
 /// assert!(loglisten::is_reserved_field("levelname"));
 /// assert!(!loglisten::is_reserved_field("user"));
 /// ```
-pub const fn is_reserved_field(name: &str) -> bool {
+pub fn is_reserved_field(name: &str) -> bool {
+    // A match compiles to a length switch and memcmp: this runs for every
+    // field of every bridged record.
+    matches!(
+        name,
+        "name"
+            | "msg"
+            | "args"
+            | "levelname"
+            | "levelno"
+            | "pathname"
+            | "filename"
+            | "module"
+            | "exc_info"
+            | "exc_text"
+            | "stack_info"
+            | "lineno"
+            | "funcName"
+            | "created"
+            | "msecs"
+            | "relativeCreated"
+            | "thread"
+            | "threadName"
+            | "processName"
+            | "process"
+            | "taskName"
+            | "message"
+            | "asctime"
+    )
+}
+
+/// [`is_reserved_field`] for the macros' compile-time check.
+const fn is_reserved_const(name: &str) -> bool {
     let mut i = 0;
     while i < RESERVED.len() {
         if const_eq(RESERVED[i], name) {
@@ -282,7 +314,7 @@ const fn const_eq(a: &str, b: &str) -> bool {
 /// the one reserved name a call may give: it asks for a backtrace.
 #[doc(hidden)]
 pub const fn __check_field_name(name: &str) {
-    if is_reserved_field(name) && !const_eq(name, "stack_info") {
+    if is_reserved_const(name) && !const_eq(name, "stack_info") {
         panic!("this name is a LogRecord attribute and cannot be an extra field (CPython: KeyError \"Attempt to overwrite ... in LogRecord\")");
     }
 }
@@ -315,5 +347,9 @@ mod tests {
         assert_eq!(FieldValue::from(false).to_string(), "False");
         assert!(!is_reserved_field("stack"));
         assert!(is_reserved_field("asctime"));
+        for name in RESERVED {
+            assert!(is_reserved_field(name) && is_reserved_const(name), "{name}");
+        }
+        assert!(!is_reserved_const("user"));
     }
 }

@@ -414,23 +414,37 @@ impl JsonFormat {
 /// the BMP); without, only controls, `"` and `\`.
 pub(crate) fn push_json_str(text: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
-    // Runs that need no escape are copied whole.
-    let mut start = 0;
-    for (at, c) in text.char_indices() {
-        let escaped = match c {
-            '"' => "\\\"",
-            '\\' => "\\\\",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            '\t' => "\\t",
-            '\u{8}' => "\\b",
-            '\u{c}' => "\\f",
-            c if c < ' ' || (ensure_ascii && c > '~') => "",
-            _ => continue,
+    let bytes = text.as_bytes();
+    // Runs that need no escape are copied whole; only bytes that may need
+    // one are looked at closely.
+    let (mut start, mut at) = (0, 0);
+    while at < bytes.len() {
+        let b = bytes[at];
+        let plain = match b {
+            b'"' | b'\\' => false,
+            0x20..=0x7e => true,
+            0x7f.. => !ensure_ascii,
+            _ => false,
         };
+        if plain {
+            at += 1;
+            continue;
+        }
         out.push_str(&text[start..at]);
-        start = at + c.len_utf8();
-        if escaped.is_empty() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            _ => "",
+        };
+        if escape.is_empty() {
+            // A control character, DEL, or (ensure_ascii) the lead byte of
+            // a non-ASCII character: at a char boundary either way.
+            let c = text[at..].chars().next().unwrap_or('\u{fffd}');
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 out.push_str("\\u");
@@ -439,9 +453,12 @@ pub(crate) fn push_json_str(text: &str, ensure_ascii: bool, out: &mut String) {
                     out.push(char::from(b"0123456789abcdef"[usize::from(digit)]));
                 }
             }
+            at += c.len_utf8();
         } else {
-            out.push_str(escaped);
+            out.push_str(escape);
+            at += 1;
         }
+        start = at;
     }
     out.push_str(&text[start..]);
     out.push('"');
@@ -541,6 +558,32 @@ mod tests {
             from_kwargs(&map).unwrap_err(),
             "__init__() got an unexpected keyword argument 'indent'"
         );
+    }
+
+    #[test]
+    fn strings_escape_as_json_dumps() {
+        let cases = [
+            (
+                "a\"b\\c\n\r\t\u{8}\u{c}\u{1}\u{7f}",
+                true,
+                r#""a\"b\\c\n\r\t\b\f\u0001\u007f""#,
+            ),
+            ("\u{7f}\u{e9}\u{1F600}", false, "\"\u{7f}\u{e9}\u{1F600}\""),
+            ("\u{e9}\u{1F600}x", true, r#""\u00e9\ud83d\ude00x""#),
+        ];
+        for (text, ascii, want) in cases {
+            let mut out = String::new();
+            push_json_str(text, ascii, &mut out);
+            assert_eq!(out, want, "{text:?}");
+        }
+        if let Some(python) = crate::python_test::run_python(
+            "import json\nprint(json.dumps('a\"b\\\\c\\n\\r\\t\\b\\f\\x01\\x7f'))\n\
+             print(json.dumps('\\xe9\\U0001F600x'))",
+            "",
+            "json.dumps escaping",
+        ) {
+            assert_eq!(python, format!("{}\n{}\n", cases[0].2, cases[2].2));
+        }
     }
 
     proptest::proptest! {

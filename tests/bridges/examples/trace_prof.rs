@@ -1,0 +1,30 @@
+use loglisten::{Handler, Record};
+use tracing_subscriber::prelude::*;
+#[derive(Debug)]
+struct Discard;
+impl Handler for Discard {
+    fn emit(&mut self, _r: &Record, text: &str) -> std::io::Result<()> {
+        std::hint::black_box(text);
+        Ok(())
+    }
+}
+fn main() {
+    loglisten::register_handler("p.D", |_| Ok(Box::new(Discard) as Box<dyn Handler>));
+    let s = tracing_subscriber::registry().with(loglisten::tracing_layer!());
+    tracing::subscriber::set_global_default(s).unwrap();
+    loglisten::dict_config_str(r#"{"version": 1, "formatters": {"f": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+      "handlers": {"d": {"class": "p.D", "formatter": "f"}}, "root": {"level": "INFO", "handlers": ["d"]}}"#).unwrap();
+    let json = std::env::args().nth(1).is_some();
+    if json {
+        loglisten::dict_config_str(r#"{"version": 1, "formatters": {"f": {"()": "pythonjsonlogger.json.JsonFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+          "handlers": {"d": {"class": "p.D", "formatter": "f"}}, "root": {"level": "INFO", "handlers": ["d"]}}"#).unwrap();
+        let log = loglisten::get_logger("j");
+        for _ in 0..1_000_000 {
+            loglisten::info!(log, user = "bob", attempt = 3, ok = true; "request {} done", 42);
+        }
+        return;
+    }
+    for _ in 0..3_000_000 {
+        tracing::info!(target: "bench::trace", user = "bob", attempt = 3, "request {} done", 42);
+    }
+}
