@@ -5,7 +5,9 @@
 
 use crate::level::Level;
 use crate::logger::{get_logger, Logger};
-use std::cell::RefCell;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// The logger name for a `log`/`tracing` target: `::` and `.` separate
 /// parts, empty parts are dropped (so `a::b::c` is `a.b.c`, and `::a..b.`
@@ -37,16 +39,43 @@ pub fn target_logger_name(target: &str) -> String {
 /// Slots of the per-thread target cache (direct-mapped by address).
 const SLOTS: usize = 64;
 
+/// Most distinct targets given a process-wide entry; past it, targets
+/// (say, built per request) are looked up each time instead of kept.
+const MAX_TARGETS: usize = 10_000;
+
+/// A cached target: its address and text, and its logger. Plain `Copy`
+/// data, so the thread-local needs no destructor and costs one access.
+#[derive(Clone, Copy)]
 struct Slot {
     address: usize,
-    target: Box<str>,
-    logger: Logger,
+    target: &'static str,
+    logger: &'static Logger,
 }
 
 thread_local! {
-    // Const-initialized: no lazy-init check on the logging path.
-    static TARGETS: RefCell<[Option<Slot>; SLOTS]> =
-        const { RefCell::new([const { None }; SLOTS]) };
+    static TARGETS: [Cell<Option<Slot>>; SLOTS] = const { [const { Cell::new(None) }; SLOTS] };
+}
+
+/// Every target text seen (up to [`MAX_TARGETS`]) with its logger, kept
+/// for the process's life as the registry keeps its loggers: the slots
+/// point into it.
+fn interned(target: &str) -> Option<(&'static str, &'static Logger)> {
+    type Table = HashMap<&'static str, &'static Logger>;
+    static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
+    let mut table = TABLE
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some((&text, &logger)) = table.get_key_value(target) {
+        return Some((text, logger));
+    }
+    if table.len() >= MAX_TARGETS {
+        return None;
+    }
+    let text: &'static str = Box::leak(target.into());
+    let logger: &'static Logger = Box::leak(Box::new(get_logger(&target_logger_name(target))));
+    table.insert(text, logger);
+    Some((text, logger))
 }
 
 fn slot_of(target: &str) -> usize {
@@ -54,26 +83,45 @@ fn slot_of(target: &str) -> usize {
     ((address >> 3) ^ (address >> 9) ^ target.len()) % SLOTS
 }
 
-/// Calls `f` with the logger for `target`. Targets are nearly always
-/// `&'static str` from `module_path!()`, so the cache is keyed by address
-/// and length and checked against the text, which keeps a reused address
-/// from ever giving another target's logger. `f` runs inside the cache's
-/// shared borrow (a record logged from a handler still finds its logger;
-/// only a miss then goes uncached).
+/// Equal texts, for the short targets usual here: two overlapping 8-byte
+/// words cover up to 16 bytes without a call to `memcmp`.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    if (8..=16).contains(&n) {
+        let word = |s: &[u8], at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&s[at..at + 8]);
+            u64::from_ne_bytes(w)
+        };
+        return word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8);
+    }
+    a == b
+}
+
+/// The cached logger of `target`. Targets are nearly always `&'static
+/// str` from `module_path!()`, so the cache is keyed by address and
+/// length and checked against the text, which keeps a reused address from
+/// ever giving another target's logger.
+#[inline]
+fn cached(target: &str) -> Option<&'static Logger> {
+    let slot = TARGETS.with(|cache| cache[slot_of(target)].get())?;
+    (slot.address == target.as_ptr() as usize && same_text(slot.target, target))
+        .then_some(slot.logger)
+}
+
+/// Calls `f` with the logger for `target` (see [`target_logger_name`]).
 #[doc(hidden)]
 #[inline]
 pub fn __with_logger<R>(target: &str, f: impl FnOnce(&Logger) -> R) -> R {
-    let slot = slot_of(target);
-    TARGETS.with(|cache| {
-        if let Ok(cache) = cache.try_borrow() {
-            if let Some(s) = &cache[slot] {
-                if s.address == target.as_ptr() as usize && *s.target == *target {
-                    return f(&s.logger);
-                }
-            }
-        }
-        f(&cache_miss(target, slot))
-    })
+    match cached(target) {
+        Some(logger) => f(logger),
+        None => cache_miss(target, f),
+    }
 }
 
 /// Whether a record at `level` for `target` would be handled; from the
@@ -81,35 +129,24 @@ pub fn __with_logger<R>(target: &str, f: impl FnOnce(&Logger) -> R) -> R {
 #[doc(hidden)]
 #[inline]
 pub fn __enabled(target: &str, level: Level) -> bool {
-    let slot = slot_of(target);
-    let cached = TARGETS.with(|cache| {
-        let cache = cache.try_borrow().ok()?;
-        match &cache[slot] {
-            Some(s) if s.address == target.as_ptr() as usize && *s.target == *target => {
-                Some(s.logger.is_enabled_for(level))
-            }
-            _ => None,
-        }
-    });
-    match cached {
-        Some(enabled) => enabled,
-        None => cache_miss(target, slot).is_enabled_for(level),
-    }
+    __with_logger(target, |logger| logger.is_enabled_for(level))
 }
 
 #[cold]
-fn cache_miss(target: &str, slot: usize) -> Logger {
-    let logger = get_logger(&target_logger_name(target));
-    TARGETS.with(|cache| {
-        if let Ok(mut cache) = cache.try_borrow_mut() {
-            cache[slot] = Some(Slot {
+#[inline(never)]
+fn cache_miss<R>(target: &str, f: impl FnOnce(&Logger) -> R) -> R {
+    match interned(target) {
+        Some((text, logger)) => {
+            let slot = Slot {
                 address: target.as_ptr() as usize,
-                target: target.into(),
-                logger: logger.clone(),
-            });
+                target: text,
+                logger,
+            };
+            TARGETS.with(|cache| cache[slot_of(target)].set(Some(slot)));
+            f(logger)
         }
-    });
-    logger
+        None => f(&get_logger(&target_logger_name(target))),
+    }
 }
 
 /// `log::Level as usize` (1 Error … 5 Trace) as a level: ERROR, WARNING,

@@ -14,7 +14,16 @@ fn main() {
     tracing::subscriber::set_global_default(s).unwrap();
     loglisten::dict_config_str(r#"{"version": 1, "formatters": {"f": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
       "handlers": {"d": {"class": "p.D", "formatter": "f"}}, "root": {"level": "INFO", "handlers": ["d"]}}"#).unwrap();
-    let json = std::env::args().nth(1).is_some();
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    if mode == "logdebug" {
+        loglisten::log_bridge!().unwrap();
+        loglisten::get_logger("elsewhere").set_level(loglisten::Level::DEBUG);
+        for i in 0..100_000_000u64 {
+            log::debug!(target: "bench::log", "request {} done", i);
+        }
+        return;
+    }
+    let json = mode == "json";
     if json {
         loglisten::dict_config_str(r#"{"version": 1, "formatters": {"f": {"()": "pythonjsonlogger.json.JsonFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
           "handlers": {"d": {"class": "p.D", "formatter": "f"}}, "root": {"level": "INFO", "handlers": ["d"]}}"#).unwrap();
