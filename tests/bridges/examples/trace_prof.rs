@@ -1,3 +1,6 @@
+//! Profiling target (perf record / perf stat) for the bridge paths:
+//! `trace_prof` (tracing event), `json`, `logdebug`, `lognop`.
+
 use loglisten::{Handler, Record};
 use tracing_subscriber::prelude::*;
 #[derive(Debug)]
@@ -15,6 +18,25 @@ fn main() {
     loglisten::dict_config_str(r#"{"version": 1, "formatters": {"f": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
       "handlers": {"d": {"class": "p.D", "formatter": "f"}}, "root": {"level": "INFO", "handlers": ["d"]}}"#).unwrap();
     let mode = std::env::args().nth(1).unwrap_or_default();
+    if mode == "lognop" {
+        // The floor `log` itself costs: a logger that does nothing.
+        struct Nop;
+        impl log::Log for Nop {
+            fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+                false
+            }
+            fn log(&self, record: &log::Record<'_>) {
+                std::hint::black_box(record.target());
+            }
+            fn flush(&self) {}
+        }
+        log::set_logger(&Nop).unwrap();
+        log::set_max_level(log::LevelFilter::Debug);
+        for i in 0..100_000_000u64 {
+            log::debug!(target: "bench::log", "request {} done", i);
+        }
+        return;
+    }
     if mode == "logdebug" {
         loglisten::log_bridge!().unwrap();
         loglisten::get_logger("elsewhere").set_level(loglisten::Level::DEBUG);
