@@ -41,15 +41,25 @@ macro_rules! tracing_layer {
         struct Collect {
             message: ::core::option::Option<::std::string::String>,
             fields: ::std::vec::Vec<$crate::Field<'static>>,
+            update: bool,
         }
         impl Collect {
             fn put(&mut self, name: &'static str, value: $crate::FieldValue<'static>) {
                 if $crate::is_reserved_field(name) {
                     return;
                 }
-                match self.fields.iter_mut().find(|f| f.name() == name) {
-                    Some(slot) => *slot = $crate::Field::new(name, value),
-                    None => self.fields.push($crate::Field::new(name, value)),
+                // An event's field names are distinct; a span's record may
+                // set a field again.
+                let slot = if self.update {
+                    self.fields.iter_mut().find(|f| f.name() == name)
+                } else {
+                    ::core::option::Option::None
+                };
+                match slot {
+                    ::core::option::Option::Some(slot) => *slot = $crate::Field::new(name, value),
+                    ::core::option::Option::None => {
+                        self.fields.push($crate::Field::new(name, value))
+                    }
                 }
             }
         }
@@ -59,7 +69,10 @@ macro_rules! tracing_layer {
                 field: &__loglisten_t::field::Field,
                 value: &dyn ::core::fmt::Debug,
             ) {
-                let text = ::std::format!("{:?}", value);
+                // Room for a usual message up front: no regrowth.
+                let mut text = ::std::string::String::with_capacity(64);
+                let _ =
+                    ::core::fmt::Write::write_fmt(&mut text, ::core::format_args!("{:?}", value));
                 if field.name() == "message" {
                     self.message = ::core::option::Option::Some(text);
                 } else {
@@ -145,6 +158,7 @@ macro_rules! tracing_layer {
                 let mut collect = Collect {
                     message: ::core::option::Option::None,
                     fields: ::std::vec::Vec::new(),
+                    update: false,
                 };
                 attrs.record(&mut collect);
                 if let ::core::option::Option::Some(span) = ctx.span(id) {
@@ -164,6 +178,7 @@ macro_rules! tracing_layer {
                         let mut collect = Collect {
                             message: ::core::option::Option::None,
                             fields: ::std::mem::take(&mut fields.0),
+                            update: true,
                         };
                         values.record(&mut collect);
                         fields.0 = collect.fields;
@@ -186,6 +201,7 @@ macro_rules! tracing_layer {
                     let mut collect = Collect {
                         message: ::core::option::Option::None,
                         fields: BUFFER.with(|b| b.take()),
+                        update: false,
                     };
                     event.record(&mut collect);
                     if let ::core::option::Option::Some(scope) = ctx.event_scope(event) {

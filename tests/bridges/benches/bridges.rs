@@ -88,6 +88,17 @@ fn main() {
         &stats_trace,
         &stats_native,
     );
+    let stats_fields = measure(
+        21,
+        sample,
+        || loglisten::info!(native, user = "bob", attempt = 3; "request {} done", 42),
+    );
+    report_time("native info!, the same two fields", &stats_fields);
+    ratio(
+        "tracing::info! / native, both 2 fields",
+        &stats_trace,
+        &stats_fields,
+    );
     let stats = measure(
         21,
         sample,

@@ -61,6 +61,8 @@ fn events_follow_every_reconfiguration() {
     inner.in_scope(|| {
         tracing::info!(target: "app", rows = 2.5, ok = true, "in {}", "spans");
     });
+    // A span's field set again after creation (on_record) is seen.
+    outer.record("a", 2);
     let _outer = outer.enter();
     bridges_dep::db::traced_query(7);
     drop(_outer);
@@ -68,7 +70,7 @@ fn events_follow_every_reconfiguration() {
         take_lines(),
         lines(&[
             "app 1 inner 2.5 none in spans",
-            "bridges_dep.db 1 outer 7 users query done",
+            "bridges_dep.db 2 outer 7 users query done",
         ])
     );
 
