@@ -25,6 +25,9 @@ pub struct Level(pub i32);
 impl Level {
     /// 0: a logger at NOTSET defers to its parent; a handler at NOTSET takes all.
     pub const NOTSET: Level = Level(0);
+    /// 5: below DEBUG, for the `log` and `tracing` crates' `Trace`. Named
+    /// `TRACE` (Python has no such level; here configs may say `"TRACE"`).
+    pub const TRACE: Level = Level(5);
     /// 10.
     pub const DEBUG: Level = Level(10);
     /// 20.
@@ -124,9 +127,9 @@ impl std::error::Error for UnknownLevel {}
 ///
 /// ```
 /// use loglisten::{add_level_name, Level};
-/// add_level_name(Level(5), "TRACE");
-/// assert_eq!(Level(5).name(), "TRACE");
-/// assert_eq!(Level::from_name("TRACE"), Some(Level(5)));
+/// add_level_name(Level(15), "VERBOSE");
+/// assert_eq!(Level(15).name(), "VERBOSE");
+/// assert_eq!(Level::from_name("VERBOSE"), Some(Level(15)));
 /// ```
 pub fn add_level_name(level: Level, name: &str) {
     let mut tables = tables();
@@ -155,6 +158,7 @@ static TABLES: Mutex<Tables> = Mutex::new(Tables {
 fn standard_name(level: Level) -> Option<&'static str> {
     Some(match level.0 {
         0 => "NOTSET",
+        5 => "TRACE",
         10 => "DEBUG",
         20 => "INFO",
         30 => "WARNING",
@@ -167,6 +171,7 @@ fn standard_name(level: Level) -> Option<&'static str> {
 fn standard_level(name: &str) -> Option<Level> {
     Some(match name {
         "NOTSET" => Level::NOTSET,
+        "TRACE" => Level::TRACE,
         "DEBUG" => Level::DEBUG,
         "INFO" => Level::INFO,
         "WARNING" | "WARN" => Level::WARNING,
@@ -180,12 +185,12 @@ fn standard_level(name: &str) -> Option<Level> {
 fn tables() -> MutexGuard<'static, Tables> {
     let mut tables = lock(&TABLES);
     if tables.to_name.is_empty() {
-        for level in [0, 10, 20, 30, 40, 50] {
+        for level in [0, 5, 10, 20, 30, 40, 50] {
             let name = standard_name(Level(level)).unwrap_or_default();
             tables.to_name.push((Level(level), name.to_string()));
         }
         for name in [
-            "NOTSET", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL",
+            "NOTSET", "TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL",
         ] {
             tables
                 .to_level
@@ -213,6 +218,8 @@ mod tests {
             assert_eq!(Level::from_name(name), Some(level));
         }
         assert_eq!(Level(-3).name(), "Level -3");
+        assert_eq!(Level::TRACE.name(), "TRACE");
+        assert_eq!(Level::parse("TRACE"), Ok(Level(5)));
         assert_eq!(Level::from_name("Warning"), None);
         assert_eq!(Level::parse("-5"), Ok(Level(-5)));
         assert_eq!(Level::parse(""), Err(UnknownLevel(String::new())));

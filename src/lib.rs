@@ -37,9 +37,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+mod bridge;
 mod client;
 mod config;
 mod error;
+mod fields;
 mod filter;
 mod format;
 pub mod handler;
@@ -54,6 +56,7 @@ mod registry;
 mod sha256;
 mod sync;
 mod time;
+mod tracing_bridge;
 pub mod verify;
 mod watch;
 mod wire;
@@ -63,6 +66,9 @@ pub mod json;
 
 pub mod pyliteral;
 
+#[doc(hidden)]
+pub use bridge::{__enabled, __level_of, __with_logger};
+pub use bridge::{facade_max_level, target_logger_name};
 pub use client::{send_config, send_config_with, Reply, SendOptions};
 #[cfg(unix)]
 pub use client::{send_config_unix, send_config_unix_with};
@@ -73,16 +79,19 @@ pub use config::{
     ConfigKind, FileConfigOptions,
 };
 pub use error::Position;
+#[doc(hidden)]
+pub use fields::__check_field_name;
+pub use fields::{is_reserved_field, Field, FieldValue, ToField};
 pub use filter::{Filter, NameFilter};
-pub use format::{FormatError, Formatter, FormatterBuilder, Style};
+pub use format::{Format, FormatError, Formatter, FormatterBuilder, Style};
 pub use handler::{Handler, SharedHandler, SharedHandlerBuilder};
 pub use level::{add_level_name, Level, UnknownLevel};
 pub use listener::{listen, stop_listening, Listener, DEFAULT_LOGGING_CONFIG_PORT};
-pub use logger::{get_logger, Logger};
+pub use logger::{get_logger, Logger, LoggerAdapter};
 #[doc(hidden)]
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
-pub use registry::{disable, shutdown, Registry};
+pub use registry::{disable, most_verbose_level, on_reconfigure, shutdown, Registry};
 pub use watch::{watch_file, WatchOptions, WatchOutcome, Watcher};
 
 /// The README's examples, run as doctests.

@@ -1,5 +1,6 @@
 //! Logger handles and the logging macros.
 
+use crate::fields::{Field, ToField};
 use crate::filter::Filter;
 use crate::handler::SharedHandler;
 use crate::level::Level;
@@ -83,11 +84,61 @@ impl Logger {
         args: fmt::Arguments<'_>,
         location: &'static Location,
         error: Option<&(dyn Error + 'static)>,
+        fields: &[Field<'_>],
     ) {
-        let record = Record::from_args(self.name(), level, args).with_location(location);
+        self.log_with(level, args, location, error, fields, &[]);
+    }
+
+    fn log_with(
+        &self,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        location: &'static Location,
+        error: Option<&(dyn Error + 'static)>,
+        fields: &[Field<'_>],
+        context: &[Field<'_>],
+    ) {
+        let mut record = Record::from_args(self.name(), level, args).with_location(location);
+        if !(fields.is_empty() && context.is_empty()) {
+            record = record.with_fields(fields).with_context(context);
+            if wants_stack(fields) {
+                let trace = std::backtrace::Backtrace::force_capture();
+                record = record.with_stack_info(trace.to_string());
+            }
+        }
         match error {
             Some(error) => self.log_record(&record.with_error(error)),
             None => self.log_record(&record),
+        }
+    }
+
+    /// A handle whose records carry `fields` as extra fields, as Python's
+    /// `LoggerAdapter(logger, extra)`: cheap to make per request, and the
+    /// macros take it as they take a [`Logger`]. A field given at the call
+    /// wins over the adapter's; reserved names (record attributes, see
+    /// [`is_reserved_field`](crate::is_reserved_field)) are dropped, where
+    /// CPython raises `KeyError` at each call.
+    ///
+    /// ```
+    /// use loglisten::{get_logger, info, Level};
+    /// let log = get_logger("doc.adapter").with_fields([("request_id", 42)]);
+    /// assert_eq!(log.fields()[0].name(), "request_id");
+    /// info!(log, user = "bob"; "login for {}", "bob");
+    /// ```
+    pub fn with_fields<K, V, I>(&self, fields: I) -> LoggerAdapter
+    where
+        K: Into<String>,
+        V: ToField,
+        I: IntoIterator<Item = (K, V)>,
+    {
+        let fields = fields
+            .into_iter()
+            .map(|(k, v)| Field::new(k.into(), v.to_field().into_owned()))
+            .filter(|f| !crate::fields::is_reserved_field(f.name()))
+            .collect();
+        LoggerAdapter {
+            logger: self.clone(),
+            fields: Arc::new(fields),
         }
     }
 
@@ -173,6 +224,58 @@ impl Logger {
     }
 }
 
+/// Whether the call's fields ask for a backtrace (`stack_info = true`).
+fn wants_stack(fields: &[Field<'_>]) -> bool {
+    fields
+        .iter()
+        .any(|f| f.name() == "stack_info" && *f.value() == crate::FieldValue::Bool(true))
+}
+
+/// A logger with extra fields on every record, from
+/// [`Logger::with_fields`]: Python's `LoggerAdapter` with `extra`.
+///
+/// ```
+/// let log = loglisten::get_logger("doc.adapter2").with_fields([("tenant", "acme")]);
+/// loglisten::warning!(log, "quota at {}%", 91);
+/// assert_eq!(log.logger().name(), "doc.adapter2");
+/// ```
+#[derive(Clone, Debug)]
+pub struct LoggerAdapter {
+    logger: Logger,
+    fields: Arc<Vec<Field<'static>>>,
+}
+
+impl LoggerAdapter {
+    /// The logger records go to.
+    pub fn logger(&self) -> &Logger {
+        &self.logger
+    }
+
+    /// The fields every record carries.
+    pub fn fields(&self) -> &[Field<'static>] {
+        &self.fields
+    }
+
+    /// Whether a record at `level` would be handled: one atomic load.
+    #[inline]
+    pub fn is_enabled_for(&self, level: Level) -> bool {
+        self.logger.is_enabled_for(level)
+    }
+
+    #[doc(hidden)]
+    pub fn __log(
+        &self,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        location: &'static Location,
+        error: Option<&(dyn Error + 'static)>,
+        fields: &[Field<'_>],
+    ) {
+        self.logger
+            .log_with(level, args, location, error, fields, &self.fields);
+    }
+}
+
 impl fmt::Debug for Logger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Python's repr: <Logger app.db (DEBUG)>
@@ -183,7 +286,12 @@ impl fmt::Debug for Logger {
 /// Logs at a level, with `format!`-style arguments; the level check comes
 /// first, so a disabled call formats nothing. `error = e,` before the
 /// format attaches an error value whose text (and `source()` chain) the
-/// formatter appends.
+/// formatter appends. `name = value, ...;` before the format adds extra
+/// fields (Python's `extra`; text, integers, floats, bools, see
+/// [`ToField`](crate::ToField)) that formats name as `%(name)s`; a name
+/// that is a record attribute (`message`, `levelname`, ...) does not
+/// compile, except `stack_info = true`, which attaches a backtrace.
+/// The logger may be a [`Logger`] or a [`LoggerAdapter`].
 ///
 /// ```
 /// use loglisten::{get_logger, log, Level};
@@ -191,31 +299,50 @@ impl fmt::Debug for Logger {
 /// log!(log, Level(25), "custom level {}", 25);
 /// let e = std::io::Error::other("disk full");
 /// log!(log, Level::ERROR, error = &e, "write failed");
+/// log!(log, Level::ERROR, user = "bob", attempt = 3; "login failed for {}", "bob");
+/// log!(log, Level::ERROR, error = &e, path = "/tmp"; "write failed");
+/// ```
+///
+/// ```compile_fail
+/// loglisten::info!(loglisten::get_logger("x"), levelname = "no"; "reserved");
 /// ```
 #[macro_export]
 macro_rules! log {
+    ($logger:expr, $level:expr, error = $error:expr, $($key:ident = $value:expr),+ ; $($arg:tt)+) => {
+        $crate::__log_at!($logger, $level, ::core::option::Option::Some($error as &(dyn ::std::error::Error + 'static)), [$($key = $value),+], $($arg)+)
+    };
     ($logger:expr, $level:expr, error = $error:expr, $($arg:tt)+) => {
-        $crate::__log_at!($logger, $level, ::core::option::Option::Some($error as &(dyn ::std::error::Error + 'static)), $($arg)+)
+        $crate::__log_at!($logger, $level, ::core::option::Option::Some($error as &(dyn ::std::error::Error + 'static)), [], $($arg)+)
+    };
+    ($logger:expr, $level:expr, $($key:ident = $value:expr),+ ; $($arg:tt)+) => {
+        $crate::__log_at!($logger, $level, ::core::option::Option::None, [$($key = $value),+], $($arg)+)
     };
     ($logger:expr, $level:expr, $($arg:tt)+) => {
-        $crate::__log_at!($logger, $level, ::core::option::Option::None, $($arg)+)
+        $crate::__log_at!($logger, $level, ::core::option::Option::None, [], $($arg)+)
     };
 }
 
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __log_at {
-    ($logger:expr, $level:expr, $error:expr, $($arg:tt)+) => {{
-        let logger: &$crate::Logger = &$logger;
+    ($logger:expr, $level:expr, $error:expr, [$($key:ident = $value:expr),*], $($arg:tt)+) => {{
+        let logger = &$logger;
         let level: $crate::Level = $level;
         if logger.is_enabled_for(level) {
+            $(const _: () = $crate::__check_field_name(::core::stringify!($key));)*
             fn __loglisten_fn() -> &'static str {
                 fn __loglisten_here() {}
                 $crate::__function_name(::std::any::type_name_of_val(&__loglisten_here))
             }
             static LOCATION: $crate::Location =
                 $crate::Location::new(module_path!(), file!(), line!(), Some(__loglisten_fn));
-            logger.__log(level, format_args!($($arg)+), &LOCATION, $error);
+            logger.__log(
+                level,
+                format_args!($($arg)+),
+                &LOCATION,
+                $error,
+                &[$($crate::Field::new(::core::stringify!($key), $crate::ToField::to_field(&$value))),*],
+            );
         }
     }};
 }

@@ -1,5 +1,6 @@
 //! Records: the plain data of one logging call, as Python's `LogRecord`.
 
+use crate::fields::{Field, FieldValue};
 use crate::level::Level;
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -17,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// assert_eq!((HERE.file(), HERE.line()), ("src/db.rs", 7));
 /// assert_eq!(HERE.function(), "<unknown>");
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Location {
     module_path: &'static str,
     file: &'static str,
@@ -98,10 +99,32 @@ pub struct Record<'a> {
     args: Option<fmt::Arguments<'a>>,
     message: OnceCell<String>,
     created: Duration,
-    location: Option<&'static Location>,
+    location: Option<Location>,
     error: Option<&'a (dyn Error + 'static)>,
     error_text: Option<String>,
     thread: Arc<ThreadInfo>,
+    /// Extra fields given at the call, then those of an adapter.
+    fields: Fields<'a>,
+    context: &'a [Field<'a>],
+    stack_info: Option<Cow<'a, str>>,
+}
+
+/// The call's fields, borrowed or (in a detached record) owned. Not a
+/// `Cow`: that would make `Record` invariant in its lifetime.
+#[derive(Debug)]
+enum Fields<'a> {
+    Borrowed(&'a [Field<'a>]),
+    Owned(Vec<Field<'a>>),
+}
+
+impl<'a> std::ops::Deref for Fields<'a> {
+    type Target = [Field<'a>];
+    fn deref(&self) -> &[Field<'a>] {
+        match self {
+            Fields::Borrowed(fields) => fields,
+            Fields::Owned(fields) => fields,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -177,12 +200,97 @@ impl<'a> Record<'a> {
             error: None,
             error_text: None,
             thread: THREAD.with(Arc::clone),
+            fields: Fields::Borrowed(&[]),
+            context: &[],
+            stack_info: None,
         }
+    }
+
+    /// Adds extra fields (Python's `extra`); a format names them as
+    /// `%(user)s`. Names that are record attributes are never looked up
+    /// as fields (the macros refuse them at compile time).
+    ///
+    /// ```
+    /// use loglisten::{Field, Level, Record};
+    /// let fields = [Field::new("user", "bob"), Field::new("attempt", 3)];
+    /// let r = Record::new("app", Level::INFO, "m").with_fields(&fields);
+    /// assert_eq!(r.field("attempt").map(|v| v.to_string()), Some("3".into()));
+    /// assert_eq!(r.field("nope"), None);
+    /// ```
+    pub fn with_fields(mut self, fields: &'a [Field<'a>]) -> Record<'a> {
+        self.fields = Fields::Borrowed(fields);
+        self
+    }
+
+    /// Adds an adapter's fields, consulted after the call's own.
+    pub(crate) fn with_context(mut self, context: &'a [Field<'a>]) -> Record<'a> {
+        self.context = context;
+        self
+    }
+
+    /// Sets Python's `stack_info`: the text after `Stack (most recent call
+    /// last):`, which formatters append and `%(stack_info)s` shows.
+    ///
+    /// ```
+    /// let r = loglisten::Record::new("a", loglisten::Level::INFO, "m")
+    ///     .with_stack_info("  frame 1".to_string());
+    /// assert_eq!(r.stack_info(), Some("Stack (most recent call last):\n  frame 1"));
+    /// ```
+    pub fn with_stack_info(mut self, stack: String) -> Record<'a> {
+        self.stack_info = Some(Cow::Owned(format!(
+            "Stack (most recent call last):\n{stack}"
+        )));
+        self
+    }
+
+    /// The stack text, if the call asked for it (`stack_info = true`).
+    pub fn stack_info(&self) -> Option<&str> {
+        self.stack_info.as_deref()
+    }
+
+    /// The extra field `name`: the call's own, else the adapter's.
+    pub fn field(&self, name: &str) -> Option<&FieldValue<'a>> {
+        self.fields().find(|f| f.name() == name).map(|f| f.value())
+    }
+
+    /// Every extra field: the call's, then the adapter's not given by the
+    /// call (`stack_info` excluded: it is an attribute).
+    pub fn fields(&self) -> impl Iterator<Item = &Field<'a>> + '_ {
+        let own = &self.fields;
+        let context = self
+            .context
+            .iter()
+            .filter(move |c| !own.iter().any(|f| f.name() == c.name()));
+        own.iter()
+            .chain(context)
+            .filter(|f| f.name() != "stack_info")
+    }
+
+    fn owned_fields(&self) -> Vec<Field<'static>> {
+        self.fields().map(|f| f.clone().into_owned()).collect()
     }
 
     /// Sets the source location (the macros do this).
     pub fn with_location(mut self, location: &'static Location) -> Record<'a> {
-        self.location = Some(location);
+        self.location = Some(*location);
+        self
+    }
+
+    /// Sets the source location from parts (what the `log` and `tracing`
+    /// bridges know of a call site); `funcName` is then `<unknown>`.
+    ///
+    /// ```
+    /// let r = loglisten::Record::new("a", loglisten::Level::INFO, "m")
+    ///     .with_source("app::db", "src/db.rs", 9);
+    /// assert_eq!((r.filename(), r.lineno(), r.module()), ("db.rs", 9, "db"));
+    /// ```
+    pub fn with_source(
+        mut self,
+        module_path: &'static str,
+        file: &'static str,
+        line: u32,
+    ) -> Record<'a> {
+        self.location = Some(Location::new(module_path, file, line, None));
         self
     }
 
@@ -268,8 +376,8 @@ impl<'a> Record<'a> {
     }
 
     /// The source location, when logged through a macro.
-    pub fn location(&self) -> Option<&'static Location> {
-        self.location
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
     }
 
     /// Python's `pathname`: the source file, or `(unknown file)`.
@@ -301,6 +409,7 @@ impl<'a> Record<'a> {
     /// Python's `funcName`, or `(unknown function)`.
     pub fn func_name(&self) -> &'static str {
         self.location
+            .as_ref()
             .map_or("(unknown function)", Location::function)
     }
 
@@ -343,6 +452,9 @@ impl<'a> Record<'a> {
             error: None,
             error_text: self.error_text().map(Cow::into_owned),
             thread: Arc::clone(&self.thread),
+            fields: Fields::Owned(self.owned_fields()),
+            context: &[],
+            stack_info: self.stack_info.as_ref().map(|s| Cow::Owned(s.to_string())),
         }
     }
 }
@@ -363,9 +475,11 @@ pub struct OwnedRecord {
     level: Level,
     message: String,
     created: Duration,
-    location: Option<&'static Location>,
+    location: Option<Location>,
     error_text: Option<String>,
     thread: Arc<ThreadInfo>,
+    fields: Vec<Field<'static>>,
+    stack_info: Option<String>,
 }
 
 impl OwnedRecord {
@@ -382,6 +496,9 @@ impl OwnedRecord {
             error: None,
             error_text: self.error_text.clone(),
             thread: Arc::clone(&self.thread),
+            fields: Fields::Borrowed(&self.fields),
+            context: &[],
+            stack_info: self.stack_info.as_deref().map(Cow::Borrowed),
         }
     }
 }
@@ -397,6 +514,8 @@ impl Record<'_> {
             location: self.location,
             error_text: self.error_text().map(Cow::into_owned),
             thread: Arc::clone(&self.thread),
+            fields: self.owned_fields(),
+            stack_info: self.stack_info.as_ref().map(|s| s.to_string()),
         }
     }
 }

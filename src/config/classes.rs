@@ -76,8 +76,13 @@ pub(crate) fn custom_formatter(
     kwargs: &Map,
     place: Place,
 ) -> Result<Formatter, ConfigError> {
-    let factory = find(&factories.formatters, name);
-    let factory = factory.ok_or_else(|| place.error("", unknown("formatter class", name)))?;
+    let Some(factory) = find(&factories.formatters, name) else {
+        // Built in: python-json-logger's JSON formatter, unless replaced.
+        if crate::format::json::CLASS_NAMES.contains(&name) {
+            return crate::format::json::from_kwargs(kwargs).map_err(|e| place.error("", e));
+        }
+        return Err(place.error("", unknown("formatter class", name)));
+    };
     factory(kwargs).map_err(|e| place.error("", e))
 }
 

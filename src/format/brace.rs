@@ -3,6 +3,7 @@
 use super::fields::{lookup, not_found, Kind, Source, Value};
 use super::scan::{skip, skip_word, ByteSet};
 use super::spec::Spec;
+use super::FieldSpec;
 use super::{Compiled, FormatError, Segment};
 
 fn err(text: impl Into<String>) -> FormatError {
@@ -312,7 +313,10 @@ pub(crate) fn validate(fmt: &str) -> Result<(), FormatError> {
 }
 
 /// The field's value holder: an attribute, or a constant default.
-fn resolve<'d>(field: &Field, defaults: &'d [(String, String)]) -> Result<Source<'d>, FormatError> {
+fn resolve<'d>(
+    field: &Field<'d>,
+    defaults: &'d [(String, String)],
+) -> Result<Source<'d>, FormatError> {
     // CPython's field_name_split: the first part ends at '.' or '['.
     let name = field.name;
     let first_end = field.first_end;
@@ -387,13 +391,15 @@ pub(crate) fn compile<'a>(
             // `str(value)`: an empty spec fits every value.
             match source {
                 Source::Attr(attr) => out.push(Segment::Plain(attr)),
-                Source::Default(text) => out.literal(text),
+                Source::Field(name, default) => {
+                    out.push(super::field_segment(name, default, FieldSpec::Plain))
+                }
             }
             out.valid = checks_pass;
             continue;
         }
         let kind = match (&source, field.conversion) {
-            (_, Some(_)) | (Source::Default(_), None) => Kind::Str,
+            (_, Some(_)) | (Source::Field(..), None) => Kind::Str,
             (Source::Attr(attr), None) => attr.kind(),
         };
         let spec = Spec::parse(field.spec, kind)?;
@@ -403,11 +409,11 @@ pub(crate) fn compile<'a>(
         };
         match source {
             Source::Attr(attr) => out.push(Segment::Brace(attr, Box::new(compiled))),
-            Source::Default(text) => {
-                let mut rendered = String::new();
-                render(&compiled, &Value::Str(text.into()), &mut rendered);
-                out.literal_owned(&rendered);
-            }
+            Source::Field(name, default) => out.push(super::field_segment(
+                name,
+                default,
+                FieldSpec::Brace(Box::new(compiled)),
+            )),
         }
         // A field compiled: there is one with a name, as `validate` needs.
         out.valid = checks_pass;

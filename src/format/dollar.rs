@@ -149,9 +149,9 @@ pub(crate) fn compile<'a>(
                     out.valid = true;
                     out.push(Segment::Plain(attr));
                 }
-                Some(Source::Default(text)) => {
+                Some(Source::Field(name, default)) => {
                     out.valid = true;
-                    out.literal(text);
+                    out.push(super::field_segment(name, default, super::FieldSpec::Plain));
                 }
                 None => return Err(FormatError(not_found(name))),
             },

@@ -128,28 +128,34 @@ impl Attr {
             Attr::Pathname => Value::Str(Cow::Borrowed(record.pathname())),
             Attr::Lineno => Value::Int(i128::from(record.lineno())),
             Attr::FuncName => Value::Str(Cow::Borrowed(record.func_name())),
-            Attr::ExcInfo | Attr::ExcText | Attr::StackInfo | Attr::TaskName => Value::None,
+            Attr::StackInfo => match record.stack_info() {
+                Some(stack) => Value::Str(Cow::Borrowed(stack)),
+                None => Value::None,
+            },
+            Attr::ExcInfo | Attr::ExcText | Attr::TaskName => Value::None,
         }
     }
 }
 
-/// Where a format field's value comes from: the record, or a constant from
-/// the formatter's `defaults` (used only when the record lacks the field).
+/// Where a format field's value comes from: a record attribute, or an
+/// extra field of the record with, as fallback, the formatter's `default`.
 #[derive(Debug)]
 pub(crate) enum Source<'d> {
     Attr(Attr),
-    Default(&'d str),
+    Field(&'d str, Option<&'d str>),
 }
 
-/// Looks `name` up as Python's `defaults | record.__dict__` would.
-pub(crate) fn lookup<'d>(name: &str, defaults: &'d [(String, String)]) -> Option<Source<'d>> {
+/// Looks `name` up as Python's `defaults | record.__dict__` would: any
+/// other name is an extra field, looked up on each record.
+pub(crate) fn lookup<'d>(name: &'d str, defaults: &'d [(String, String)]) -> Option<Source<'d>> {
     if let Some(attr) = Attr::from_name(name) {
         return Some(Source::Attr(attr));
     }
-    defaults
+    let default = defaults
         .iter()
         .find(|(key, _)| key == name)
-        .map(|(_, value)| Source::Default(value.as_str()))
+        .map(|(_, value)| value.as_str());
+    Some(Source::Field(name, default))
 }
 
 /// CPython's message for a field missing from the record and the defaults

@@ -28,7 +28,9 @@
 mod brace;
 mod dollar;
 mod fields;
+pub(crate) mod json;
 mod number;
+pub(crate) use number::{push_float_repr, push_int};
 mod pad;
 mod percent;
 mod scan;
@@ -124,6 +126,17 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+impl FormatError {
+    /// An error with `message`, for [`Format`] implementations.
+    ///
+    /// ```
+    /// assert_eq!(loglisten::FormatError::new("bad").to_string(), "bad");
+    /// ```
+    pub fn new(message: impl Into<String>) -> FormatError {
+        FormatError(message.into())
+    }
+}
+
 /// One compiled piece of a format.
 #[derive(Clone, Debug)]
 pub(crate) enum Segment {
@@ -134,6 +147,77 @@ pub(crate) enum Segment {
     Plain(Attr),
     Percent(Attr, percent::PercentSpec),
     Brace(Attr, Box<brace::BraceSpec>),
+    /// An extra field (Python's `extra`), looked up on each record.
+    Field(Box<FieldSegment>),
+}
+
+/// A format field naming no record attribute: an extra field, with the
+/// formatter's default for records that lack it.
+#[derive(Clone, Debug)]
+pub(crate) struct FieldSegment {
+    name: Box<str>,
+    default: Option<Box<str>>,
+    spec: FieldSpec,
+}
+
+/// How an extra field is converted: always from its `str()`.
+#[derive(Clone, Debug)]
+pub(crate) enum FieldSpec {
+    Plain,
+    Percent(percent::PercentSpec),
+    Brace(Box<brace::BraceSpec>),
+}
+
+pub(crate) fn field_segment(name: &str, default: Option<&str>, spec: FieldSpec) -> Segment {
+    Segment::Field(Box::new(FieldSegment {
+        name: name.into(),
+        default: default.map(Into::into),
+        spec,
+    }))
+}
+
+impl FieldSegment {
+    /// Appends the field's value, or its default; `Err` with CPython's
+    /// message when the record has neither.
+    fn write(&self, record: &Record, out: &mut String) -> Result<(), FormatError> {
+        let text: std::borrow::Cow<'_, str> = match (record.field(&self.name), &self.default) {
+            (Some(crate::FieldValue::Str(s)), _) => std::borrow::Cow::Borrowed(s),
+            (Some(value), _) => std::borrow::Cow::Owned(value.to_string()),
+            (None, Some(default)) => std::borrow::Cow::Borrowed(default),
+            (None, None) => return Err(FormatError(fields::not_found(&self.name))),
+        };
+        match &self.spec {
+            FieldSpec::Plain => out.push_str(&text),
+            FieldSpec::Percent(spec) => percent::render(spec, &Value::Str(text), out),
+            FieldSpec::Brace(spec) => brace::render(spec, &Value::Str(text), out),
+        }
+        Ok(())
+    }
+}
+
+/// A formatter's whole job, for formatters that are not a format string
+/// (the JSON formatter, or an application's): turn a record into text.
+/// Wrap one with [`Formatter::custom`] to use it wherever a [`Formatter`]
+/// goes, e.g. from a factory given to
+/// [`register_formatter`](crate::register_formatter).
+///
+/// ```
+/// use loglisten::{Format, FormatError, Formatter, Level, Record};
+/// #[derive(Debug)]
+/// struct Upper;
+/// impl Format for Upper {
+///     fn format(&self, record: &Record, out: &mut String) -> Result<(), FormatError> {
+///         out.push_str(&record.message().to_uppercase());
+///         Ok(())
+///     }
+/// }
+/// let f = Formatter::custom(Upper);
+/// assert_eq!(f.format_to_string(&Record::new("a", Level::INFO, "hi")), "HI");
+/// ```
+pub trait Format: Send + Sync + fmt::Debug {
+    /// Appends the record's text to `out` (no terminator); an error goes
+    /// to the handler's error path (counted, reported on stderr).
+    fn format(&self, record: &Record, out: &mut String) -> Result<(), FormatError>;
 }
 
 /// Segments being built; adjacent literal text is merged.
@@ -260,6 +344,8 @@ struct Inner {
     uses_time: bool,
     /// Identifies this formatter's settings in the per-thread time cache.
     id: u64,
+    /// A formatter that is not a format string ([`Formatter::custom`]).
+    custom: Option<Arc<dyn Format>>,
 }
 
 fn next_id() -> u64 {
@@ -281,6 +367,7 @@ impl Default for Formatter {
                 segments: vec![Segment::Plain(Attr::Message)],
                 uses_time: false,
                 id: next_id(),
+                custom: None,
             })
         });
         Formatter {
@@ -443,7 +530,7 @@ impl FormatterBuilder {
             Segment::Plain(a) | Segment::Percent(a, _) | Segment::Brace(a, _) => {
                 *a == Attr::Asctime
             }
-            Segment::Literal(_) | Segment::Char(_) => false,
+            Segment::Literal(_) | Segment::Char(_) | Segment::Field(_) => false,
         });
         if uses_time {
             if let Some(datefmt) = &self.datefmt {
@@ -461,6 +548,7 @@ impl FormatterBuilder {
                 segments,
                 uses_time,
                 id: next_id(),
+                custom: None,
             }),
         })
     }
@@ -491,8 +579,8 @@ impl Formatter {
     /// `logging.Formatter(fmt)` is.
     ///
     /// ```
-    /// let e = loglisten::Formatter::new("%(nope)s").unwrap_err();
-    /// assert_eq!(e.to_string(), "Formatting field not found in record: 'nope'");
+    /// let e = loglisten::Formatter::new("%(name)d").unwrap_err();
+    /// assert_eq!(e.to_string(), "%d format: a real number is required, not str");
     /// ```
     pub fn new(fmt: &str) -> Result<Formatter, FormatError> {
         Formatter::builder().fmt(fmt).build()
@@ -572,8 +660,52 @@ impl Formatter {
         self.inner.uses_time
     }
 
+    /// A formatter that hands records to `format` (any text: JSON, ...).
+    /// Its `fmt` is `%(message)s`, for what describes the configuration.
+    ///
+    /// ```
+    /// # use loglisten::{Format, FormatError, Formatter, Record};
+    /// #[derive(Debug)]
+    /// struct Name;
+    /// impl Format for Name {
+    ///     fn format(&self, r: &Record, out: &mut String) -> Result<(), FormatError> {
+    ///         out.push_str(r.name());
+    ///         Ok(())
+    ///     }
+    /// }
+    /// assert!(Formatter::custom(Name).is_custom());
+    /// ```
+    pub fn custom(format: impl Format + 'static) -> Formatter {
+        Formatter {
+            inner: Arc::new(Inner {
+                fmt: Style::Percent.default_format().to_string(),
+                datefmt: None,
+                style: Style::Percent,
+                validate: true,
+                utc: false,
+                defaults: Vec::new(),
+                segments: Vec::new(),
+                uses_time: false,
+                id: next_id(),
+                custom: Some(Arc::new(format)),
+            }),
+        }
+    }
+
+    /// Whether this formatter was made by [`Formatter::custom`].
+    ///
+    /// ```
+    /// assert!(!loglisten::Formatter::default().is_custom());
+    /// ```
+    pub fn is_custom(&self) -> bool {
+        self.inner.custom.is_some()
+    }
+
     /// Appends the formatted record to `out` (no terminator), followed by
-    /// the attached error's text on a new line, as Python appends exc_text.
+    /// the attached error's text on a new line, as Python appends exc_text,
+    /// and the stack if the call asked for one. An extra field the record
+    /// lacks (and that has no default) is left empty; handlers use
+    /// [`Formatter::try_format`], which reports it as CPython does.
     ///
     /// ```
     /// use loglisten::{Formatter, Level, Record};
@@ -583,21 +715,59 @@ impl Formatter {
     /// assert_eq!(out, "WARNING:low disk");
     /// ```
     pub fn format(&self, record: &Record, out: &mut String) {
+        let _ = self.format_with(record, out, false);
+    }
+
+    /// As [`Formatter::format`], but a missing extra field is an error
+    /// with CPython's message (`Formatting field not found in record:
+    /// 'user'`), and `out` is then left as it was.
+    ///
+    /// ```
+    /// use loglisten::{Field, Formatter, Level, Record};
+    /// let f = Formatter::new("%(user)s: %(message)s").unwrap();
+    /// let fields = [Field::new("user", "bob")];
+    /// let mut out = String::new();
+    /// f.try_format(&Record::new("a", Level::INFO, "hi").with_fields(&fields), &mut out).unwrap();
+    /// assert_eq!(out, "bob: hi");
+    /// let e = f.try_format(&Record::new("a", Level::INFO, "hi"), &mut out).unwrap_err();
+    /// assert_eq!(e.to_string(), "Formatting field not found in record: 'user'");
+    /// ```
+    pub fn try_format(&self, record: &Record, out: &mut String) -> Result<(), FormatError> {
+        self.format_with(record, out, true)
+    }
+
+    fn format_with(
+        &self,
+        record: &Record,
+        out: &mut String,
+        strict: bool,
+    ) -> Result<(), FormatError> {
         let start = out.len();
-        if self.inner.uses_time {
+        if let Some(custom) = &self.inner.custom {
+            let result = custom.format(record, out);
+            if result.is_err() && strict {
+                out.truncate(start);
+            }
+            return result;
+        }
+        let result = if self.inner.uses_time {
             TIMES.with(|cache| match cache.try_borrow_mut() {
                 Ok(mut cache) => {
                     let asctime = cache.get(&self.inner, record);
-                    self.inner.write(record, asctime, out);
+                    self.inner.write(record, asctime, out, strict)
                 }
                 Err(_) => {
                     let mut asctime = String::new();
                     self.inner.asctime(record, &mut asctime);
-                    self.inner.write(record, &asctime, out);
+                    self.inner.write(record, &asctime, out, strict)
                 }
-            });
+            })
         } else {
-            self.inner.write(record, "", out);
+            self.inner.write(record, "", out, strict)
+        };
+        if let Err(error) = result {
+            out.truncate(start);
+            return Err(error);
         }
         if let Some(text) = record.error_text() {
             if !out[start..].ends_with('\n') {
@@ -605,6 +775,22 @@ impl Formatter {
             }
             out.push_str(&text);
         }
+        if let Some(stack) = record.stack_info() {
+            if !out[start..].ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(stack);
+        }
+        Ok(())
+    }
+
+    /// Appends the record's `asctime` as this formatter shows it, from the
+    /// per-thread cache (for the JSON formatter).
+    pub(crate) fn write_asctime(&self, record: &Record, out: &mut String) {
+        TIMES.with(|cache| match cache.try_borrow_mut() {
+            Ok(mut cache) => out.push_str(cache.get(&self.inner, record)),
+            Err(_) => self.inner.asctime(record, out),
+        });
     }
 
     /// The formatted record as a new string.
@@ -684,7 +870,15 @@ impl Inner {
         self.append_msecs(record, out);
     }
 
-    fn write(&self, record: &Record, asctime: &str, out: &mut String) {
+    /// Writes the segments; `strict`: a missing extra field is an error
+    /// (else it is left empty).
+    fn write(
+        &self,
+        record: &Record,
+        asctime: &str,
+        out: &mut String,
+        strict: bool,
+    ) -> Result<(), FormatError> {
         for segment in &self.segments {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
@@ -702,7 +896,15 @@ impl Inner {
                 Segment::Brace(attr, spec) => {
                     brace::render(spec, &attr.value(record, asctime), out)
                 }
+                Segment::Field(field) => {
+                    if let Err(error) = field.write(record, out) {
+                        if strict {
+                            return Err(error);
+                        }
+                    }
+                }
             }
         }
+        Ok(())
     }
 }

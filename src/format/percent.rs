@@ -4,6 +4,7 @@ use super::fields::{lookup, not_found, Kind, Source, Value};
 use super::number::{self, FloatCode, FloatStyle};
 use super::pad::{chars_since, insert_fill, pad, push_fill, truncate_chars, Align};
 use super::scan::{skip, skip_word};
+use super::FieldSpec;
 use super::{push_str_value, Compiled, FormatError, Segment, LIMIT};
 
 /// One `%(key)...c` conversion.
@@ -113,7 +114,9 @@ pub(crate) fn compile<'a>(
                 i += 1;
                 match found {
                     Source::Attr(attr) => out.push(Segment::Plain(attr)),
-                    Source::Default(text) => out.literal(text),
+                    Source::Field(name, default) => {
+                        out.push(super::field_segment(name, default, FieldSpec::Plain))
+                    }
                 }
                 if !out.valid {
                     out.valid = matches_after(&fmt[key_start..]);
@@ -210,11 +213,14 @@ pub(crate) fn compile<'a>(
                     out.push(Segment::Percent(attr, spec));
                 }
             }
-            Source::Default(text) => {
-                check(&spec, Kind::Str, Some(text))?;
-                let mut rendered = String::new();
-                render(&spec, &Value::Str(text.into()), &mut rendered);
-                out.literal_owned(&rendered);
+            Source::Field(name, default) => {
+                // An extra field is formatted as its `str()`.
+                check(&spec, Kind::Str, default)?;
+                out.push(super::field_segment(
+                    name,
+                    default,
+                    FieldSpec::Percent(spec),
+                ));
             }
         }
         // This conversion starts with `%(`: where `validate` would look.

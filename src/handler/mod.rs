@@ -283,12 +283,17 @@ impl SharedHandler {
         TEXT.with(|buffer| match buffer.try_borrow_mut() {
             Ok(mut text) => {
                 text.clear();
-                self.formatter().format(record, &mut text);
+                self.formatter()
+                    .try_format(record, &mut text)
+                    .map_err(io::Error::other)?;
                 self.lock().emit(record, &text)
             }
             // A Display impl that logs re-enters here: use a fresh buffer.
             Err(_) => {
-                let text = self.formatter().format_to_string(record);
+                let mut text = String::new();
+                self.formatter()
+                    .try_format(record, &mut text)
+                    .map_err(io::Error::other)?;
                 self.lock().emit(record, &text)
             }
         })

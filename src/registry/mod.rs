@@ -12,10 +12,12 @@
 
 mod dispatch;
 pub(crate) mod factories;
+mod hooks;
 pub(crate) mod snapshot;
 pub(crate) mod swap;
 pub(crate) mod tree;
 
+pub use hooks::{most_verbose_level, on_reconfigure};
 pub(crate) use snapshot::{LoggerSettings, Snapshot, ROOT};
 pub(crate) use swap::Draft;
 pub(crate) use tree::{ancestors, LoggerNode};
@@ -27,7 +29,7 @@ use crate::sync::lock;
 use factories::Factories;
 use snapshot::Node;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tree::Tree;
 
@@ -67,6 +69,9 @@ pub(crate) struct Core {
     /// Configurations are applied one at a time.
     apply: Mutex<()>,
     factories: Mutex<Factories>,
+    /// The lowest threshold of any logger: see `hooks.rs`.
+    most_verbose: AtomicI32,
+    hooks: Mutex<Vec<fn()>>,
 }
 
 pub(crate) struct State {
@@ -111,6 +116,8 @@ impl Registry {
                 state: Mutex::new(state),
                 apply: Mutex::new(()),
                 factories: Mutex::new(Factories::default()),
+                most_verbose: AtomicI32::new(Level::WARNING.0),
+                hooks: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -213,7 +220,17 @@ impl Core {
         let mut guard = self.state();
         let state = &mut *guard;
         let id = state.tree.id(name, &state.snapshot);
-        Arc::clone(&state.tree.handles()[id])
+        let handle = Arc::clone(&state.tree.handles()[id]);
+        // A new logger below a disabled one may handle more than any
+        // logger did (disabled is not inherited).
+        let threshold = handle.threshold.load(Ordering::Relaxed);
+        let lower = threshold < self.most_verbose.load(Ordering::Acquire)
+            && self.set_most_verbose(threshold);
+        drop(guard);
+        if lower {
+            self.run_hooks();
+        }
+        handle
     }
 
     /// The name of logger `id`'s parent; `None` for the root.

@@ -139,7 +139,11 @@ impl Core {
             defined,
             ..
         } = draft;
-        (result, self.finish(session, nodes, disable, defined))
+        let (replaced, changed) = self.finish(session, nodes, disable, defined);
+        if changed {
+            self.run_hooks();
+        }
+        (result, replaced)
     }
 
     fn begin(&self) -> (Edit<'_>, Vec<Node>) {
@@ -160,7 +164,7 @@ impl Core {
         mut nodes: Vec<Node>,
         disable: Level,
         defined: Option<Arc<Defined>>,
-    ) -> Vec<SharedHandler> {
+    ) -> (Vec<SharedHandler>, bool) {
         let Edit {
             mut state,
             mut old,
@@ -171,7 +175,7 @@ impl Core {
         }
         let replaced = replaced_handlers(&old.nodes, &nodes);
         let defined = defined.unwrap_or_else(|| Arc::clone(&old.defined));
-        self.install(
+        let changed = self.install(
             &mut state,
             nodes,
             disable,
@@ -186,7 +190,7 @@ impl Core {
             while !drained(&old) {
                 std::thread::yield_now();
             }
-            return replaced;
+            return (replaced, changed);
         }
         if let Some(snapshot) = Arc::get_mut(&mut old) {
             // No logging thread holds it any more: its handlers and filters
@@ -197,11 +201,12 @@ impl Core {
             }
             state.spare = Some(old);
         }
-        replaced
+        (replaced, changed)
     }
 
     /// Makes `nodes` the live snapshot; `closes`: the swap closes
-    /// handlers, so it starts a new epoch.
+    /// handlers, so it starts a new epoch. Returns whether a logger's
+    /// threshold or the most verbose level moved (the hooks must run).
     fn install(
         &self,
         state: &mut State,
@@ -210,7 +215,7 @@ impl Core {
         defined: Arc<Defined>,
         mut spare: Option<Arc<Snapshot>>,
         closes: bool,
-    ) {
+    ) -> bool {
         for id in 0..nodes.len() {
             nodes[id].threshold = threshold(&nodes, id, disable);
         }
@@ -240,9 +245,12 @@ impl Core {
             None => Arc::new(snapshot),
         };
         self.generation.store(generation, Ordering::SeqCst);
+        let (mut changed, mut lowest) = (false, i32::MAX);
         for (handle, node) in state.tree.handles().iter().zip(&state.snapshot.nodes) {
-            handle.threshold.store(node.threshold, Ordering::Relaxed);
+            changed |= handle.threshold.swap(node.threshold, Ordering::Relaxed) != node.threshold;
+            lowest = lowest.min(node.threshold);
         }
+        self.set_most_verbose(lowest) || changed
     }
 }
 

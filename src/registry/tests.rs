@@ -507,3 +507,43 @@ fn loggers_dispatch_to_their_own_registry() {
     assert!(!a.is_enabled_for(Level::CRITICAL));
     assert!(b.is_enabled_for(Level::CRITICAL));
 }
+
+static HOOK_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+fn count_hook() {
+    HOOK_CALLS.fetch_add(1, Ordering::SeqCst);
+}
+
+#[test]
+fn hooks_run_when_a_level_moves_and_follow_the_most_verbose_level() {
+    let registry = Registry::new();
+    registry.on_reconfigure(count_hook);
+    let calls = || HOOK_CALLS.load(Ordering::SeqCst);
+    let log = registry.get_logger("hooks.a");
+    // Creating a logger changes nothing any logger handles.
+    assert_eq!(
+        (calls(), registry.most_verbose_level()),
+        (0, Level::WARNING)
+    );
+    log.set_level(Level::DEBUG);
+    assert_eq!((calls(), registry.most_verbose_level()), (1, Level::DEBUG));
+    // A swap that moves no threshold runs no hook.
+    log.set_propagate(false);
+    assert_eq!(calls(), 1);
+    log.set_level(Level::NOTSET);
+    assert_eq!(
+        (calls(), registry.most_verbose_level()),
+        (2, Level::WARNING)
+    );
+    // Disabled is not inherited: a new logger below a disabled one at
+    // DEBUG handles DEBUG although no existing logger does.
+    log.set_level(Level::DEBUG);
+    log.set_disabled(true);
+    assert_eq!(
+        (calls(), registry.most_verbose_level()),
+        (4, Level::WARNING)
+    );
+    let child = registry.get_logger("hooks.a.b");
+    assert!(child.is_enabled_for(Level::DEBUG));
+    assert_eq!((calls(), registry.most_verbose_level()), (5, Level::DEBUG));
+}

@@ -1,0 +1,138 @@
+//! Bridge costs beside the native macros: `log::info!` and an enabled
+//! `tracing::info!` through the bridges to a handler that formats
+//! `%(asctime)s %(levelname)s %(name)s %(message)s` and discards; a
+//! `log::debug!` passing `log::max_level()` but disabled at its logger,
+//! and one below `max_level()`; a disabled `tracing::debug!` after the
+//! interest cache is built; three extra fields through the JSON formatter
+//! beside the plain format.
+
+#[path = "../../../benches/support/mod.rs"]
+mod support;
+
+use loglisten::{get_logger, Handler, Record};
+use std::time::Duration;
+use support::{measure, report_time, Stats};
+use tracing_subscriber::prelude::*;
+
+#[derive(Debug)]
+struct Discard;
+
+impl Handler for Discard {
+    fn emit(&mut self, _record: &Record, text: &str) -> std::io::Result<()> {
+        std::hint::black_box(text);
+        Ok(())
+    }
+}
+
+const CONFIG: &str = r#"{"version": 1,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "discard": {"class": "bench.Discard", "formatter": "plain"},
+        "json": {"class": "bench.Discard", "formatter": "json"}},
+    "root": {"level": "WARNING"},
+    "loggers": {
+        "native": {"level": "INFO", "handlers": ["discard"], "propagate": false},
+        "bench.log": {"level": "INFO", "handlers": ["discard"], "propagate": false},
+        "bench.trace": {"level": "INFO", "handlers": ["discard"], "propagate": false},
+        "fields.plain": {"level": "INFO", "handlers": ["discard"], "propagate": false},
+        "fields.json": {"level": "INFO", "handlers": ["json"], "propagate": false},
+        "elsewhere": {"level": "OTHER"}}}"#;
+
+fn ratio(name: &str, a: &Stats, b: &Stats) {
+    println!("{name:<44} {:>10.2}x", a.median / b.median);
+}
+
+fn main() {
+    let sample = Duration::from_millis(100);
+    loglisten::register_handler("bench.Discard", |_| {
+        Ok(Box::new(Discard) as Box<dyn Handler>)
+    });
+    loglisten::log_bridge!().expect("first logger");
+    let subscriber = tracing_subscriber::registry().with(loglisten::tracing_layer!());
+    tracing::subscriber::set_global_default(subscriber).expect("first subscriber");
+
+    // Phase 1: another logger at DEBUG, so log::max_level() is Debug.
+    loglisten::dict_config_str(&CONFIG.replace("OTHER", "DEBUG")).expect("config");
+    assert_eq!(log::max_level(), log::LevelFilter::Debug);
+
+    let native = get_logger("native");
+    let stats_native = measure(21, sample, || {
+        loglisten::info!(native, "request {} done", 42)
+    });
+    report_time("native info!, asctime format, discarding", &stats_native);
+    let stats_log = measure(
+        21,
+        sample,
+        || log::info!(target: "bench::log", "request {} done", 42),
+    );
+    report_time("log::info! through the bridge", &stats_log);
+    ratio("log::info! / native", &stats_log, &stats_native);
+    let stats = measure(
+        21,
+        sample,
+        || log::debug!(target: "bench::log", "request {} done", 42),
+    );
+    report_time("log::debug! past max_level, logger at INFO", &stats);
+
+    let stats_trace = measure(
+        21,
+        sample,
+        || tracing::info!(target: "bench::trace", user = "bob", attempt = 3, "request {} done", 42),
+    );
+    report_time("tracing::info!, two fields", &stats_trace);
+    ratio(
+        "tracing::info! (2 fields) / native",
+        &stats_trace,
+        &stats_native,
+    );
+    let stats_fields = measure(
+        21,
+        sample,
+        || loglisten::info!(native, user = "bob", attempt = 3; "request {} done", 42),
+    );
+    report_time("native info!, the same two fields", &stats_fields);
+    ratio(
+        "tracing::info! / native, both 2 fields",
+        &stats_trace,
+        &stats_fields,
+    );
+    let stats = measure(
+        21,
+        sample,
+        || tracing::debug!(target: "bench::trace", "request {} done", 42),
+    );
+    report_time("tracing::debug! disabled (interest never)", &stats);
+
+    let plain = get_logger("fields.plain");
+    let json = get_logger("fields.json");
+    let stats_plain = measure(
+        21,
+        sample,
+        || loglisten::info!(plain, user = "bob", attempt = 3, ok = true; "request {} done", 42),
+    );
+    report_time("3 extra fields, plain format", &stats_plain);
+    let stats_json = measure(
+        21,
+        sample,
+        || loglisten::info!(json, user = "bob", attempt = 3, ok = true; "request {} done", 42),
+    );
+    report_time("3 extra fields, JSON formatter", &stats_json);
+    ratio("JSON / plain", &stats_json, &stats_plain);
+
+    // Phase 2: nothing at DEBUG, so log::max_level() is Info.
+    loglisten::dict_config_str(&CONFIG.replace("OTHER", "INFO")).expect("config");
+    assert_eq!(log::max_level(), log::LevelFilter::Info);
+    let stats = measure(
+        21,
+        sample,
+        || log::debug!(target: "bench::log", "request {} done", 42),
+    );
+    report_time("log::debug! below max_level", &stats);
+    let stats = measure(21, sample, || {
+        loglisten::debug!(native, "request {} done", 42)
+    });
+    report_time("native debug! disabled", &stats);
+}
