@@ -390,8 +390,8 @@ fn open_handlers(
             progress = true;
             let (name, spec) = &config.handlers[index];
             match opener.open(target) {
-                Ok(inner) => {
-                    let mut builder = SharedHandler::builder_boxed(inner).name(name);
+                Ok(builder) => {
+                    let mut builder = builder.name(name);
                     if let Some(level) = spec.level {
                         builder = builder.level(level);
                     }
