@@ -3,12 +3,16 @@
 //! A frame is a 4-byte big-endian unsigned length, then that many payload
 //! bytes: exactly what CPython's `logging.config.listen()` reads. The
 //! request is one frame; our reply is one frame holding a short UTF-8
-//! status line.
+//! status line ([`Status`]).
 //!
 //! Reading is bounded in bytes and in time: the claimed length is checked
 //! against the limit before any payload is read, the buffer grows only as
 //! bytes actually arrive, and one deadline covers the whole frame (a peer
 //! trickling bytes does not extend it).
+
+mod status;
+
+pub(crate) use status::{kind_word, Status};
 
 use std::fmt;
 use std::io::{self, Read, Write};

@@ -263,7 +263,7 @@ fn on_message_sees_each_outcome_with_the_peer_and_may_panic() {
     assert_eq!(got_peer, peer);
     assert_eq!(
         outcome,
-        Outcome::ConfigError("configuration is not UTF-8: invalid byte at offset 0".into())
+        Outcome::ConfigError(loglisten::apply_config(b"\xff").unwrap_err())
     );
     // Still serving after the callback panicked.
     let (_, reply) = raw_exchange(l.port(), &frame(&level_config("api.onmsg", "INFO")));

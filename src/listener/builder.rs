@@ -1,22 +1,19 @@
 //! [`Builder`]: every option of a listener, with safe defaults.
 
 use super::outcome::Outcome;
-use super::serve::{self, Settings};
+use super::serve;
+use super::settings::Settings;
 use super::socket::Socket;
 use super::Listener;
-use crate::config::{apply_config, Applied};
+use crate::config::{apply_config, Applied, ConfigError};
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[cfg(unix)]
 use std::path::PathBuf;
-
-pub(crate) type VerifyClosure = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
-pub(crate) type ApplyClosure = dyn Fn(&[u8]) -> Result<Applied, String> + Send + Sync;
-pub(crate) type OnMessage = dyn Fn(&str, &Outcome) + Send + Sync;
 
 /// Options for a [`Listener`]; [`Listener::builder`] makes one.
 ///
@@ -66,7 +63,7 @@ impl Default for Builder {
             unix: None,
             settings: Settings {
                 verify: None,
-                apply: Arc::new(|bytes: &[u8]| apply_config(bytes).map_err(|e| e.to_string())),
+                apply: Arc::new(apply_config),
                 on_message: None,
                 max_message_bytes: 1 << 20,
                 receive_deadline: Duration::from_secs(5),
@@ -207,8 +204,8 @@ impl Builder {
 
     /// Replaces the apply step (by default [`apply_config`](crate::apply_config)),
     /// for a program that handles configurations itself. Calls are
-    /// serialized, in the order messages finished arriving; an `Err` is
-    /// reported to the peer as `error: <message>`.
+    /// serialized (one at a time); an `Err` is reported to the peer as
+    /// `error: <message>`.
     ///
     /// ```
     /// use loglisten::{Applied, ConfigKind};
@@ -227,7 +224,13 @@ impl Builder {
         mut self,
         apply: impl Fn(&[u8]) -> Result<Applied, String> + Send + Sync + 'static,
     ) -> Self {
-        self.settings.apply = Arc::new(apply);
+        // The listener takes no lock of its own around the default step,
+        // which serializes itself; a program's step gets this one.
+        let one_at_a_time = Mutex::new(());
+        self.settings.apply = Arc::new(move |bytes: &[u8]| {
+            let _turn = one_at_a_time.lock().unwrap_or_else(|e| e.into_inner());
+            apply(bytes).map_err(|message| ConfigError::new("", message))
+        });
         self
     }
 

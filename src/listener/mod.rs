@@ -8,8 +8,8 @@
 //! then ends). The message is read within a size limit and a deadline,
 //! passed to the verifier, and applied with
 //! [`apply_config`](crate::apply_config) (a JSON object as dictConfig,
-//! anything else as fileConfig), one configuration at a time, in the order
-//! they finished arriving.
+//! anything else as fileConfig), one configuration at a time (the apply
+//! step's own lock: the listener adds none).
 //!
 //! # Reply
 //!
@@ -39,10 +39,10 @@
 mod builder;
 mod outcome;
 mod serve;
+mod settings;
 mod socket;
 
 pub use builder::Builder;
-pub(crate) use outcome::kind_word as outcome_kind_word;
 pub use outcome::Outcome;
 
 use crate::verify::VerifyFn;

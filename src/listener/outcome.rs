@@ -1,8 +1,8 @@
 //! What became of one connection: the outcome, its log line and its reply.
 
-use crate::config::ConfigKind;
+use crate::config::{ConfigError, ConfigKind};
 use crate::level::Level;
-use crate::wire::FrameError;
+use crate::wire::{kind_word, FrameError, Status};
 use std::fmt;
 
 /// What the listener did with one connection, passed to
@@ -38,7 +38,7 @@ pub enum Outcome {
     /// The whole message did not arrive before the receive deadline.
     TimedOut,
     /// The apply step refused the configuration; nothing changed.
-    ConfigError(String),
+    ConfigError(ConfigError),
     /// The verifier or the apply step panicked; what it said is kept here
     /// for the local log, the peer is told only that it failed.
     Panicked(String),
@@ -75,13 +75,6 @@ impl fmt::Display for Outcome {
     }
 }
 
-pub(crate) fn kind_word(kind: ConfigKind) -> &'static str {
-    match kind {
-        ConfigKind::Dict => "dict",
-        ConfigKind::File => "file",
-    }
-}
-
 impl Outcome {
     pub(crate) fn from_frame_error(e: FrameError) -> Outcome {
         match e {
@@ -101,16 +94,19 @@ impl Outcome {
         }
     }
 
-    /// The status line sent back (see the module docs).
-    pub(crate) fn reply(&self) -> String {
+    /// The status sent back (see the module docs).
+    pub(crate) fn reply(&self) -> Status {
         match self {
-            Outcome::Applied { kind, generation } => {
-                format!("ok {} {generation}", kind_word(*kind))
+            Outcome::Applied { kind, generation } => Status::Ok {
+                kind: *kind,
+                generation: *generation,
+            },
+            Outcome::Rejected => Status::Rejected,
+            Outcome::Panicked(_) => {
+                Status::Error("internal error while handling the message".into())
             }
-            Outcome::Rejected => "rejected".to_string(),
-            Outcome::Panicked(_) => "error: internal error while handling the message".into(),
-            Outcome::ConfigError(msg) => format!("error: {}", one_line(msg)),
-            other => format!("error: {other}"),
+            Outcome::ConfigError(error) => Status::Error(error.to_string()),
+            other => Status::Error(other.to_string()),
         }
     }
 
@@ -126,14 +122,6 @@ impl Outcome {
             other => format!("bad message from {peer}: {other}"),
         }
     }
-}
-
-/// Line breaks and other control characters become spaces, so a reply
-/// stays one line.
-pub(crate) fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 #[cfg(test)]
@@ -190,7 +178,7 @@ mod tests {
                 Level::ERROR,
             ),
             (
-                Outcome::ConfigError("a\nb\tc".into()),
+                Outcome::ConfigError(ConfigError::new("", "a\nb\tc")),
                 "error: a b c",
                 "config from 127.0.0.1:5000 not applied: a\nb\tc",
                 Level::ERROR,
@@ -209,7 +197,11 @@ mod tests {
             ),
         ];
         for (outcome, reply, log, level) in cases {
-            assert_eq!(outcome.reply(), reply, "{outcome:?}");
+            assert_eq!(
+                outcome.reply().encode(None),
+                reply.as_bytes(),
+                "{outcome:?}"
+            );
             assert_eq!(outcome.log_line(peer), log, "{outcome:?}");
             assert_eq!(outcome.level(), level, "{outcome:?}");
         }

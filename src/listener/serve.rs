@@ -6,14 +6,13 @@
 //! connection waits up to [`LINGER`] for the next one before it ends: a
 //! burst of configs reuses a few threads, and an idle listener has none.
 
-use super::builder::{ApplyClosure, OnMessage, VerifyClosure};
 use super::outcome::Outcome;
+use super::settings::Settings;
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
 use crate::logger::{get_logger, Logger};
 use crate::wire;
 use std::collections::VecDeque;
-use std::fmt;
 use std::io;
 use std::net::Shutdown;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -21,28 +20,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// What the builder decided.
-pub(crate) struct Settings {
-    pub verify: Option<Arc<VerifyClosure>>,
-    pub apply: Arc<ApplyClosure>,
-    pub on_message: Option<Arc<OnMessage>>,
-    pub max_message_bytes: usize,
-    pub receive_deadline: Duration,
-    pub max_connections: usize,
-}
-
-impl fmt::Debug for Settings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Settings")
-            .field("verify", &self.verify.is_some())
-            .field("on_message", &self.on_message.is_some())
-            .field("max_message_bytes", &self.max_message_bytes)
-            .field("receive_deadline", &self.receive_deadline)
-            .field("max_connections", &self.max_connections)
-            .finish_non_exhaustive()
-    }
-}
 
 /// State shared by the accept thread, the connection threads and the
 /// [`Listener`] handle.
@@ -57,7 +34,6 @@ pub(crate) struct Shared {
     work: Condvar,
     /// Signalled when the last connection thread ends.
     done: Condvar,
-    turns: Turns,
     log: Logger,
 }
 
@@ -114,7 +90,6 @@ pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> 
         conns: Mutex::new(Conns::default()),
         work: Condvar::new(),
         done: Condvar::new(),
-        turns: Turns::default(),
         log: get_logger("loglisten"),
     });
     let for_thread = Arc::clone(&shared);
@@ -265,7 +240,7 @@ fn refuse(shared: &Shared, mut stream: Stream, peer: &str, in_flight: usize) {
     shared.report(peer, &outcome);
     // A short write to a fresh socket does not block: the accept loop is
     // not held up.
-    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+    let _ = wire::write_frame(&mut stream, &outcome.reply().encode(None));
     let _ = stream.shutdown(Shutdown::Write);
 }
 
@@ -325,7 +300,7 @@ fn serve(shared: &Shared, mut stream: Stream, peer: &str) {
     // A client that closed early (CPython's does) makes this fail: that
     // is fine. The timeout stops a client that never reads.
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+    let _ = wire::write_frame(&mut stream, &outcome.reply().encode(None));
     let _ = stream.shutdown(Shutdown::Write);
     if matches!(outcome, Outcome::TooLarge { .. } | Outcome::BadFrame(_)) {
         drain(&mut stream);
@@ -363,13 +338,14 @@ fn receive_and_apply(shared: &Shared, stream: &mut Stream) -> Outcome {
             Err(panic) => return Outcome::Panicked(format!("verify panicked: {}", text(&panic))),
         },
     };
-    let _turn = shared.turns.wait();
+    // One apply at a time is the apply step's own business (see
+    // `Settings::apply`): the listener adds no second lock.
     match catch_unwind(AssertUnwindSafe(|| (settings.apply)(&payload))) {
         Ok(Ok(applied)) => Outcome::Applied {
             kind: applied.kind,
             generation: applied.generation,
         },
-        Ok(Err(message)) => Outcome::ConfigError(message),
+        Ok(Err(error)) => Outcome::ConfigError(error),
         Err(panic) => Outcome::Panicked(format!("the apply step panicked: {}", text(&panic))),
     }
 }
@@ -385,37 +361,6 @@ fn text(panic: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// A ticket lock: apply steps run one at a time, first come first served
-/// (a plain mutex lets a late thread overtake a waiting one).
-#[derive(Debug, Default)]
-struct Turns {
-    /// (next ticket to hand out, ticket now served)
-    state: Mutex<(u64, u64)>,
-    cv: Condvar,
-}
-
-struct Turn<'a>(&'a Turns);
-
-impl Turns {
-    fn wait(&self) -> Turn<'_> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let ticket = state.0;
-        state.0 += 1;
-        while state.1 != ticket {
-            state = self.cv.wait(state).unwrap_or_else(|e| e.into_inner());
-        }
-        Turn(self)
-    }
-}
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.1 += 1;
-        self.0.cv.notify_all();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,29 +373,5 @@ mod tests {
         assert_eq!(text(&a), "boom");
         assert_eq!(text(&b), "bang");
         assert_eq!(text(&c), "(no message)");
-    }
-
-    #[test]
-    fn turns_are_served_in_ticket_order() {
-        let turns = Arc::new(Turns::default());
-        let order = Arc::new(Mutex::new(Vec::new()));
-        let first = turns.wait();
-        let mut threads = Vec::new();
-        for i in 0..4u64 {
-            let (mine, order) = (Arc::clone(&turns), Arc::clone(&order));
-            threads.push(thread::spawn(move || {
-                let _t = mine.wait();
-                order.lock().unwrap().push(i);
-            }));
-            // Each thread has taken its ticket before the next starts.
-            while turns.state.lock().unwrap().0 < i + 2 {
-                thread::yield_now();
-            }
-        }
-        drop(first);
-        for t in threads {
-            t.join().unwrap();
-        }
-        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3]);
     }
 }

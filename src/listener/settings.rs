@@ -1,0 +1,35 @@
+//! What the builder decided, read by the connection threads: the closures
+//! a program plugs in and the limits.
+
+use super::outcome::Outcome;
+use crate::config::{Applied, ConfigError};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub(crate) type VerifyClosure = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
+/// The apply step. The default, [`apply_config`](crate::apply_config),
+/// serializes itself; a program's own step is serialized by the builder.
+pub(crate) type ApplyClosure = dyn Fn(&[u8]) -> Result<Applied, ConfigError> + Send + Sync;
+pub(crate) type OnMessage = dyn Fn(&str, &Outcome) + Send + Sync;
+
+pub(crate) struct Settings {
+    pub verify: Option<Arc<VerifyClosure>>,
+    pub apply: Arc<ApplyClosure>,
+    pub on_message: Option<Arc<OnMessage>>,
+    pub max_message_bytes: usize,
+    pub receive_deadline: Duration,
+    pub max_connections: usize,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("verify", &self.verify.is_some())
+            .field("on_message", &self.on_message.is_some())
+            .field("max_message_bytes", &self.max_message_bytes)
+            .field("receive_deadline", &self.receive_deadline)
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}
