@@ -27,8 +27,8 @@ fn probe_without_python(require: bool) -> (bool, String) {
         child.env(python::REQUIRE, "1");
     }
     let out = child.output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
 }
 

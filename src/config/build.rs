@@ -167,8 +167,14 @@ fn apply_whole(config: Config) -> Result<(), ConfigError> {
         openers,
     } = plan(&config)?;
     let handlers = open_handlers(&config, openers, &formatters, &filters, &names)?;
-    for (i, handler) in handlers.iter().enumerate() {
-        if let Err(e) = handler.commit() {
+    // A program's handlers commit first: their commit may refuse. The
+    // crate's own handlers commit last, because theirs cannot be undone (a
+    // mode `w` file is truncated there): a refusal then leaves every file
+    // as it was.
+    let standard = |i: &usize| classes::standard_class(&config.handlers[*i].1.class).is_some();
+    let programs = (0..handlers.len()).filter(|i| !standard(i));
+    for i in programs.chain((0..handlers.len()).filter(standard)) {
+        if let Err(e) = handlers[i].commit() {
             discard(&handlers);
             let name = &config.handlers[i].0;
             return Err(place(config.style, "handler", name).error("", e.to_string()));
