@@ -101,9 +101,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    type Parsed<'a> = Option<(Status, Option<&'a str>)>;
+
     #[test]
     fn status_lines() {
-        let cases: Vec<(&[u8], Option<(Status, Option<&str>)>)> = vec![
+        let cases: Vec<(&[u8], Parsed)> = vec![
             (
                 b"ok dict 1",
                 Some((
