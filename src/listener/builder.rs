@@ -18,8 +18,8 @@ use std::path::PathBuf;
 /// Options for a [`Listener`]; [`Listener::builder`] makes one.
 ///
 /// Defaults: `127.0.0.1`, port [`DEFAULT_LOGGING_CONFIG_PORT`]
-/// (9030), no verify, messages up to 1 MiB, 5 s to receive a whole
-/// message, 8 connections in flight, configurations applied with
+/// (9030), no verify, messages up to 1 MiB, 1 s to receive the length
+/// prefix and 5 s the whole message, 8 connections in flight, configurations applied with
 /// [`apply_config`](crate::apply_config).
 ///
 /// [`DEFAULT_LOGGING_CONFIG_PORT`]: super::DEFAULT_LOGGING_CONFIG_PORT
@@ -67,6 +67,7 @@ impl Default for Builder {
                 on_message: None,
                 max_message_bytes: 1 << 20,
                 receive_deadline: Duration::from_secs(5),
+                header_deadline: Duration::from_secs(1),
                 max_connections: 8,
             },
         }
@@ -173,8 +174,24 @@ impl Builder {
         self
     }
 
+    /// How long a peer has, once its connection is served, to send the
+    /// 4-byte length prefix (default 1 s): a connection that says nothing
+    /// is let go early, so idle connections cannot hold the slots.
+    ///
+    /// ```
+    /// let b = loglisten::Listener::builder().header_deadline(std::time::Duration::from_millis(300));
+    /// # drop(b);
+    /// ```
+    pub fn header_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.header_deadline = deadline;
+        self
+    }
+
     /// How many connections may be served at once (default 8, at least 1).
-    /// Beyond it a new connection is closed at once, unread.
+    /// When all are taken, a new connection evicts the one that has got
+    /// least far (fewest bytes sent, then longest waiting), which is told
+    /// `error: evicted …`; only when none can be evicted (all are being
+    /// applied) is the newcomer told `error: busy …` and closed unread.
     ///
     /// ```
     /// let b = loglisten::Listener::builder().max_connections(2);

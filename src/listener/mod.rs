@@ -40,6 +40,7 @@ mod builder;
 mod outcome;
 mod serve;
 mod settings;
+mod slots;
 mod socket;
 
 pub use builder::Builder;

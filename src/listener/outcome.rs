@@ -42,8 +42,15 @@ pub enum Outcome {
     /// The verifier or the apply step panicked; what it said is kept here
     /// for the local log, the peer is told only that it failed.
     Panicked(String),
-    /// The connection was answered `error: busy` at once and closed
-    /// unread: `max_connections` were already in flight.
+    /// Every slot was taken and a newer connection needed one: this one,
+    /// having got least far, was told `error: evicted` and closed.
+    Evicted {
+        /// Bytes it had sent by then.
+        received: usize,
+    },
+    /// The connection was answered `error: busy` and closed unread:
+    /// `max_connections` were in flight and none could be evicted (all
+    /// being applied, or just accepted).
     Refused {
         /// Connections in flight at the time.
         in_flight: usize,
@@ -71,6 +78,11 @@ impl fmt::Display for Outcome {
             Outcome::Refused { in_flight } => {
                 write!(f, "busy: {in_flight} connections already in flight")
             }
+            Outcome::Evicted { received } => write!(
+                f,
+                "evicted after {received} bytes: every connection slot was taken \
+                 and this connection had got least far"
+            ),
         }
     }
 }
@@ -89,7 +101,7 @@ impl Outcome {
     pub(crate) fn level(&self) -> Level {
         match self {
             Outcome::Applied { .. } => Level::INFO,
-            Outcome::Rejected | Outcome::Refused { .. } => Level::WARNING,
+            Outcome::Rejected | Outcome::Refused { .. } | Outcome::Evicted { .. } => Level::WARNING,
             _ => Level::ERROR,
         }
     }
@@ -119,6 +131,9 @@ impl Outcome {
                 "refused a connection from {peer}: {in_flight} connections already in flight"
             ),
             Outcome::ConfigError(msg) => format!("config from {peer} not applied: {msg}"),
+            Outcome::Evicted { received } => format!(
+                "evicted a connection from {peer} after {received} bytes: every slot was taken"
+            ),
             other => format!("bad message from {peer}: {other}"),
         }
     }
@@ -188,6 +203,13 @@ mod tests {
                 "error: internal error while handling the message",
                 "bad message from 127.0.0.1:5000: verify panicked: boom",
                 Level::ERROR,
+            ),
+            (
+                Outcome::Evicted { received: 2 },
+                "error: evicted after 2 bytes: every connection slot was taken and this \
+                 connection had got least far",
+                "evicted a connection from 127.0.0.1:5000 after 2 bytes: every slot was taken",
+                Level::WARNING,
             ),
             (
                 Outcome::Refused { in_flight: 8 },

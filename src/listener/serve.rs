@@ -5,14 +5,20 @@
 //! a small config over loopback, so a thread that has served its
 //! connection waits up to [`LINGER`] for the next one before it ends: a
 //! burst of configs reuses a few threads, and an idle listener has none.
+//!
+//! A slow or idle client holds no one up: its length prefix is due within
+//! the header deadline, and when every slot is taken a newcomer evicts the
+//! connection that has got least far (see `slots`) instead of being
+//! refused. Only when every slot is past receiving (being applied) or not
+//! yet started is a newcomer told `busy`.
 
 use super::outcome::Outcome;
 use super::settings::Settings;
+use super::slots::{Conns, Counted, Job, Progress, CHANCE};
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
 use crate::logger::{get_logger, Logger};
 use crate::wire;
-use std::collections::VecDeque;
 use std::io;
 use std::net::Shutdown;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -34,46 +40,18 @@ pub(crate) struct Shared {
     work: Condvar,
     /// Signalled when the last connection thread ends.
     done: Condvar,
+    /// Signalled when a slot frees or becomes evictable.
+    slots: Condvar,
     log: Logger,
 }
+
+/// How long a newcomer waits, when every slot is taken and none can be
+/// evicted yet, before it is told `busy`.
+const EVICT_WAIT: Duration = Duration::from_millis(20);
 
 /// How long a connection thread waits for another connection before it
 /// ends.
 pub(crate) const LINGER: Duration = Duration::from_secs(1);
-
-/// The connections being served and the threads serving them.
-#[derive(Debug, Default)]
-struct Conns {
-    closed: bool,
-    next_id: u64,
-    /// A second handle to each connection being served or queued, so that
-    /// `stop` can shut them down whatever their threads are blocked on.
-    /// At most `max_connections` of them, so a list is enough.
-    open: Vec<(u64, Stream)>,
-    /// Connections handed to idle threads, not yet taken.
-    queue: VecDeque<Job>,
-    /// Connection threads alive, serving or idle.
-    threads: usize,
-    /// Of those, the ones waiting for a connection.
-    idle: usize,
-}
-
-impl Conns {
-    /// Drops the second handle of connection `id`.
-    fn forget(&mut self, id: u64) {
-        if let Some(i) = self.open.iter().position(|(open, _)| *open == id) {
-            self.open.swap_remove(i);
-        }
-    }
-}
-
-/// One accepted connection and its registry id.
-#[derive(Debug)]
-struct Job {
-    stream: Stream,
-    peer: String,
-    id: u64,
-}
 
 /// Binds are done; starts the accept thread.
 pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> {
@@ -90,6 +68,7 @@ pub(crate) fn start(socket: Socket, settings: Settings) -> io::Result<Listener> 
         conns: Mutex::new(Conns::default()),
         work: Condvar::new(),
         done: Condvar::new(),
+        slots: Condvar::new(),
         log: get_logger("loglisten"),
     });
     let for_thread = Arc::clone(&shared);
@@ -118,11 +97,10 @@ impl Shared {
         {
             let mut conns = self.conns();
             conns.closed = true;
-            for (_, stream) in &conns.open {
-                let _ = stream.shutdown(Shutdown::Both);
-            }
+            conns.shut_all();
         }
         self.work.notify_all();
+        self.slots.notify_all();
         self.wake.poke();
     }
 
@@ -178,28 +156,43 @@ fn accept_loop(shared: &Arc<Shared>, socket: Socket) -> io::Result<()> {
     Ok(())
 }
 
-/// Hands `stream` to an idle connection thread or a new one, or refuses
-/// it when `max_connections` are being served or the listener is stopping.
+/// Hands `stream` to an idle connection thread or a new one. When every
+/// slot is taken, evicts the connection with the least progress; refuses
+/// (`busy`) only when none can be evicted within [`EVICT_WAIT`].
 fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
+    let max = shared.settings.max_connections;
     let job = {
+        let give_up = Instant::now() + EVICT_WAIT;
         let mut conns = shared.conns();
-        if conns.closed {
-            return;
+        loop {
+            if conns.closed {
+                return;
+            }
+            if conns.open.len() < max || conns.evict_one() {
+                break;
+            }
+            let left = give_up.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                let busy = conns.open.len();
+                drop(conns);
+                refuse(shared, stream, &peer, busy);
+                return;
+            }
+            // A connection becomes evictable by waiting too: look again
+            // soon even if nothing is signalled.
+            conns = shared
+                .slots
+                .wait_timeout(conns, left.min(CHANCE))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
-        let busy = conns.open.len();
-        if busy >= shared.settings.max_connections {
-            drop(conns);
-            refuse(shared, stream, &peer, busy);
-            return;
-        }
-        let Ok(handle) = stream.try_clone() else {
+        let Ok(job) = conns.register(stream, peer) else {
             return;
         };
-        let id = conns.next_id;
-        conns.next_id += 1;
-        conns.open.push((id, handle));
-        let job = Job { stream, peer, id };
-        if conns.idle > conns.queue.len() {
+        // A thread for it: an idle one, a new one while there are fewer
+        // than `max`, else the first to finish (an evicted connection's
+        // thread is about to).
+        if conns.idle > conns.queue.len() || conns.threads >= max {
             conns.queue.push_back(job);
             drop(conns);
             shared.work.notify_one();
@@ -250,12 +243,17 @@ fn worker(thread: ThreadGuard, mut job: Job) {
     let shared = &thread.0;
     loop {
         let id = job.id;
+        shared.conns().start_reading(id);
+        shared.slots.notify_all();
         // serve() catches the program's panics (verify, apply, on_message);
         // this catches the rest (a panicking log handler), so that the
         // connection is always unregistered.
-        let _ = catch_unwind(AssertUnwindSafe(|| serve(shared, job.stream, &job.peer)));
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            serve(shared, job.stream, &job.peer, &job.progress)
+        }));
         let mut conns = shared.conns();
         conns.forget(id);
+        shared.slots.notify_all();
         let give_up = Instant::now() + LINGER;
         conns.idle += 1;
         let next = loop {
@@ -294,8 +292,8 @@ impl Drop for ThreadGuard {
 }
 
 /// One connection: read, verify, apply, report, reply.
-fn serve(shared: &Shared, mut stream: Stream, peer: &str) {
-    let outcome = receive_and_apply(shared, &mut stream);
+fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
+    let outcome = receive_and_apply(shared, &mut stream, progress);
     shared.report(peer, &outcome);
     // A client that closed early (CPython's does) makes this fail: that
     // is fine. The timeout stops a client that never reads.
@@ -323,10 +321,28 @@ fn drain(stream: &mut Stream) {
     }
 }
 
-fn receive_and_apply(shared: &Shared, stream: &mut Stream) -> Outcome {
+fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) -> Outcome {
     let settings = &shared.settings;
-    let deadline = Instant::now() + settings.receive_deadline;
-    let message = match wire::read_frame(stream, settings.max_message_bytes, deadline) {
+    let now = Instant::now();
+    let (header_by, deadline) = (
+        now + settings.header_deadline,
+        now + settings.receive_deadline,
+    );
+    let mut counted = Counted { stream, progress };
+    let read = wire::read_frame_by(
+        &mut counted,
+        settings.max_message_bytes,
+        header_by,
+        deadline,
+    );
+    // An eviction wins over whatever the read made of it (its reading was
+    // shut down), and over a message that came in just after it.
+    if progress.evicted() || (read.is_ok() && !progress.finish_reading()) {
+        return Outcome::Evicted {
+            received: progress.received(),
+        };
+    }
+    let message = match read {
         Ok(m) => m,
         Err(e) => return Outcome::from_frame_error(e),
     };

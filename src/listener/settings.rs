@@ -19,6 +19,9 @@ pub(crate) struct Settings {
     pub on_message: Option<Arc<OnMessage>>,
     pub max_message_bytes: usize,
     pub receive_deadline: Duration,
+    /// The 4-byte length prefix is due this long after the connection is
+    /// served (an idle connection is let go).
+    pub header_deadline: Duration,
     pub max_connections: usize,
 }
 
@@ -29,6 +32,7 @@ impl fmt::Debug for Settings {
             .field("on_message", &self.on_message.is_some())
             .field("max_message_bytes", &self.max_message_bytes)
             .field("receive_deadline", &self.receive_deadline)
+            .field("header_deadline", &self.header_deadline)
             .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
