@@ -395,6 +395,11 @@ fn open_handlers(
             };
             progress = true;
             let (name, spec) = &config.handlers[index];
+            if crate::deadline::passed() {
+                discard(opened.iter().flatten());
+                let message = format!("timed out building handler '{name}'");
+                return Err(ConfigError::new("", message));
+            }
             match opener.open(target) {
                 Ok(builder) => {
                     let mut builder = builder.name(name);
@@ -413,8 +418,14 @@ fn open_handlers(
                 }
                 Err(e) => {
                     discard(opened.iter().flatten());
+                    let text = e.to_string();
+                    if e.kind() == std::io::ErrorKind::TimedOut {
+                        let what = text.strip_prefix("timed out ").unwrap_or(&text);
+                        let message = format!("timed out building handler '{name}' ({what})");
+                        return Err(ConfigError::new("", message));
+                    }
                     let place = place(config.style, "handler", name);
-                    return Err(place.error("", e.to_string()));
+                    return Err(place.error("", text));
                 }
             }
         }

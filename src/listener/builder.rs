@@ -19,7 +19,8 @@ use std::path::PathBuf;
 ///
 /// Defaults: `127.0.0.1`, port [`DEFAULT_LOGGING_CONFIG_PORT`]
 /// (9030), no verify, messages up to 1 MiB, 1 s to receive the length
-/// prefix and 5 s the whole message, 8 connections in flight, configurations applied with
+/// prefix and 5 s the whole message, 5 s to build a configuration, 8
+/// connections in flight, configurations applied with
 /// [`apply_config`](crate::apply_config).
 ///
 /// [`DEFAULT_LOGGING_CONFIG_PORT`]: super::DEFAULT_LOGGING_CONFIG_PORT
@@ -68,6 +69,7 @@ impl Default for Builder {
                 max_message_bytes: 1 << 20,
                 receive_deadline: Duration::from_secs(5),
                 header_deadline: Duration::from_secs(1),
+                apply_deadline: Duration::from_secs(5),
                 max_connections: 8,
             },
         }
@@ -184,6 +186,22 @@ impl Builder {
     /// ```
     pub fn header_deadline(mut self, deadline: Duration) -> Self {
         self.settings.header_deadline = deadline;
+        self
+    }
+
+    /// How long building a received configuration may take (default 5 s).
+    /// Each step that waits on the outside world (a syslog handler
+    /// connecting over TCP, itself limited to 2 s) is cut short at this
+    /// deadline, and no handler is started after it: the pieces built are
+    /// closed, nothing changes, and the peer is told
+    /// `error: timed out building handler 'h' (connecting to 127.0.0.1:5516)`.
+    ///
+    /// ```
+    /// let b = loglisten::Listener::builder().apply_deadline(std::time::Duration::from_secs(2));
+    /// # drop(b);
+    /// ```
+    pub fn apply_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.apply_deadline = deadline;
         self
     }
 

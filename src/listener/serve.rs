@@ -356,7 +356,12 @@ fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) 
     };
     // One apply at a time is the apply step's own business (see
     // `Settings::apply`): the listener adds no second lock.
-    match catch_unwind(AssertUnwindSafe(|| (settings.apply)(&payload))) {
+    // Building handlers waits on the outside world (connecting a socket):
+    // each such wait is capped by this deadline, and once it has passed no
+    // further handler is built.
+    let apply_by = Instant::now() + settings.apply_deadline;
+    let apply = || crate::deadline::within(apply_by, || (settings.apply)(&payload));
+    match catch_unwind(AssertUnwindSafe(apply)) {
         Ok(Ok(applied)) => Outcome::Applied {
             kind: applied.kind,
             generation: applied.generation,

@@ -22,6 +22,8 @@ pub(crate) struct Settings {
     /// The 4-byte length prefix is due this long after the connection is
     /// served (an idle connection is let go).
     pub header_deadline: Duration,
+    /// How long building a configuration may take (connecting sockets).
+    pub apply_deadline: Duration,
     pub max_connections: usize,
 }
 
@@ -33,6 +35,7 @@ impl fmt::Debug for Settings {
             .field("max_message_bytes", &self.max_message_bytes)
             .field("receive_deadline", &self.receive_deadline)
             .field("header_deadline", &self.header_deadline)
+            .field("apply_deadline", &self.apply_deadline)
             .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
