@@ -33,22 +33,26 @@ pub enum Reply {
     Rejected,
     /// Not applied, and why.
     Error(String),
-    /// The peer closed without replying: a CPython listener, which has
-    /// read (and, if it could, applied) the configuration.
+    /// The peer closed without replying: a CPython listener (which answers
+    /// nothing whether it applied the configuration or not), or one that
+    /// crashed. The outcome is unknown.
     NoAck,
 }
 
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let status = match self {
-            Reply::Ok { kind, generation } => Status::Ok {
-                kind: *kind,
-                generation: *generation,
-            },
-            Reply::Rejected => Status::Rejected,
-            Reply::Error(msg) => return write!(f, "error: {msg}"),
-            Reply::NoAck => return f.write_str("sent; the listener closed without a reply"),
-        };
+        let status =
+            match self {
+                Reply::Ok { kind, generation } => Status::Ok {
+                    kind: *kind,
+                    generation: *generation,
+                },
+                Reply::Rejected => Status::Rejected,
+                Reply::Error(msg) => return write!(f, "error: {msg}"),
+                Reply::NoAck => return f.write_str(
+                    "sent; no reply: the outcome is unknown (CPython's listener answers nothing)",
+                ),
+            };
         status.fmt(f)
     }
 }
@@ -293,7 +297,7 @@ mod tests {
         }
         assert_eq!(
             Reply::NoAck.to_string(),
-            "sent; the listener closed without a reply"
+            "sent; no reply: the outcome is unknown (CPython's listener answers nothing)"
         );
     }
 

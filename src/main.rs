@@ -41,8 +41,8 @@ Sends FILE (dictConfig JSON or fileConfig INI) to a listener at H:P
 (default 127.0.0.1:9030) or at the Unix socket PATH, and prints its reply.
 --key-file signs the config with HMAC-SHA256 under the key in K (a
 trailing newline is not part of the key).
-Exits 0 when applied or when the listener closes without a reply (as
-CPython's does), 1 when rejected or failed.";
+Exits 0 only when applied; 1 when rejected or failed; 3 when no reply
+came (CPython's listener answers nothing, so the outcome is unknown).";
 
 const CHECK_USAGE: &str = "\
 usage: loglisten check FILE
@@ -50,6 +50,9 @@ usage: loglisten check FILE
 Parses FILE as the listener would (a JSON object as dictConfig, anything
 else as fileConfig) and validates it without applying it. Prints `ok`, or
 the first error; exits 1 on error.";
+
+/// `send`'s exit code when the listener closed without a reply.
+const NO_REPLY: u8 = 3;
 
 /// A command-line failure: the one line printed, and the exit code.
 struct Failure(String, u8);
@@ -235,10 +238,16 @@ fn send(args: &[String]) -> Result<(), Failure> {
         Ok(reply) => {
             println!("{reply}");
             match reply {
-                Reply::Ok { .. } | Reply::NoAck => Ok(()),
+                Reply::Ok { .. } => Ok(()),
                 Reply::Rejected | Reply::Error(_) => {
                     Err(Failure(format!("{target} did not apply {file}"), 1))
                 }
+                Reply::NoAck => Err(Failure(
+                    format!(
+                        "{target} closed without a reply: whether {file} was applied is unknown"
+                    ),
+                    NO_REPLY,
+                )),
             }
         }
     }

@@ -92,7 +92,8 @@ fn an_apply_past_its_deadline_changes_nothing_and_says_which_handler() {
     assert!(!created.exists(), "the file handler built first was undone");
     assert_eq!(log.level(), Level::WARNING, "nothing changed");
     // The listener serves the next push at once.
-    let fine = br#"{"version": 1, "incremental": true, "loggers": {"deadline.app": {"level": "ERROR"}}}"#;
+    let fine =
+        br#"{"version": 1, "incremental": true, "loggers": {"deadline.app": {"level": "ERROR"}}}"#;
     let reply = send_config(("127.0.0.1", l.port()), fine).unwrap();
     assert!(matches!(reply, Reply::Ok { .. }), "{reply}");
     assert_eq!(log.level(), Level::ERROR);

@@ -332,7 +332,13 @@ fn check_references(
         let place = place(style, "handler", name);
         if let Some(f) = &spec.formatter {
             if formatters.get(f).is_none() {
-                return Err(place.error("formatter", format!("Unable to set formatter '{f}'")));
+                let section = match style {
+                    PathStyle::Dict => "formatters",
+                    PathStyle::File => "[formatters] keys",
+                };
+                let message =
+                    format!("Unable to set formatter '{f}': it is not defined in {section}");
+                return Err(place.error("formatter", message));
             }
         }
         if let Some(f) = spec.filters.iter().find(|f| filters.get(f).is_none()) {
