@@ -243,17 +243,23 @@ fn base_setup(scratch: &Scratch) {
 }
 
 /// setup_via_listener(text) with no verify: CPython's `listen(0, None)`,
-/// its client sends `text`, we wait until it is applied, then
-/// `stopListening()`.
+/// its client sends `text`, we wait until it is applied, then stop.
+/// CPython's client closes its socket as soon as it has sent, before the
+/// listener can tell which user it runs as: like CPython's listener, this
+/// one serves any local user.
 fn via_listen(py: &mut Python, text: &str) {
     let before = loglisten::config_generation();
-    let listener = loglisten::listen(0, None).unwrap();
+    let listener = Listener::builder()
+        .port(0)
+        .allow_any_local_user()
+        .spawn()
+        .unwrap();
     py.send(listener.port(), "plain", text.as_bytes());
     let deadline = Instant::now() + Duration::from_secs(5);
     while loglisten::config_generation() == before && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(1));
     }
-    loglisten::stop_listening();
+    listener.stop();
     listener.join().unwrap();
     assert_ne!(
         loglisten::config_generation(),

@@ -1,8 +1,9 @@
 //! [`Builder`]: every option of a listener, with safe defaults.
 
 use super::outcome::Outcome;
+use super::peer;
 use super::serve;
-use super::settings::Settings;
+use super::settings::{Peers, Settings};
 use super::socket::Socket;
 use super::Listener;
 use crate::config::{apply_config, Applied, ConfigError};
@@ -14,6 +15,14 @@ use std::time::Duration;
 
 #[cfg(unix)]
 use std::path::PathBuf;
+
+/// What [`Builder::allow_any_local_user`] was told.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum LocalUsers {
+    #[default]
+    SameUser,
+    Any,
+}
 
 /// Options for a [`Listener`]; [`Listener::builder`] makes one.
 ///
@@ -42,6 +51,7 @@ pub struct Builder {
     port: u16,
     #[cfg(unix)]
     unix: Option<PathBuf>,
+    local_users: LocalUsers,
     settings: Settings,
 }
 
@@ -51,6 +61,7 @@ impl fmt::Debug for Builder {
         d.field("ip", &self.ip).field("port", &self.port);
         #[cfg(unix)]
         d.field("unix", &self.unix);
+        d.field("local_users", &self.local_users);
         d.field("settings", &self.settings).finish()
     }
 }
@@ -62,7 +73,9 @@ impl Default for Builder {
             port: super::DEFAULT_LOGGING_CONFIG_PORT,
             #[cfg(unix)]
             unix: None,
+            local_users: LocalUsers::SameUser,
             settings: Settings {
+                peers: Peers::AnyLocalUser,
                 verify: None,
                 apply: Arc::new(apply_config),
                 on_message: None,
@@ -128,6 +141,25 @@ impl Builder {
     #[cfg(unix)]
     pub fn unix_socket(mut self, path: impl Into<PathBuf>) -> Self {
         self.unix = Some(path.into());
+        self
+    }
+
+    /// Serves TCP peers of any local user, as CPython does. **Risky**: by
+    /// default only peers running as this process's user are served
+    /// (Linux tells which user owns a loopback peer's socket; a peer that
+    /// cannot be identified, e.g. one that closed at once, is served only
+    /// when a [`verify`](Self::verify) vouches for its message). With this,
+    /// any user on the machine can reconfigure this program's logging:
+    /// silence it, or point a `FileHandler` at any path this program may
+    /// write, creating or truncating files there. Pair it with a verify,
+    /// or prefer a Unix socket (only its owner can connect).
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder().port(0).allow_any_local_user().spawn().unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn allow_any_local_user(mut self) -> Self {
+        self.local_users = LocalUsers::Any;
         self
     }
 
@@ -277,13 +309,33 @@ impl Builder {
     /// let busy = loglisten::Listener::builder().port(first.port()).spawn();
     /// assert!(busy.is_err());
     /// ```
-    pub fn spawn(self) -> io::Result<Listener> {
+    pub fn spawn(mut self) -> io::Result<Listener> {
         #[cfg(unix)]
         if let Some(path) = self.unix {
             let socket = super::socket::bind_unix(&path)?;
             return serve::start(Socket::Unix(socket), self.settings);
         }
+        self.settings.peers = self.peer_policy()?;
         let listener = TcpListener::bind((self.ip, self.port))?;
         serve::start(Socket::Tcp(listener), self.settings)
+    }
+
+    /// Who may connect over TCP: this process's user, unless told
+    /// otherwise. Where the system does not say who a peer is, starting
+    /// needs a verify or an explicit [`allow_any_local_user`](Self::allow_any_local_user).
+    fn peer_policy(&self) -> io::Result<Peers> {
+        if self.local_users == LocalUsers::Any {
+            return Ok(Peers::AnyLocalUser);
+        }
+        match peer::own_uid().filter(|_| peer::tables_available()) {
+            Some(uid) => Ok(Peers::SameUser(uid)),
+            None if self.settings.verify.is_some() => Ok(Peers::AnyLocalUser),
+            None => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "this system does not tell which user a TCP peer runs as, so any local \
+                 user could reconfigure logging: set a verify (e.g. verify::hmac_sha256), \
+                 use a Unix socket, or call allow_any_local_user()",
+            )),
+        }
     }
 }

@@ -38,6 +38,7 @@
 
 mod builder;
 mod outcome;
+mod peer;
 mod serve;
 mod settings;
 mod slots;

@@ -42,6 +42,12 @@ pub enum Outcome {
     /// The verifier or the apply step panicked; what it said is kept here
     /// for the local log, the peer is told only that it failed.
     Panicked(String),
+    /// The peer is not this process's user (or could not be identified,
+    /// and there is no verify to vouch for it): it was told `rejected`.
+    PeerRefused {
+        /// The uid owning the peer's socket, when known.
+        uid: Option<u32>,
+    },
     /// Every slot was taken and a newer connection needed one: this one,
     /// having got least far, was told `error: evicted` and closed.
     Evicted {
@@ -78,6 +84,12 @@ impl fmt::Display for Outcome {
             Outcome::Refused { in_flight } => {
                 write!(f, "busy: {in_flight} connections already in flight")
             }
+            Outcome::PeerRefused { uid: Some(uid) } => {
+                write!(f, "peer refused: its socket belongs to uid {uid}")
+            }
+            Outcome::PeerRefused { uid: None } => {
+                f.write_str("peer refused: its user could not be identified")
+            }
             Outcome::Evicted { received } => write!(
                 f,
                 "evicted after {received} bytes: every connection slot was taken \
@@ -101,7 +113,10 @@ impl Outcome {
     pub(crate) fn level(&self) -> Level {
         match self {
             Outcome::Applied { .. } => Level::INFO,
-            Outcome::Rejected | Outcome::Refused { .. } | Outcome::Evicted { .. } => Level::WARNING,
+            Outcome::Rejected
+            | Outcome::Refused { .. }
+            | Outcome::Evicted { .. }
+            | Outcome::PeerRefused { .. } => Level::WARNING,
             _ => Level::ERROR,
         }
     }
@@ -113,7 +128,7 @@ impl Outcome {
                 kind: *kind,
                 generation: *generation,
             },
-            Outcome::Rejected => Status::Rejected,
+            Outcome::Rejected | Outcome::PeerRefused { .. } => Status::Rejected,
             Outcome::Panicked(_) => {
                 Status::Error("internal error while handling the message".into())
             }
@@ -131,6 +146,7 @@ impl Outcome {
                 "refused a connection from {peer}: {in_flight} connections already in flight"
             ),
             Outcome::ConfigError(msg) => format!("config from {peer} not applied: {msg}"),
+            Outcome::PeerRefused { .. } => format!("refused a config from {peer}: {self}"),
             Outcome::Evicted { received } => format!(
                 "evicted a connection from {peer} after {received} bytes: every slot was taken"
             ),
@@ -203,6 +219,18 @@ mod tests {
                 "error: internal error while handling the message",
                 "bad message from 127.0.0.1:5000: verify panicked: boom",
                 Level::ERROR,
+            ),
+            (
+                Outcome::PeerRefused { uid: Some(65534) },
+                "rejected",
+                "refused a config from 127.0.0.1:5000: peer refused: its socket belongs to uid 65534",
+                Level::WARNING,
+            ),
+            (
+                Outcome::PeerRefused { uid: None },
+                "rejected",
+                "refused a config from 127.0.0.1:5000: peer refused: its user could not be identified",
+                Level::WARNING,
             ),
             (
                 Outcome::Evicted { received: 2 },

@@ -13,7 +13,8 @@
 //! yet started is a newcomer told `busy`.
 
 use super::outcome::Outcome;
-use super::settings::Settings;
+use super::peer::{self, Peer};
+use super::settings::{Peers, Settings};
 use super::slots::{Conns, Counted, Job, Progress, CHANCE};
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
@@ -243,11 +244,11 @@ fn worker(thread: ThreadGuard, mut job: Job) {
     let shared = &thread.0;
     loop {
         let id = job.id;
-        shared.conns().start_reading(id);
-        shared.slots.notify_all();
         // serve() catches the program's panics (verify, apply, on_message);
         // this catches the rest (a panicking log handler), so that the
         // connection is always unregistered.
+        shared.conns().start_reading(id);
+        shared.slots.notify_all();
         let _ = catch_unwind(AssertUnwindSafe(|| {
             serve(shared, job.stream, &job.peer, &job.progress)
         }));
@@ -291,7 +292,7 @@ impl Drop for ThreadGuard {
     }
 }
 
-/// One connection: read, verify, apply, report, reply.
+/// One connection: read, check the peer, verify, apply, report, reply.
 fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
     let outcome = receive_and_apply(shared, &mut stream, progress);
     shared.report(peer, &outcome);
@@ -300,7 +301,10 @@ fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     let _ = wire::write_frame(&mut stream, &outcome.reply().encode(None));
     let _ = stream.shutdown(Shutdown::Write);
-    if matches!(outcome, Outcome::TooLarge { .. } | Outcome::BadFrame(_)) {
+    if matches!(
+        outcome,
+        Outcome::TooLarge { .. } | Outcome::BadFrame(_) | Outcome::PeerRefused { .. }
+    ) {
         drain(&mut stream);
     }
 }
@@ -318,6 +322,22 @@ fn drain(stream: &mut Stream) {
             Ok(n) if n > 0 => left -= n.min(left),
             _ => break,
         }
+    }
+}
+
+/// `Some(outcome)` when the peer may not drive this listener: a TCP peer
+/// of another uid, or one that cannot be identified with no verify to
+/// vouch for it. Unix socket peers are the owner by the socket's mode.
+fn refused_peer(shared: &Shared, stream: &Stream) -> Option<Outcome> {
+    let Peers::SameUser(me) = shared.settings.peers else {
+        return None;
+    };
+    let (local, remote) = stream.tcp_addrs()?;
+    match peer::owner(local, remote) {
+        Peer::Uid(uid) if uid == me => None,
+        Peer::Uid(uid) => Some(Outcome::PeerRefused { uid: Some(uid) }),
+        Peer::Unknown if shared.settings.verify.is_some() => None,
+        Peer::Unknown => Some(Outcome::PeerRefused { uid: None }),
     }
 }
 
@@ -346,6 +366,11 @@ fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) 
         Ok(m) => m,
         Err(e) => return Outcome::from_frame_error(e),
     };
+    // Only a whole message costs a look at the socket tables (whose size
+    // is the system's socket count): a flood of bad frames costs none.
+    if let Some(refused) = refused_peer(shared, stream) {
+        return refused;
+    }
     let payload = match &settings.verify {
         None => message,
         Some(verify) => match catch_unwind(AssertUnwindSafe(|| verify(&message))) {

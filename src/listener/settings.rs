@@ -13,7 +13,18 @@ pub(crate) type VerifyClosure = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
 pub(crate) type ApplyClosure = dyn Fn(&[u8]) -> Result<Applied, ConfigError> + Send + Sync;
 pub(crate) type OnMessage = dyn Fn(&str, &Outcome) + Send + Sync;
 
+/// Which local users may drive the listener over TCP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Peers {
+    /// Only peers whose socket is owned by this uid (the process's own);
+    /// a peer that cannot be identified is passed on only to a verify.
+    SameUser(u32),
+    /// Anyone who can connect (CPython's behaviour).
+    AnyLocalUser,
+}
+
 pub(crate) struct Settings {
+    pub peers: Peers,
     pub verify: Option<Arc<VerifyClosure>>,
     pub apply: Arc<ApplyClosure>,
     pub on_message: Option<Arc<OnMessage>>,
@@ -30,6 +41,7 @@ pub(crate) struct Settings {
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
+            .field("peers", &self.peers)
             .field("verify", &self.verify.is_some())
             .field("on_message", &self.on_message.is_some())
             .field("max_message_bytes", &self.max_message_bytes)
