@@ -9,6 +9,7 @@
 //! says nothing about who made it, so it does not count: such a peer is
 //! unknown.
 
+use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 /// What the tables say about one connection's peer.
@@ -27,10 +28,20 @@ pub(crate) fn tables_available() -> bool {
 
 /// The owner of the peer of the connection `local` <-> `remote` (as seen
 /// from this side), looked up in both tables.
+///
+/// Costly: each read of a table makes the kernel walk its whole hash of
+/// connections (tens of milliseconds on a large machine, whatever the
+/// number of sockets), so the table is read in large pieces, stopping at
+/// the entry sought.
 pub(crate) fn owner(local: SocketAddr, remote: SocketAddr) -> Peer {
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        if let Ok(text) = std::fs::read_to_string(table) {
-            if let Some(uid) = find(&text, remote, local) {
+        let Ok(file) = std::fs::File::open(table) else {
+            continue;
+        };
+        let mut lines = BufReader::with_capacity(1 << 20, file).lines();
+        let _header = lines.next();
+        for line in lines.map_while(Result::ok) {
+            if let Some(uid) = matching_uid(&line, remote, local) {
                 return Peer::Uid(uid);
             }
         }
@@ -54,12 +65,19 @@ fn parse_status_uid(status: &str) -> Option<u32> {
 /// The uid of the held socket whose local address is `local` and remote
 /// address `remote`, in a table's text. Lines that do not parse are
 /// skipped.
+#[cfg(test)]
 fn find(table: &str, local: SocketAddr, remote: SocketAddr) -> Option<u32> {
-    table.lines().skip(1).find_map(|line| {
-        let entry = parse_line(line)?;
-        let matches = same(entry.local, local) && same(entry.remote, remote);
-        (matches && entry.inode != 0).then_some(entry.uid)
-    })
+    table
+        .lines()
+        .skip(1)
+        .find_map(|line| matching_uid(line, local, remote))
+}
+
+/// The uid in one table line, if it is the held socket sought.
+fn matching_uid(line: &str, local: SocketAddr, remote: SocketAddr) -> Option<u32> {
+    let entry = parse_line(line)?;
+    let matches = same(entry.local, local) && same(entry.remote, remote);
+    (matches && entry.inode != 0).then_some(entry.uid)
 }
 
 /// One row of a table.
