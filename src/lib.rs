@@ -9,6 +9,7 @@
 
 mod client;
 mod config;
+mod confine;
 mod deadline;
 mod error;
 mod filter;

@@ -28,7 +28,8 @@ commands:
 const DEMO_USAGE: &str = "\
 usage: loglisten demo [--port P]
 
-Listens on 127.0.0.1:P (default 9030) for logging configs and logs from
+Listens on 127.0.0.1:P (default 9030) for logging configs from your own
+user (file handlers confined to <temp dir>/loglisten-demo) and logs from
 the loggers demo, demo.db and demo.http at every level once a second.
 Send it a config from another terminal, e.g.:
   loglisten send examples/verbose.json --port P
@@ -169,10 +170,21 @@ fn demo(args: &[String]) -> Result<(), Failure> {
         return Err(usage_error(format!("demo: unexpected argument '{extra}'")));
     }
     let port = port("demo", &parsed)?;
-    let listener = loglisten::listen(port, None)
+    // Pushed configs may write log files only here.
+    let log_dir = std::env::temp_dir().join("loglisten-demo");
+    std::fs::create_dir_all(&log_dir)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", log_dir.display()), 1))?;
+    let listener = loglisten::Listener::builder()
+        .port(port)
+        .allow_dirs([&log_dir])
+        .spawn()
         .map_err(|e| Failure(format!("cannot listen on 127.0.0.1:{port}: {e}"), 1))?;
     let port = listener.port();
     println!("listening for logging configs on 127.0.0.1:{port}");
+    println!(
+        "from your user only; file handlers may write only under {}",
+        log_dir.display()
+    );
     println!("send one with: loglisten send examples/verbose.json --port {port}");
     println!("until then, WARNING and above go to stderr; Ctrl-C ends the demo");
     let loggers = [

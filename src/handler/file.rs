@@ -279,6 +279,7 @@ impl FileCore {
     pub(crate) fn open(settings: FileSettings, mode: Mode) -> io::Result<FileCore> {
         settings.check()?;
         let path = abspath(&settings.filename)?;
+        crate::confine::check_path(&path)?;
         let mut core = FileCore {
             settings,
             path,

@@ -260,6 +260,7 @@ impl SysLogHandler {
                 let _ = self.connect_unix();
             }
             SyslogAddress::Inet { host, port } => {
+                crate::confine::check_host(host)?;
                 let stream = self.settings.socktype == Some(SockType::Stream);
                 let mut last_error = None;
                 let mut made = None;

@@ -51,6 +51,7 @@ pub struct Builder {
     port: u16,
     #[cfg(unix)]
     unix: Option<PathBuf>,
+    allow_dirs: Option<Vec<PathBuf>>,
     local_users: LocalUsers,
     settings: Settings,
 }
@@ -61,6 +62,7 @@ impl fmt::Debug for Builder {
         d.field("ip", &self.ip).field("port", &self.port);
         #[cfg(unix)]
         d.field("unix", &self.unix);
+        d.field("allow_dirs", &self.allow_dirs);
         d.field("local_users", &self.local_users);
         d.field("settings", &self.settings).finish()
     }
@@ -73,9 +75,11 @@ impl Default for Builder {
             port: super::DEFAULT_LOGGING_CONFIG_PORT,
             #[cfg(unix)]
             unix: None,
+            allow_dirs: None,
             local_users: LocalUsers::SameUser,
             settings: Settings {
                 peers: Peers::AnyLocalUser,
+                confine: Default::default(),
                 verify: None,
                 apply: Arc::new(apply_config),
                 on_message: None,
@@ -160,6 +164,40 @@ impl Builder {
     /// ```
     pub fn allow_any_local_user(mut self) -> Self {
         self.local_users = LocalUsers::Any;
+        self
+    }
+
+    /// Confines the file handlers of configurations received by this
+    /// listener to these directories (and below): a log file is checked
+    /// with `..` and symlinks resolved, so neither can lead out. A
+    /// configuration with a file handler elsewhere is refused whole,
+    /// naming the path (`handlers.h: '/etc/x' is outside the allowed
+    /// directories`). Each directory must exist when the listener starts.
+    /// Handlers a program registered itself are not confined.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir();
+    /// let l = loglisten::Listener::builder().port(0).allow_dirs([&dir]).spawn().unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn allow_dirs<P: Into<PathBuf>>(mut self, dirs: impl IntoIterator<Item = P>) -> Self {
+        self.allow_dirs = Some(dirs.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Confines the network handlers (SysLogHandler over UDP or TCP) of
+    /// configurations received by this listener to these hosts, compared
+    /// as written (ASCII case ignored): `"127.0.0.1"` does not allow
+    /// `"localhost"`. A configuration that names another is refused whole,
+    /// naming the host.
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder().port(0).allow_hosts(["127.0.0.1"]).spawn().unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn allow_hosts<S: Into<String>>(mut self, hosts: impl IntoIterator<Item = S>) -> Self {
+        let hosts: Vec<String> = hosts.into_iter().map(Into::into).collect();
+        self.settings.confine.hosts = Some(hosts.into());
         self
     }
 
@@ -310,6 +348,17 @@ impl Builder {
     /// assert!(busy.is_err());
     /// ```
     pub fn spawn(mut self) -> io::Result<Listener> {
+        if let Some(dirs) = self.allow_dirs.take() {
+            let canonical = dirs
+                .iter()
+                .map(|d| {
+                    std::fs::canonicalize(d).map_err(|e| {
+                        io::Error::new(e.kind(), format!("allowed directory {}: {e}", d.display()))
+                    })
+                })
+                .collect::<io::Result<Vec<_>>>()?;
+            self.settings.confine.dirs = Some(canonical.into());
+        }
         #[cfg(unix)]
         if let Some(path) = self.unix {
             let socket = super::socket::bind_unix(&path)?;

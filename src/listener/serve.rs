@@ -385,7 +385,11 @@ fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) 
     // each such wait is capped by this deadline, and once it has passed no
     // further handler is built.
     let apply_by = Instant::now() + settings.apply_deadline;
-    let apply = || crate::deadline::within(apply_by, || (settings.apply)(&payload));
+    let apply = || {
+        crate::confine::within(settings.confine.clone(), || {
+            crate::deadline::within(apply_by, || (settings.apply)(&payload))
+        })
+    };
     match catch_unwind(AssertUnwindSafe(apply)) {
         Ok(Ok(applied)) => Outcome::Applied {
             kind: applied.kind,

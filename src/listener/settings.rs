@@ -25,6 +25,8 @@ pub(crate) enum Peers {
 
 pub(crate) struct Settings {
     pub peers: Peers,
+    /// Where configurations from the wire may write and connect.
+    pub confine: crate::confine::Confine,
     pub verify: Option<Arc<VerifyClosure>>,
     pub apply: Arc<ApplyClosure>,
     pub on_message: Option<Arc<OnMessage>>,
@@ -42,6 +44,7 @@ impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
             .field("peers", &self.peers)
+            .field("confine", &self.confine)
             .field("verify", &self.verify.is_some())
             .field("on_message", &self.on_message.is_some())
             .field("max_message_bytes", &self.max_message_bytes)
