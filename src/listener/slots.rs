@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a connection is read from before it may be evicted.
-pub(crate) const CHANCE: Duration = Duration::from_millis(5);
+pub(crate) const CHANCE: Duration = Duration::from_millis(1);
 
 /// How long a connection that has sent some bytes is spared eviction.
 const GRACE: Duration = Duration::from_millis(100);
