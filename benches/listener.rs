@@ -41,16 +41,21 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// Sends CONFIG `ROUNDS` times in a row, a fresh connection each, waiting
 /// for each reply.
 fn measure(port: u16) -> Stats {
+    measure_rounds(port, WARMUP, ROUNDS)
+}
+
+/// [`measure`] with fewer rounds, for the slow same-user check.
+fn measure_rounds(port: u16, warmup: usize, rounds: usize) -> Stats {
     let addr = ("127.0.0.1", port);
-    for _ in 0..WARMUP {
+    for _ in 0..warmup {
         assert!(matches!(
             send_config(addr, CONFIG.as_bytes()).unwrap(),
             Reply::Ok { .. }
         ));
     }
-    let mut times = Vec::with_capacity(ROUNDS);
+    let mut times = Vec::with_capacity(rounds);
     let start = Instant::now();
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         let t = Instant::now();
         let reply = send_config(addr, CONFIG.as_bytes()).unwrap();
         times.push(t.elapsed());
@@ -59,7 +64,7 @@ fn measure(port: u16) -> Stats {
     let total = start.elapsed();
     times.sort();
     Stats {
-        per_second: ROUNDS as f64 / total.as_secs_f64(),
+        per_second: rounds as f64 / total.as_secs_f64(),
         p50: percentile(&times, 0.5),
         p90: percentile(&times, 0.9),
         p99: percentile(&times, 0.99),
@@ -103,7 +108,7 @@ fn serve_floor(mut s: std::net::TcpStream) {
 
 fn report(name: &str, s: &Stats) {
     println!(
-        "{name:<28} {:>9.0} configs/s   p50 {:>6.1} us   p90 {:>6.1} us   p99 {:>7.1} us",
+        "{name:<34} {:>9.0} configs/s   p50 {:>6.1} us   p90 {:>6.1} us   p99 {:>7.1} us",
         s.per_second,
         s.p50.as_secs_f64() * 1e6,
         s.p90.as_secs_f64() * 1e6,
@@ -114,7 +119,11 @@ fn report(name: &str, s: &Stats) {
 fn stop_to_join() -> (Duration, Duration) {
     let mut times = Vec::new();
     for _ in 0..200 {
-        let l = Listener::builder().port(0).spawn().unwrap();
+        let l = Listener::builder()
+            .port(0)
+            .allow_any_local_user()
+            .spawn()
+            .unwrap();
         // Let the accept thread reach accept().
         thread::sleep(Duration::from_micros(200));
         let t = Instant::now();
@@ -135,29 +144,41 @@ fn main() {
     report("floor (trivial std server)", &floor);
     report("floor + thread per conn", &measure(floor_server(true)));
 
-    let noop = Listener::builder()
-        .port(0)
-        .apply(|_: &[u8]| {
+    let noop = || {
+        Listener::builder().port(0).apply(|_: &[u8]| {
             Ok(Applied {
                 kind: ConfigKind::Dict,
                 generation: 1,
             })
         })
+    };
+    // Without the same-user check: the transport alone.
+    let l = noop().allow_any_local_user().spawn().unwrap();
+    let transport = measure(l.port());
+    report("listener, no-op apply, any user", &transport);
+    drop(l);
+
+    let l = Listener::builder()
+        .port(0)
+        .allow_any_local_user()
         .spawn()
         .unwrap();
-    let transport = measure(noop.port());
-    report("listener, no-op apply", &transport);
-    drop(noop);
+    let full = measure(l.port());
+    report("listener, apply_config, any user", &full);
+    drop(l);
 
-    let listener = Listener::builder().port(0).spawn().unwrap();
-    let full = measure(listener.port());
-    report("listener, apply_config", &full);
-    drop(listener);
+    // The default: each peer's user looked up in /proc/net/tcp.
+    let l = noop().spawn().unwrap();
+    let checked = measure_rounds(l.port(), 20, 200);
+    report("listener, no-op apply, same user", &checked);
+    drop(l);
 
+    let ratio = |s: &Stats| s.p50.as_secs_f64() / floor.p50.as_secs_f64();
     println!(
-        "p50 vs floor: no-op apply {:.2}x, apply_config {:.2}x",
-        transport.p50.as_secs_f64() / floor.p50.as_secs_f64(),
-        full.p50.as_secs_f64() / floor.p50.as_secs_f64()
+        "p50 vs floor: no-op apply {:.2}x, apply_config {:.2}x, same-user check {:.2}x",
+        ratio(&transport),
+        ratio(&full),
+        ratio(&checked)
     );
     let (p50, p99) = stop_to_join();
     println!(

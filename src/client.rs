@@ -2,7 +2,7 @@
 //! CPython's `logging.config.listen()` (which does not).
 
 use crate::config::ConfigKind;
-use crate::wire::{self, Conn, FrameError};
+use crate::wire::{self, Conn, FrameError, Status};
 use std::fmt;
 use std::io;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -33,23 +33,27 @@ pub enum Reply {
     Rejected,
     /// Not applied, and why.
     Error(String),
-    /// The peer closed without replying: a CPython listener, which has
-    /// read (and, if it could, applied) the configuration.
+    /// The peer closed without replying: a CPython listener (which answers
+    /// nothing whether it applied the configuration or not), or one that
+    /// crashed. The outcome is unknown.
     NoAck,
 }
 
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Reply::Ok { kind, generation } => write!(
-                f,
-                "ok {} {generation}",
-                crate::listener::outcome_kind_word(*kind)
-            ),
-            Reply::Rejected => f.write_str("rejected"),
-            Reply::Error(msg) => write!(f, "error: {msg}"),
-            Reply::NoAck => f.write_str("sent; the listener closed without a reply"),
-        }
+        let status =
+            match self {
+                Reply::Ok { kind, generation } => Status::Ok {
+                    kind: *kind,
+                    generation: *generation,
+                },
+                Reply::Rejected => Status::Rejected,
+                Reply::Error(msg) => return write!(f, "error: {msg}"),
+                Reply::NoAck => return f.write_str(
+                    "sent; no reply: the outcome is unknown (CPython's listener answers nothing)",
+                ),
+            };
+        status.fmt(f)
     }
 }
 
@@ -214,37 +218,24 @@ fn read_reply<C: Conn>(conn: &mut C, deadline: Instant) -> io::Result<Reply> {
     }
 }
 
-/// A status line to a [`Reply`]; anything else is `InvalidData`.
+/// A reply frame to a [`Reply`] (a body after the status line, which
+/// commands will carry, is not part of a config's reply and is ignored);
+/// anything else is `InvalidData`.
 pub(crate) fn parse_reply(bytes: &[u8]) -> io::Result<Reply> {
-    let bad = || {
-        io::Error::new(
+    let Some((status, _body)) = Status::parse(bytes) else {
+        return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             format!(
                 "unexpected reply from the listener: {:?}",
                 String::from_utf8_lossy(bytes)
             ),
-        )
+        ));
     };
-    let text = std::str::from_utf8(bytes).map_err(|_| bad())?;
-    if text == "rejected" {
-        return Ok(Reply::Rejected);
-    }
-    if let Some(msg) = text.strip_prefix("error: ") {
-        return Ok(Reply::Error(msg.to_string()));
-    }
-    let rest = text.strip_prefix("ok ").ok_or_else(bad)?;
-    let (kind, generation) = rest.split_once(' ').ok_or_else(bad)?;
-    let kind = match kind {
-        "dict" => ConfigKind::Dict,
-        "file" => ConfigKind::File,
-        _ => return Err(bad()),
-    };
-    let canonical = generation == "0" || !generation.starts_with('0');
-    if generation.is_empty() || !canonical || !generation.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let generation = generation.parse().map_err(|_| bad())?;
-    Ok(Reply::Ok { kind, generation })
+    Ok(match status {
+        Status::Ok { kind, generation } => Reply::Ok { kind, generation },
+        Status::Rejected => Reply::Rejected,
+        Status::Error(msg) => Reply::Error(msg),
+    })
 }
 
 #[cfg(test)]
@@ -308,7 +299,7 @@ mod tests {
         }
         assert_eq!(
             Reply::NoAck.to_string(),
-            "sent; the listener closed without a reply"
+            "sent; no reply: the outcome is unknown (CPython's listener answers nothing)"
         );
     }
 
@@ -317,7 +308,8 @@ mod tests {
         fn any_reply_bytes_parse_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
             if let Ok(reply) = parse_reply(&bytes) {
                 let line = reply.to_string();
-                prop_assert_eq!(line.as_bytes(), &bytes[..]);
+                let status_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                prop_assert_eq!(line.as_bytes(), status_line);
             }
         }
 

@@ -40,6 +40,8 @@
 mod bridge;
 mod client;
 mod config;
+mod confine;
+mod deadline;
 mod error;
 mod fields;
 mod filter;

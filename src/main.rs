@@ -32,7 +32,8 @@ commands:
 const DEMO_USAGE: &str = "\
 usage: loglisten demo [--port P]
 
-Listens on 127.0.0.1:P (default 9030) for logging configs and logs from
+Listens on 127.0.0.1:P (default 9030) for logging configs from your own
+user (file handlers confined to <temp dir>/loglisten-demo) and logs from
 the loggers demo, demo.db and demo.http at every level once a second.
 Send it a config from another terminal, e.g.:
   loglisten send examples/verbose.json --port P
@@ -49,8 +50,8 @@ trailing newline is not part of the key), stamped with the current time
 and a fresh nonce: the listener accepts it once, within its window.
 --timeout bounds each exchange: connecting, sending, the reply (like 500ms,
 90s, 2m; default 10s).
-Exits 0 when applied or when the listener closes without a reply (as
-CPython's does), 1 when rejected or failed.
+Exits 0 only when applied; 1 when rejected or failed; 3 when no reply
+came (CPython's listener answers nothing, so the outcome is unknown).
 
 To a fleet: --to HOST:PORT (repeatable) and --targets F (one HOST:PORT a
 line; blank lines and # comments skipped) name the listeners. They are
@@ -65,6 +66,9 @@ usage: loglisten check FILE
 Parses FILE as the listener would (a JSON object as dictConfig, anything
 else as fileConfig) and validates it without applying it. Prints `ok`, or
 the first error; exits 1 on error.";
+
+/// `send`'s exit code when the listener closed without a reply.
+const NO_REPLY: u8 = 3;
 
 /// A command-line failure: the one line printed, and the exit code.
 struct Failure(String, u8);
@@ -181,10 +185,21 @@ fn demo(args: &[String]) -> Result<(), Failure> {
         return Err(usage_error(format!("demo: unexpected argument '{extra}'")));
     }
     let port = port("demo", &parsed)?;
-    let listener = loglisten::listen(port, None)
+    // Pushed configs may write log files only here.
+    let log_dir = std::env::temp_dir().join("loglisten-demo");
+    std::fs::create_dir_all(&log_dir)
+        .map_err(|e| Failure(format!("cannot create {}: {e}", log_dir.display()), 1))?;
+    let listener = loglisten::Listener::builder()
+        .port(port)
+        .allow_dirs([&log_dir])
+        .spawn()
         .map_err(|e| Failure(format!("cannot listen on 127.0.0.1:{port}: {e}"), 1))?;
     let port = listener.port();
     println!("listening for logging configs on 127.0.0.1:{port}");
+    println!(
+        "from your user only; file handlers may write only under {}",
+        log_dir.display()
+    );
     println!("send one with: loglisten send examples/verbose.json --port {port}");
     println!("until then, WARNING and above go to stderr; Ctrl-C ends the demo");
     let loggers = [
@@ -278,10 +293,16 @@ fn send(args: &[String]) -> Result<(), Failure> {
         Ok(reply) => {
             println!("{reply}");
             match reply {
-                Reply::Ok { .. } | Reply::NoAck => Ok(()),
+                Reply::Ok { .. } => Ok(()),
                 Reply::Rejected | Reply::Error(_) => {
                     Err(Failure(format!("{target} did not apply {file}"), 1))
                 }
+                Reply::NoAck => Err(Failure(
+                    format!(
+                        "{target} closed without a reply: whether {file} was applied is unknown"
+                    ),
+                    NO_REPLY,
+                )),
             }
         }
     }

@@ -1,22 +1,31 @@
 //! For unit tests that compare with CPython: run `python3 -c script` with
-//! `input` on stdin and return what it printed.
+//! `input` on stdin and return what it printed. Skipped when python3 is
+//! absent, except under `LOGLISTEN_REQUIRE_PYTHON=1` (CI), where the skip
+//! fails the test.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-/// `None` when python3 cannot be started, after saying on stderr (past the
-/// harness's capture, so every run shows it) that `what` was skipped.
+/// `None` when python3 is not installed, after saying on stderr (past the
+/// harness's capture, so every run shows it) that `what` was skipped; a
+/// panic instead under `LOGLISTEN_REQUIRE_PYTHON=1`.
 pub(crate) fn run_python(script: &str, input: &str, what: &str) -> Option<String> {
     let child = Command::new("python3")
         .args(["-c", script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn();
-    let Ok(mut child) = child else {
-        let message =
-            format!("skipped: python3 is not available, {what} not compared with CPython\n");
-        let _ = std::io::stderr().write_all(message.as_bytes());
-        return None;
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let why = format!("python3 is not available, {what} not compared with CPython");
+            if std::env::var_os("LOGLISTEN_REQUIRE_PYTHON").is_some_and(|v| v == "1") {
+                panic!("{why}; LOGLISTEN_REQUIRE_PYTHON=1 forbids skipping");
+            }
+            let _ = std::io::stderr().write_all(format!("skipped: {why}\n").as_bytes());
+            return None;
+        }
+        Err(e) => panic!("python3 is there but could not be started: {e}"),
     };
     let mut stdin = child.stdin.take().expect("stdin was piped");
     let input = input.to_owned();

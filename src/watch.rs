@@ -51,7 +51,7 @@ mod poll;
 
 use crate::config::{apply_config, Applied, ConfigKind};
 use crate::level::Level;
-use crate::listener::outcome_kind_word;
+use crate::wire::kind_word;
 use poll::State;
 use std::fmt;
 use std::io;
@@ -204,7 +204,7 @@ impl fmt::Display for WatchOutcome {
             WatchOutcome::Applied { kind, generation } => write!(
                 f,
                 "applied {} config generation {generation}",
-                outcome_kind_word(*kind)
+                kind_word(*kind)
             ),
             WatchOutcome::NotApplied(msg) => write!(f, "config not applied: {msg}"),
             WatchOutcome::Missing => f.write_str("file is missing"),

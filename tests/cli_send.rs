@@ -71,7 +71,7 @@ fn send_over_a_unix_socket() {
 }
 
 #[test]
-fn a_listener_without_replies_is_success() {
+fn a_listener_without_replies_is_an_unknown_outcome() {
     // CPython's listener reads the message and closes.
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = server.local_addr().unwrap().port().to_string();
@@ -85,8 +85,17 @@ fn a_listener_without_replies_is_success() {
     });
     let file = level_config("noack.json", "cli.noack", "INFO");
     let (code, stdout, stderr) = run(&["send", &file, "--port", &port]);
-    assert_eq!((code, stderr.as_str()), (0, ""));
-    assert_eq!(stdout, "sent; the listener closed without a reply\n");
+    assert_eq!(code, 3, "distinct from applied (0) and refused (1)");
+    assert_eq!(
+        stderr,
+        format!(
+            "loglisten: 127.0.0.1:{port} closed without a reply: whether {file} was applied is unknown\n"
+        )
+    );
+    assert_eq!(
+        stdout,
+        "sent; no reply: the outcome is unknown (CPython's listener answers nothing)\n"
+    );
     assert_eq!(reader.join().unwrap(), std::fs::read(&file).unwrap());
 }
 

@@ -89,8 +89,10 @@ fn a_failing_config_creates_no_file_and_truncates_nothing() {
     );
     let err = r.dict_config_str(&failing).unwrap_err();
     assert!(
-        err.to_string()
-            .starts_with("handlers.c: No such file or directory"),
+        err.to_string().starts_with(&format!(
+            "handlers.c: cannot open '{}/missing/dir/x.log': No such file or directory",
+            dir.0.display()
+        )),
         "{err}"
     );
     assert!(

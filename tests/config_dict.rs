@@ -67,7 +67,7 @@ fn schema_errors_name_the_place() {
         ),
         (
             r#"{"version": 1, "handlers": {"h": {"class": "test.Capture", "formatter": "nope"}}}"#,
-            "handlers.h.formatter: Unable to set formatter 'nope'",
+            "handlers.h.formatter: Unable to set formatter 'nope': it is not defined in formatters",
         ),
         (r#"{"version": 1, "loggers": {"a": {"handlers": ["ghost"]}}}"#, "loggers.a.handlers: Unable to add handler 'ghost'"),
         (r#"{"version": 1, "root": {"filters": ["ghost"]}}"#, "root.filters: Unable to add filter 'ghost'"),

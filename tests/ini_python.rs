@@ -309,14 +309,9 @@ fn python_is_311() -> bool {
     };
     let version = version.trim();
     if version != "3.11" {
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            format!(
-                "SKIPPED ini differential test: python3 is {version:?}, \
-                 the messages compared are 3.11's\n"
-            )
-            .as_bytes(),
-        );
+        python::skip(&format!(
+            "ini differential test: python3 is {version:?}, the messages compared are 3.11's"
+        ));
     }
     version == "3.11"
 }

@@ -83,7 +83,12 @@ fn dumps_matches_python_on_corpus_and_suite() {
                 }
             }
         }
-        Err(_) => eprintln!("JSONTestSuite not found at {}: corpus only", dir.display()),
+        // Said past the harness's capture (every run shows it); under
+        // LOGLISTEN_REQUIRE_PYTHON=1 (CI) the missing suite fails the test.
+        Err(e) => python::skip(&format!(
+            "JSONTestSuite not found at {} ({e}): its files not compared with CPython, corpus only",
+            dir.display()
+        )),
     }
     let input = cases
         .iter()

@@ -263,7 +263,7 @@ fn on_message_sees_each_outcome_with_the_peer_and_may_panic() {
     assert_eq!(got_peer, peer);
     assert_eq!(
         outcome,
-        Outcome::ConfigError("configuration is not UTF-8: invalid byte at offset 0".into())
+        Outcome::ConfigError(loglisten::apply_config(b"\xff").unwrap_err())
     );
     // Still serving after the callback panicked.
     let (_, reply) = raw_exchange(l.port(), &frame(&level_config("api.onmsg", "INFO")));
@@ -401,45 +401,99 @@ fn apply_steps_run_one_at_a_time() {
 }
 
 #[test]
-fn connections_beyond_the_limit_are_closed_unread() {
+fn a_newcomer_evicts_the_idle_connection_when_every_slot_is_taken() {
     let (tx, rx) = mpsc::channel();
     let tx = Mutex::new(tx);
     let l = Listener::builder()
         .port(0)
         .max_connections(2)
+        .header_deadline(Duration::from_secs(30))
+        .receive_deadline(Duration::from_secs(30))
         .on_message(move |_, outcome| {
             let _ = tx.lock().unwrap().send(outcome.clone());
         })
         .spawn()
         .unwrap();
-    let mut held: Vec<TcpStream> = (0..2)
-        .map(|_| TcpStream::connect(("127.0.0.1", l.port())).unwrap())
-        .collect();
+    let mut oldest = TcpStream::connect(("127.0.0.1", l.port())).unwrap();
+    wait_for("one connection in flight", || l.__in_flight() == (1, 1));
+    thread::sleep(Duration::from_millis(30));
+    // The second has sent part of its message: it has got further.
+    let mut partial = TcpStream::connect(("127.0.0.1", l.port())).unwrap();
+    let config = frame(&level_config("api.limit", "INFO"));
+    partial.write_all(&config[..6]).unwrap();
     wait_for("two connections in flight", || l.__in_flight() == (2, 2));
-    // The third is told at once, before it sends anything.
-    let mut third = TcpStream::connect(("127.0.0.1", l.port())).unwrap();
-    third
+    thread::sleep(Duration::from_millis(30));
+    // A third is served, not refused: the idle one makes room.
+    let reply = send_config(("127.0.0.1", l.port()), &level_config("api.limit", "ERROR"));
+    assert!(matches!(reply.unwrap(), Reply::Ok { .. }));
+    oldest
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut told = Vec::new();
+    oldest.read_to_end(&mut told).unwrap();
+    assert_eq!(
+        told,
+        frame(
+            b"error: evicted after 0 bytes: every connection slot was taken \
+              and this connection had got least far"
+        )
+    );
+    let mut outcomes = [
+        rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+        rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+    ];
+    outcomes.sort_by_key(|o| matches!(o, Outcome::Applied { .. }));
+    assert_eq!(outcomes[0], Outcome::Evicted { received: 0 });
+    assert!(matches!(outcomes[1], Outcome::Applied { .. }));
+    // The one that had got further is still served.
+    partial.write_all(&config[6..]).unwrap();
+    let mut reply = Vec::new();
+    partial
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    partial.read_to_end(&mut reply).unwrap();
+    assert!(reply[4..].starts_with(b"ok dict "), "{reply:?}");
+    assert_eq!(get_logger("api.limit").level(), Level::INFO);
+}
+
+#[test]
+fn a_newcomer_is_told_busy_when_every_slot_is_being_applied() {
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let release_rx = Mutex::new(release_rx);
+    let l = Listener::builder()
+        .port(0)
+        .max_connections(1)
+        .apply(move |_: &[u8]| {
+            let _ = release_rx.lock().unwrap().recv();
+            Ok(Applied {
+                kind: ConfigKind::Dict,
+                generation: 5,
+            })
+        })
+        .spawn()
+        .unwrap();
+    let port = l.port();
+    let first = thread::spawn(move || send_config(("127.0.0.1", port), b"x").unwrap());
+    wait_for("one connection in flight", || l.__in_flight() == (1, 1));
+    thread::sleep(Duration::from_millis(50));
+    let mut second = TcpStream::connect(("127.0.0.1", l.port())).unwrap();
+    second
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
     let mut reply = Vec::new();
-    third.read_to_end(&mut reply).unwrap();
+    second.read_to_end(&mut reply).unwrap();
     assert_eq!(
         reply,
-        frame(b"error: busy: 2 connections already in flight")
+        frame(b"error: busy: 1 connections already in flight")
     );
+    release_tx.send(()).unwrap();
     assert_eq!(
-        rx.recv_timeout(Duration::from_secs(5)).unwrap(),
-        Outcome::Refused { in_flight: 2 }
+        first.join().unwrap(),
+        Reply::Ok {
+            kind: ConfigKind::Dict,
+            generation: 5
+        }
     );
-    for s in &mut held {
-        s.write_all(&frame(&level_config("api.limit", "INFO")))
-            .unwrap();
-    }
-    wait_for("the held connections to finish", || {
-        l.__in_flight() == (0, 0)
-    });
-    let reply = send_config(("127.0.0.1", l.port()), &level_config("api.limit", "ERROR"));
-    assert!(matches!(reply.unwrap(), Reply::Ok { .. }));
 }
 
 #[test]

@@ -33,30 +33,33 @@ const PEER: &str = concat!(
     "/tests/support/listener_peer.py"
 );
 
-/// Writes past the harness's capture, so a skip shows in every run.
-fn skip(why: &str) {
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("skipped: {why}\n").as_bytes(),
-    );
-}
+#[path = "support/python.rs"]
+mod support;
+use support::skip;
 
 /// Whether python3 runs, and whether its `test` package (test_logging) is
-/// installed: checked once.
+/// installed: checked once. Only a python3 that cannot be found counts as
+/// absent; one that is there but fails the probe fails the test.
 fn python(need_test_package: bool) -> bool {
     static FOUND: OnceLock<(bool, bool)> = OnceLock::new();
     let (python, tests) = *FOUND.get_or_init(|| {
         let probe = "import importlib.util, sys\n\
                      sys.exit(0 if importlib.util.find_spec('test.test_logging') else 3)";
-        match Command::new("python3")
+        let output = Command::new("python3")
             .args(["-c", probe])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-        {
-            Ok(s) if s.success() => (true, true),
-            Ok(s) if s.code() == Some(3) => (true, false),
-            _ => (false, false),
+            .stderr(Stdio::piped())
+            .output();
+        match output {
+            Ok(o) if o.status.success() => (true, true),
+            Ok(o) if o.status.code() == Some(3) => (true, false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (false, false),
+            Err(e) => panic!("python3 is there but could not be started: {e}"),
+            Ok(o) => panic!(
+                "python3 is there but its probe failed ({}): {}",
+                o.status,
+                String::from_utf8_lossy(&o.stderr)
+            ),
         }
     });
     if !python {
@@ -240,17 +243,23 @@ fn base_setup(scratch: &Scratch) {
 }
 
 /// setup_via_listener(text) with no verify: CPython's `listen(0, None)`,
-/// its client sends `text`, we wait until it is applied, then
-/// `stopListening()`.
+/// its client sends `text`, we wait until it is applied, then stop.
+/// CPython's client closes its socket as soon as it has sent, before the
+/// listener can tell which user it runs as: like CPython's listener, this
+/// one serves any local user.
 fn via_listen(py: &mut Python, text: &str) {
     let before = loglisten::config_generation();
-    let listener = loglisten::listen(0, None).unwrap();
+    let listener = Listener::builder()
+        .port(0)
+        .allow_any_local_user()
+        .spawn()
+        .unwrap();
     py.send(listener.port(), "plain", text.as_bytes());
     let deadline = Instant::now() + Duration::from_secs(5);
     while loglisten::config_generation() == before && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(1));
     }
-    loglisten::stop_listening();
+    listener.stop();
     listener.join().unwrap();
     assert_ne!(
         loglisten::config_generation(),

@@ -133,8 +133,14 @@ fn apply_whole(core: &Core, mut config: Config) -> Result<(), ConfigError> {
         openers,
     } = plan(core, &config)?;
     let handlers = open_handlers(&config, openers, &formatters, &filters, &names)?;
-    for (i, handler) in handlers.iter().enumerate() {
-        if let Err(e) = handler.commit() {
+    // A program's handlers commit first: their commit may refuse. The
+    // crate's own handlers commit last, because theirs cannot be undone (a
+    // mode `w` file is truncated there): a refusal then leaves every file
+    // as it was.
+    let standard = |i: &usize| classes::standard_class(&config.handlers[*i].1.class).is_some();
+    let programs = (0..handlers.len()).filter(|i| !standard(i));
+    for i in programs.chain((0..handlers.len()).filter(standard)) {
+        if let Err(e) = handlers[i].commit() {
             discard(&handlers);
             let name = &config.handlers[i].0;
             let place = place(config.style, "handler", name);
@@ -291,7 +297,13 @@ fn check_references(
         let place = place(style, "handler", name);
         if let Some(f) = &spec.formatter {
             if formatters.get(f).is_none() {
-                return Err(place.error("formatter", format!("Unable to set formatter '{f}'")));
+                let section = match style {
+                    PathStyle::Dict => "formatters",
+                    PathStyle::File => "[formatters] keys",
+                };
+                let message =
+                    format!("Unable to set formatter '{f}': it is not defined in {section}");
+                return Err(place.error("formatter", message));
             }
         }
         if let Some(f) = spec.filters.iter().find(|f| filters.get(f).is_none()) {
@@ -354,9 +366,14 @@ fn open_handlers(
             };
             progress = true;
             let (name, spec) = &config.handlers[index];
+            if crate::deadline::passed() {
+                discard(opened.iter().flatten());
+                let message = format!("timed out building handler '{name}'");
+                return Err(ConfigError::new("", message));
+            }
             match opener.open(target) {
-                Ok(inner) => {
-                    let mut builder = SharedHandler::builder_boxed(inner).name(name);
+                Ok(builder) => {
+                    let mut builder = builder.name(name);
                     if let Some(level) = spec.level {
                         builder = builder.level(level);
                     }
@@ -372,8 +389,14 @@ fn open_handlers(
                 }
                 Err(e) => {
                     discard(opened.iter().flatten());
+                    let text = e.to_string();
+                    if e.kind() == std::io::ErrorKind::TimedOut {
+                        let what = text.strip_prefix("timed out ").unwrap_or(&text);
+                        let message = format!("timed out building handler '{name}' ({what})");
+                        return Err(ConfigError::new("", message));
+                    }
                     let place = place(config.style, "handler", name);
-                    return Err(place.error("", e.to_string()).caused_by(e));
+                    return Err(place.error("", text).caused_by(e));
                 }
             }
         }

@@ -129,8 +129,9 @@ pub fn file_config_str_with(
 /// The listener's step, exactly CPython's rule: the bytes must be UTF-8;
 /// if the text parses as a JSON object it is applied as dictConfig,
 /// otherwise as fileConfig. When both fail and the text looks like JSON
-/// (it starts with `{`), the JSON error is the one reported; INI text
-/// starts with `[` and gets the INI error.
+/// (it starts with `{`, after a UTF-8 byte order mark if any), the JSON
+/// error is the one reported; INI text starts with `[` and gets the INI
+/// error. A byte order mark before JSON is skipped.
 ///
 /// ```
 /// use loglisten::{apply_config, ConfigKind};
@@ -167,7 +168,10 @@ fn read_any(bytes: &[u8]) -> Result<(Config, ConfigKind), ConfigError> {
             format!("configuration is not UTF-8: invalid byte at offset {offset}"),
         )
     })?;
-    let json_error = match crate::json::parse(text) {
+    // A UTF-8 byte order mark before JSON is skipped (CPython's
+    // `json.loads` refuses it); INI text skips it in its own reader.
+    let json_text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let json_error = match crate::json::parse(json_text) {
         Ok(value @ Value::Object(_)) => return Ok((dict::read(value)?, ConfigKind::Dict)),
         Ok(_) => None,
         Err(e) => Some(e),
@@ -175,7 +179,9 @@ fn read_any(bytes: &[u8]) -> Result<(Config, ConfigKind), ConfigError> {
     match file::read(text, &FileConfigOptions::default()) {
         Ok(config) => Ok((config, ConfigKind::File)),
         Err(ini_error) => Err(match json_error {
-            Some(e) if text.trim_start().starts_with('{') => self::json_error(e),
+            // Text that starts like JSON gets the JSON error (its
+            // position counts from after the mark).
+            Some(e) if json_text.trim_start().starts_with('{') => self::json_error(e),
             _ => ini_error,
         }),
     }

@@ -6,8 +6,8 @@ use super::error::ConfigError;
 use super::model::Place;
 use crate::handler::{
     FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
-    RotatingFileHandler, RotatingSettings, SharedHandler, StreamHandler, SysLogHandler,
-    SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
+    RotatingFileHandler, RotatingSettings, SharedHandler, SharedHandlerBuilder, StreamHandler,
+    SysLogHandler, SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
 };
 use crate::json::{Map, Value};
 use crate::registry::factories::HandlerFactory;
@@ -38,8 +38,10 @@ impl Opener {
     }
 
     /// Constructs the handler (opening files, binding sockets).
-    pub fn open(self, target: Option<SharedHandler>) -> io::Result<Box<dyn Handler>> {
-        Ok(match self {
+    /// A memory handler gets [`SharedHandler`]'s delivering core, any
+    /// other the locked one.
+    pub fn open(self, target: Option<SharedHandler>) -> io::Result<SharedHandlerBuilder> {
+        let inner: Box<dyn Handler> = match self {
             Opener::Null => Box::new(NullHandler),
             Opener::Stream(handler) => Box::new(handler),
             Opener::File(settings) => Box::new(FileHandler::open(settings)?),
@@ -49,11 +51,12 @@ impl Opener {
             Opener::Memory(settings, _) => {
                 let mut handler = MemoryHandler::new(settings);
                 handler.set_target(target);
-                Box::new(handler)
+                return Ok(SharedHandler::builder(handler));
             }
             Opener::SysLog(settings) => Box::new(SysLogHandler::new(settings)?),
             Opener::Custom(factory, kwargs) => factory(&kwargs).map_err(io::Error::other)?,
-        })
+        };
+        Ok(SharedHandler::builder_boxed(inner))
     }
 }
 

@@ -243,12 +243,44 @@ impl fmt::Debug for FileCore {
     }
 }
 
+/// Opening a log file failed: the error names the file.
+#[derive(Debug)]
+struct CannotOpen {
+    path: PathBuf,
+    source: io::Error,
+}
+
+impl fmt::Display for CannotOpen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot open '{}': {}", self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for CannotOpen {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// `e`, of the same kind, saying which file.
+fn cannot_open(path: &Path, e: io::Error) -> io::Error {
+    let kind = e.kind();
+    io::Error::new(
+        kind,
+        CannotOpen {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    )
+}
+
 impl FileCore {
     /// Checks the settings and, unless delayed, opens the file without
     /// truncating it, remembering whether it was created.
     pub(crate) fn open(settings: FileSettings, mode: Mode) -> io::Result<FileCore> {
         settings.check()?;
         let path = abspath(&settings.filename)?;
+        crate::confine::check_path(&path)?;
         let mut core = FileCore {
             settings,
             path,
@@ -284,7 +316,9 @@ impl FileCore {
                         core.pending_truncate = mode == Mode::Write;
                         break file;
                     }
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                        return Err(cannot_open(&core.path, e))
+                    }
                     Err(_) => {}
                 }
                 match options.clone().create_new(true).open(&core.path) {
@@ -293,7 +327,7 @@ impl FileCore {
                         break file;
                     }
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 3 => continue,
-                    Err(e) => return Err(e),
+                    Err(e) => return Err(cannot_open(&core.path, e)),
                 }
             };
             let file = Arc::new(file);

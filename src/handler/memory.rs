@@ -136,6 +136,11 @@ impl MemoryHandler {
     pub fn buffered(&self) -> usize {
         self.core.state().buffer.len()
     }
+
+    /// The shared state, for the [`SharedHandler`] built around it.
+    pub(crate) fn into_core(self) -> Arc<Core> {
+        self.core
+    }
 }
 
 impl Handler for MemoryHandler {
@@ -158,17 +163,13 @@ impl Handler for MemoryHandler {
     fn wants_text(&self) -> bool {
         false
     }
-
-    fn memory_core(&self) -> Option<Arc<Core>> {
-        Some(Arc::clone(&self.core))
-    }
 }
 
 /// A memory handler's state, shared by the [`MemoryHandler`] and the
 /// [`SharedHandler`] around it, which calls it without taking its own lock.
 /// Not `Debug`: see `MemoryHandler`'s `Debug`.
 #[allow(missing_debug_implementations)]
-pub struct Core {
+pub(crate) struct Core {
     capacity: usize,
     flush_level: Level,
     flush_on_close: bool,

@@ -8,6 +8,7 @@ use crate::format::Formatter;
 use crate::level::Level;
 use crate::record::Record;
 use crate::sync::lock;
+use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
 use std::io;
@@ -64,15 +65,6 @@ pub trait Handler: Send + fmt::Debug {
     /// handler failed: undo what construction did (remove a file it
     /// created). The handler is dropped afterwards.
     fn discard(&mut self) {}
-
-    /// A memory handler's shared state, which [`SharedHandler`] calls
-    /// without its lock so that no lock is held while records are handed
-    /// to the target. Only [`MemoryHandler`] returns one; the type cannot
-    /// be named outside the crate, so other handlers cannot.
-    #[doc(hidden)]
-    fn memory_core(&self) -> Option<Arc<memory::Core>> {
-        None
-    }
 }
 
 /// A handler with its level, formatter and filters, shared by the loggers
@@ -95,11 +87,27 @@ struct Cell {
     formatter: OnceLock<Formatter>,
     filters: Vec<Arc<dyn Filter>>,
     wants_text: bool,
-    inner: Mutex<Box<dyn Handler>>,
-    /// Set for a memory handler: emit, flush and close go here, without
-    /// `inner`'s lock (see `memory`).
-    memory: Option<Arc<memory::Core>>,
+    core: Core,
     errors: AtomicU64,
+}
+
+/// How calls reach the handler, chosen once when it is built.
+enum Core {
+    /// Any handler: one call at a time, under this lock.
+    Locked(Mutex<Box<dyn Handler>>),
+    /// A [`MemoryHandler`]: its state is locked only briefly inside, and
+    /// records are handed to its target with no lock held (see `memory`),
+    /// so two memory handlers may target each other.
+    Delivering(Arc<memory::Core>),
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Core::Locked(_) => f.write_str("Locked"),
+            Core::Delivering(_) => f.write_str("Delivering"),
+        }
+    }
 }
 
 /// Builds a [`SharedHandler`]; see [`SharedHandler::builder`].
@@ -109,7 +117,7 @@ pub struct SharedHandlerBuilder {
     level: Level,
     formatter: Option<Formatter>,
     filters: Vec<Arc<dyn Filter>>,
-    inner: Box<dyn Handler>,
+    core: Core,
 }
 
 impl SharedHandlerBuilder {
@@ -144,9 +152,11 @@ impl SharedHandlerBuilder {
             level: AtomicI32::new(self.level.0),
             formatter: self.formatter.map(OnceLock::from).unwrap_or_default(),
             filters: self.filters,
-            wants_text: self.inner.wants_text(),
-            memory: self.inner.memory_core(),
-            inner: Mutex::new(self.inner),
+            wants_text: match &self.core {
+                Core::Locked(inner) => lock(inner).wants_text(),
+                Core::Delivering(_) => false,
+            },
+            core: self.core,
             errors: AtomicU64::new(0),
         }))
     }
@@ -186,17 +196,35 @@ impl Drop for Entered {
 
 impl SharedHandler {
     /// Starts building a shared handler around `handler`.
-    pub fn builder(handler: impl Handler + 'static) -> SharedHandlerBuilder {
-        SharedHandler::builder_boxed(Box::new(handler))
+    pub fn builder<H: Handler + 'static>(handler: H) -> SharedHandlerBuilder {
+        // The one place the kind of handler is looked at: a memory handler
+        // gets the delivering core, every other the locked one.
+        // `Any` needs a value it can hand back whole: the handler goes in
+        // an `Option` that the memory case empties and the other keeps.
+        let mut slot = Some(handler);
+        let memory = (&mut slot as &mut dyn Any)
+            .downcast_mut::<Option<MemoryHandler>>()
+            .and_then(Option::take);
+        match (memory, slot) {
+            (Some(memory), _) => SharedHandler::builder_core(Core::Delivering(memory.into_core())),
+            (None, Some(handler)) => SharedHandler::builder_boxed(Box::new(handler)),
+            // Not reached: the slot is emptied only when it held a memory
+            // handler. A handler that does nothing is the harmless answer.
+            (None, None) => SharedHandler::builder_boxed(Box::new(NullHandler)),
+        }
     }
 
     pub(crate) fn builder_boxed(inner: Box<dyn Handler>) -> SharedHandlerBuilder {
+        SharedHandler::builder_core(Core::Locked(Mutex::new(inner)))
+    }
+
+    fn builder_core(core: Core) -> SharedHandlerBuilder {
         SharedHandlerBuilder {
             name: None,
             level: Level::NOTSET,
             formatter: None,
             filters: Vec::new(),
-            inner,
+            core,
         }
     }
 
@@ -273,12 +301,15 @@ impl SharedHandler {
     }
 
     fn format_and_emit(&self, record: &Record) -> io::Result<()> {
-        if let Some(memory) = &self.0.memory {
-            memory.emit(record);
-            return Ok(());
-        }
+        let inner = match &self.0.core {
+            Core::Locked(inner) => inner,
+            Core::Delivering(memory) => {
+                memory.emit(record);
+                return Ok(());
+            }
+        };
         if !self.0.wants_text {
-            return self.lock().emit(record, "");
+            return lock(inner).emit(record, "");
         }
         TEXT.with(|buffer| match buffer.try_borrow_mut() {
             Ok(mut text) => {
@@ -286,7 +317,7 @@ impl SharedHandler {
                 self.formatter()
                     .try_format(record, &mut text)
                     .map_err(io::Error::other)?;
-                self.lock().emit(record, &text)
+                lock(inner).emit(record, &text)
             }
             // A Display impl that logs re-enters here: use a fresh buffer.
             Err(_) => {
@@ -294,15 +325,18 @@ impl SharedHandler {
                 self.formatter()
                     .try_format(record, &mut text)
                     .map_err(io::Error::other)?;
-                self.lock().emit(record, &text)
+                lock(inner).emit(record, &text)
             }
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn Handler>> {
-        // A panic inside emit poisons the lock; the handler itself is still
-        // usable, so take it back rather than fail every later record.
-        lock(&self.0.inner)
+    /// Runs `f` on the handler under its lock; a delivering core has no
+    /// such step (`None`).
+    fn with_locked<R>(&self, f: impl FnOnce(&mut dyn Handler) -> R) -> Option<R> {
+        match &self.0.core {
+            Core::Locked(inner) => Some(f(&mut **lock(inner))),
+            Core::Delivering(_) => None,
+        }
     }
 
     /// Counts a failed write and, the first time for this handler, reports
@@ -321,13 +355,15 @@ impl SharedHandler {
     /// Runs [`Handler::commit`]; the error is returned, for the config
     /// layer to abandon the configuration.
     pub(crate) fn commit(&self) -> io::Result<()> {
-        catch_unwind(AssertUnwindSafe(|| self.lock().commit()))
-            .unwrap_or_else(|_| Err(io::Error::other("the handler panicked in commit")))
+        catch_unwind(AssertUnwindSafe(|| {
+            self.with_locked(|h| h.commit()).unwrap_or(Ok(()))
+        }))
+        .unwrap_or_else(|_| Err(io::Error::other("the handler panicked in commit")))
     }
 
     /// Runs [`Handler::discard`].
     pub(crate) fn discard(&self) {
-        let _ = catch_unwind(AssertUnwindSafe(|| self.lock().discard()));
+        let _ = catch_unwind(AssertUnwindSafe(|| self.with_locked(|h| h.discard())));
     }
 
     /// Python's `MemoryHandler.setTarget` for a memory handler that is
@@ -347,12 +383,12 @@ impl SharedHandler {
     /// a.close(); // forgets the target: a and b no longer hold each other
     /// ```
     pub fn set_target(&self, target: Option<SharedHandler>) -> bool {
-        match &self.0.memory {
-            Some(memory) => {
+        match &self.0.core {
+            Core::Delivering(memory) => {
                 memory.set_target(target);
                 true
             }
-            None => false,
+            Core::Locked(_) => false,
         }
     }
 
@@ -360,24 +396,24 @@ impl SharedHandler {
     /// [`handle`](Self::handle), it does nothing when this thread is
     /// already inside the handler (its flush logging to itself).
     pub fn flush(&self) {
-        self.guarded(|| match &self.0.memory {
-            Some(memory) => {
+        self.guarded(|| match &self.0.core {
+            Core::Delivering(memory) => {
                 memory.flush();
                 Ok(())
             }
-            None => self.lock().flush(),
+            Core::Locked(inner) => lock(inner).flush(),
         });
     }
 
     /// Flushes and closes the handler; errors are counted like write
     /// errors. Skipped, as `flush` is, when this thread is inside it.
     pub fn close(&self) {
-        self.guarded(|| match &self.0.memory {
-            Some(memory) => {
+        self.guarded(|| match &self.0.core {
+            Core::Delivering(memory) => {
                 memory.close();
                 Ok(())
             }
-            None => self.lock().close(),
+            Core::Locked(inner) => lock(inner).close(),
         });
     }
 

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Where syslog messages go, Python's `address`: a `(host, port)` tuple
 /// or a string naming a Unix socket.
@@ -185,6 +186,30 @@ impl fmt::Debug for Socket {
     }
 }
 
+/// How long connecting a TCP syslog destination may take (CPython waits
+/// for the kernel's timeout, minutes). An apply step's deadline, when
+/// shorter, caps it.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Connects within [`CONNECT_TIMEOUT`] (or the apply deadline); a timeout
+/// is `TimedOut`: `timed out connecting to <address>`.
+fn connect(address: SocketAddr) -> io::Result<TcpStream> {
+    let timeout = crate::deadline::cap(CONNECT_TIMEOUT);
+    let timed_out = || {
+        io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("timed out connecting to {address}"),
+        )
+    };
+    if timeout.is_zero() {
+        return Err(timed_out());
+    }
+    TcpStream::connect_timeout(&address, timeout).map_err(|e| match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => timed_out(),
+        _ => e,
+    })
+}
+
 /// Python's `logging.handlers.SysLogHandler`: each record is sent as
 /// `<PRI>` + ident + message (+ NUL), UTF-8, where PRI is
 /// `(facility << 3) | priority`. The socket is made at construction, so
@@ -235,6 +260,7 @@ impl SysLogHandler {
                 let _ = self.connect_unix();
             }
             SyslogAddress::Inet { host, port } => {
+                crate::confine::check_host(host)?;
                 let stream = self.settings.socktype == Some(SockType::Stream);
                 let mut last_error = None;
                 let mut made = None;
@@ -245,7 +271,7 @@ impl SysLogHandler {
                 }
                 for address in addresses {
                     let attempt = if stream {
-                        TcpStream::connect(address).map(Socket::Tcp)
+                        connect(address).map(Socket::Tcp)
                     } else {
                         let local: SocketAddr = if address.is_ipv4() {
                             (Ipv4Addr::UNSPECIFIED, 0).into()

@@ -1,29 +1,36 @@
 //! [`Builder`]: every option of a listener, with safe defaults.
 
 use super::outcome::Outcome;
-use super::serve::{self, Settings};
+use super::peer;
+use super::serve;
+use super::settings::{Peers, Settings};
 use super::socket::Socket;
 use super::Listener;
-use crate::config::{apply_config, Applied};
+use crate::config::{apply_config, Applied, ConfigError};
 use crate::registry::Registry;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[cfg(unix)]
 use std::path::PathBuf;
 
-pub(crate) type VerifyClosure = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
-pub(crate) type ApplyClosure = dyn Fn(&[u8]) -> Result<Applied, String> + Send + Sync;
-pub(crate) type OnMessage = dyn Fn(&str, &Outcome) + Send + Sync;
+/// What [`Builder::allow_any_local_user`] was told.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum LocalUsers {
+    #[default]
+    SameUser,
+    Any,
+}
 
 /// Options for a [`Listener`]; [`Listener::builder`] makes one.
 ///
 /// Defaults: `127.0.0.1`, port [`DEFAULT_LOGGING_CONFIG_PORT`]
-/// (9030), no verify, messages up to 1 MiB, 5 s to receive a whole
-/// message, 8 connections in flight, configurations applied with
+/// (9030), no verify, messages up to 1 MiB, 1 s to receive the length
+/// prefix and 5 s the whole message, 5 s to build a configuration, 8
+/// connections in flight, configurations applied with
 /// [`apply_config`](crate::apply_config).
 ///
 /// [`DEFAULT_LOGGING_CONFIG_PORT`]: super::DEFAULT_LOGGING_CONFIG_PORT
@@ -45,6 +52,8 @@ pub struct Builder {
     port: u16,
     #[cfg(unix)]
     unix: Option<PathBuf>,
+    allow_dirs: Option<Vec<PathBuf>>,
+    local_users: LocalUsers,
     settings: Settings,
     /// Where configurations are applied and the outcomes logged.
     registry: Registry,
@@ -56,6 +65,8 @@ impl fmt::Debug for Builder {
         d.field("ip", &self.ip).field("port", &self.port);
         #[cfg(unix)]
         d.field("unix", &self.unix);
+        d.field("allow_dirs", &self.allow_dirs);
+        d.field("local_users", &self.local_users);
         d.field("settings", &self.settings)
             .field("registry", &self.registry)
             .finish()
@@ -69,12 +80,18 @@ impl Default for Builder {
             port: super::DEFAULT_LOGGING_CONFIG_PORT,
             #[cfg(unix)]
             unix: None,
+            allow_dirs: None,
+            local_users: LocalUsers::SameUser,
             settings: Settings {
+                peers: Peers::AnyLocalUser,
+                confine: Default::default(),
                 verify: None,
-                apply: Arc::new(|bytes: &[u8]| apply_config(bytes).map_err(|e| e.to_string())),
+                apply: Arc::new(apply_config),
                 on_message: None,
                 max_message_bytes: 1 << 20,
                 receive_deadline: Duration::from_secs(5),
+                header_deadline: Duration::from_secs(1),
+                apply_deadline: Duration::from_secs(5),
                 max_connections: 8,
             },
             registry: Registry::global().clone(),
@@ -97,8 +114,7 @@ impl Builder {
     /// ```
     pub fn registry(mut self, registry: &Registry) -> Self {
         let target = registry.clone();
-        self.settings.apply =
-            Arc::new(move |bytes: &[u8]| target.apply_config(bytes).map_err(|e| e.to_string()));
+        self.settings.apply = Arc::new(move |bytes: &[u8]| target.apply_config(bytes));
         self.registry = registry.clone();
         self
     }
@@ -157,6 +173,59 @@ impl Builder {
         self
     }
 
+    /// Serves TCP peers of any local user, as CPython does. **Risky**: by
+    /// default only peers running as this process's user are served
+    /// (Linux tells which user owns a loopback peer's socket; a peer that
+    /// cannot be identified, e.g. one that closed at once, is served only
+    /// when a [`verify`](Self::verify) vouches for its message). With this,
+    /// any user on the machine can reconfigure this program's logging:
+    /// silence it, or point a `FileHandler` at any path this program may
+    /// write, creating or truncating files there. Pair it with a verify,
+    /// or prefer a Unix socket (only its owner can connect).
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder().port(0).allow_any_local_user().spawn().unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn allow_any_local_user(mut self) -> Self {
+        self.local_users = LocalUsers::Any;
+        self
+    }
+
+    /// Confines the file handlers of configurations received by this
+    /// listener to these directories (and below): a log file is checked
+    /// with `..` and symlinks resolved, so neither can lead out. A
+    /// configuration with a file handler elsewhere is refused whole,
+    /// naming the path (`handlers.h: '/etc/x' is outside the allowed
+    /// directories`). Each directory must exist when the listener starts.
+    /// Handlers a program registered itself are not confined.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir();
+    /// let l = loglisten::Listener::builder().port(0).allow_dirs([&dir]).spawn().unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn allow_dirs<P: Into<PathBuf>>(mut self, dirs: impl IntoIterator<Item = P>) -> Self {
+        self.allow_dirs = Some(dirs.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Confines the network handlers (SysLogHandler over UDP or TCP) of
+    /// configurations received by this listener to these hosts, compared
+    /// as written (ASCII case ignored): `"127.0.0.1"` does not allow
+    /// `"localhost"`. A configuration that names another is refused whole,
+    /// naming the host.
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder().port(0).allow_hosts(["127.0.0.1"]).spawn().unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn allow_hosts<S: Into<String>>(mut self, hosts: impl IntoIterator<Item = S>) -> Self {
+        let hosts: Vec<String> = hosts.into_iter().map(Into::into).collect();
+        self.settings.confine.hosts = Some(hosts.into());
+        self
+    }
+
     /// Checks each message before it is applied, as CPython's `verify`:
     /// `None` discards the message (the peer is told only `rejected`),
     /// `Some(bytes)` is applied. A panic counts as a failure.
@@ -202,8 +271,40 @@ impl Builder {
         self
     }
 
+    /// How long a peer has, once its connection is served, to send the
+    /// 4-byte length prefix (default 1 s): a connection that says nothing
+    /// is let go early, so idle connections cannot hold the slots.
+    ///
+    /// ```
+    /// let b = loglisten::Listener::builder().header_deadline(std::time::Duration::from_millis(300));
+    /// # drop(b);
+    /// ```
+    pub fn header_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.header_deadline = deadline;
+        self
+    }
+
+    /// How long building a received configuration may take (default 5 s).
+    /// Each step that waits on the outside world (a syslog handler
+    /// connecting over TCP, itself limited to 2 s) is cut short at this
+    /// deadline, and no handler is started after it: the pieces built are
+    /// closed, nothing changes, and the peer is told
+    /// `error: timed out building handler 'h' (connecting to 127.0.0.1:5516)`.
+    ///
+    /// ```
+    /// let b = loglisten::Listener::builder().apply_deadline(std::time::Duration::from_secs(2));
+    /// # drop(b);
+    /// ```
+    pub fn apply_deadline(mut self, deadline: Duration) -> Self {
+        self.settings.apply_deadline = deadline;
+        self
+    }
+
     /// How many connections may be served at once (default 8, at least 1).
-    /// Beyond it a new connection is closed at once, unread.
+    /// When all are taken, a new connection evicts the one that has got
+    /// least far (fewest bytes sent, then longest waiting), which is told
+    /// `error: evicted …`; only when none can be evicted (all are being
+    /// applied) is the newcomer told `error: busy …` and closed unread.
     ///
     /// ```
     /// let b = loglisten::Listener::builder().max_connections(2);
@@ -233,8 +334,8 @@ impl Builder {
 
     /// Replaces the apply step (by default [`apply_config`](crate::apply_config)),
     /// for a program that handles configurations itself. Calls are
-    /// serialized, in the order messages finished arriving; an `Err` is
-    /// reported to the peer as `error: <message>`.
+    /// serialized (one at a time); an `Err` is reported to the peer as
+    /// `error: <message>`.
     ///
     /// ```
     /// use loglisten::{Applied, ConfigKind};
@@ -253,7 +354,13 @@ impl Builder {
         mut self,
         apply: impl Fn(&[u8]) -> Result<Applied, String> + Send + Sync + 'static,
     ) -> Self {
-        self.settings.apply = Arc::new(apply);
+        // The listener takes no lock of its own around the default step,
+        // which serializes itself; a program's step gets this one.
+        let one_at_a_time = Mutex::new(());
+        self.settings.apply = Arc::new(move |bytes: &[u8]| {
+            let _turn = crate::sync::lock(&one_at_a_time);
+            apply(bytes).map_err(|message| ConfigError::new("", message))
+        });
         self
     }
 
@@ -265,15 +372,46 @@ impl Builder {
     /// let busy = loglisten::Listener::builder().port(first.port()).spawn();
     /// assert!(busy.is_err());
     /// ```
-    pub fn spawn(self) -> io::Result<Listener> {
+    pub fn spawn(mut self) -> io::Result<Listener> {
+        if let Some(dirs) = self.allow_dirs.take() {
+            let canonical = dirs
+                .iter()
+                .map(|d| {
+                    std::fs::canonicalize(d).map_err(|e| {
+                        io::Error::new(e.kind(), format!("allowed directory {}: {e}", d.display()))
+                    })
+                })
+                .collect::<io::Result<Vec<_>>>()?;
+            self.settings.confine.dirs = Some(canonical.into());
+        }
         #[cfg(unix)]
         if let Some(path) = self.unix {
             let socket = super::socket::bind_unix(&path)?;
             let log = self.registry.get_logger("loglisten");
             return serve::start(Socket::Unix(socket), self.settings, log);
         }
+        self.settings.peers = self.peer_policy()?;
         let listener = TcpListener::bind((self.ip, self.port))?;
         let log = self.registry.get_logger("loglisten");
         serve::start(Socket::Tcp(listener), self.settings, log)
+    }
+
+    /// Who may connect over TCP: this process's user, unless told
+    /// otherwise. Where the system does not say who a peer is, starting
+    /// needs a verify or an explicit [`allow_any_local_user`](Self::allow_any_local_user).
+    fn peer_policy(&self) -> io::Result<Peers> {
+        if self.local_users == LocalUsers::Any {
+            return Ok(Peers::AnyLocalUser);
+        }
+        match peer::own_uid().filter(|_| peer::tables_available()) {
+            Some(uid) => Ok(Peers::SameUser(uid)),
+            None if self.settings.verify.is_some() => Ok(Peers::AnyLocalUser),
+            None => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "this system does not tell which user a TCP peer runs as, so any local \
+                 user could reconfigure logging: set a verify (e.g. verify::hmac_sha256), \
+                 use a Unix socket, or call allow_any_local_user()",
+            )),
+        }
     }
 }

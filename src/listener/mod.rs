@@ -5,11 +5,14 @@
 //! configuration in CPython's framing (a 4-byte big-endian length, then the
 //! bytes) and is served on a thread of its own, at most `max_connections`
 //! at once (a thread that is done waits a second for the next connection,
-//! then ends). The message is read within a size limit and a deadline,
-//! passed to the verifier, and applied with
-//! [`apply_config`](crate::apply_config) (a JSON object as dictConfig,
-//! anything else as fileConfig), one configuration at a time, in the order
-//! they finished arriving.
+//! then ends). The length is due within the header deadline and the whole
+//! message within the receive deadline, up to a size limit. Over TCP the
+//! peer must then be this process's user (see
+//! [`Builder::allow_any_local_user`]); the message is passed to the
+//! verifier and applied with [`apply_config`](crate::apply_config) (a JSON
+//! object as dictConfig, anything else as fileConfig) within the apply
+//! deadline, one configuration at a time (the apply step's own lock: the
+//! listener adds none).
 //!
 //! # Reply
 //!
@@ -21,28 +24,32 @@
 //! |--------------------------|------------------------------------------------|
 //! | `ok dict <generation>`   | applied as dictConfig; the generation now live |
 //! | `ok file <generation>`   | applied as fileConfig                          |
-//! | `rejected`               | the verifier discarded it (no more detail)     |
-//! | `error: <message>`       | too large, bad frame, timed out, config error, a panic, or busy |
+//! | `rejected`               | the peer is another user, or the verifier discarded it (no more detail) |
+//! | `error: <message>`       | too large, bad frame, timed out, config error, a panic, evicted, or busy |
 //!
 //! A client that closed right after sending (CPython's does) never sees
-//! it; that is not an error. A connection beyond `max_connections` is
-//! answered `error: busy: <n> connections already in flight` at once and
-//! closed unread. [`send_config`](crate::send_config)
-//! reads the reply.
+//! it; that is not an error. When every slot is taken, a new connection
+//! evicts the one that has got least far, which is answered
+//! `error: evicted after <n> bytes: …`; only when none can be evicted is
+//! the newcomer answered `error: busy: <n> connections already in flight`
+//! and closed unread. [`send_config`](crate::send_config) reads the reply.
 //!
 //! # Log
 //!
 //! Every outcome goes to the `loglisten` logger: applied at INFO
-//! (`applied dict config generation 3 from 127.0.0.1:50312`), rejected or
-//! refused at WARNING, the rest at ERROR, each with the peer's address.
+//! (`applied dict config generation 3 from 127.0.0.1:50312`), rejected,
+//! evicted or refused at WARNING (a refused peer with its uid), the rest at
+//! ERROR, each with the peer's address.
 
 mod builder;
 mod outcome;
+mod peer;
 mod serve;
+mod settings;
+mod slots;
 mod socket;
 
 pub use builder::Builder;
-pub(crate) use outcome::kind_word as outcome_kind_word;
 pub use outcome::Outcome;
 
 use crate::registry::Registry;

@@ -1,8 +1,8 @@
 //! What became of one connection: the outcome, its log line and its reply.
 
-use crate::config::ConfigKind;
+use crate::config::{ConfigError, ConfigKind};
 use crate::level::Level;
-use crate::wire::FrameError;
+use crate::wire::{kind_word, FrameError, Status};
 use std::fmt;
 
 /// What the listener did with one connection, passed to
@@ -38,12 +38,25 @@ pub enum Outcome {
     /// The whole message did not arrive before the receive deadline.
     TimedOut,
     /// The apply step refused the configuration; nothing changed.
-    ConfigError(String),
+    ConfigError(ConfigError),
     /// The verifier or the apply step panicked; what it said is kept here
     /// for the local log, the peer is told only that it failed.
     Panicked(String),
-    /// The connection was answered `error: busy` at once and closed
-    /// unread: `max_connections` were already in flight.
+    /// The peer is not this process's user (or could not be identified,
+    /// and there is no verify to vouch for it): it was told `rejected`.
+    PeerRefused {
+        /// The uid owning the peer's socket, when known.
+        uid: Option<u32>,
+    },
+    /// Every slot was taken and a newer connection needed one: this one,
+    /// having got least far, was told `error: evicted` and closed.
+    Evicted {
+        /// Bytes it had sent by then.
+        received: usize,
+    },
+    /// The connection was answered `error: busy` and closed unread:
+    /// `max_connections` were in flight and none could be evicted (all
+    /// being applied, or just accepted).
     Refused {
         /// Connections in flight at the time.
         in_flight: usize,
@@ -71,14 +84,18 @@ impl fmt::Display for Outcome {
             Outcome::Refused { in_flight } => {
                 write!(f, "busy: {in_flight} connections already in flight")
             }
+            Outcome::PeerRefused { uid: Some(uid) } => {
+                write!(f, "peer refused: its socket belongs to uid {uid}")
+            }
+            Outcome::PeerRefused { uid: None } => {
+                f.write_str("peer refused: its user could not be identified")
+            }
+            Outcome::Evicted { received } => write!(
+                f,
+                "evicted after {received} bytes: every connection slot was taken \
+                 and this connection had got least far"
+            ),
         }
-    }
-}
-
-pub(crate) fn kind_word(kind: ConfigKind) -> &'static str {
-    match kind {
-        ConfigKind::Dict => "dict",
-        ConfigKind::File => "file",
     }
 }
 
@@ -96,21 +113,27 @@ impl Outcome {
     pub(crate) fn level(&self) -> Level {
         match self {
             Outcome::Applied { .. } => Level::INFO,
-            Outcome::Rejected | Outcome::Refused { .. } => Level::WARNING,
+            Outcome::Rejected
+            | Outcome::Refused { .. }
+            | Outcome::Evicted { .. }
+            | Outcome::PeerRefused { .. } => Level::WARNING,
             _ => Level::ERROR,
         }
     }
 
-    /// The status line sent back (see the module docs).
-    pub(crate) fn reply(&self) -> String {
+    /// The status sent back (see the module docs).
+    pub(crate) fn reply(&self) -> Status {
         match self {
-            Outcome::Applied { kind, generation } => {
-                format!("ok {} {generation}", kind_word(*kind))
+            Outcome::Applied { kind, generation } => Status::Ok {
+                kind: *kind,
+                generation: *generation,
+            },
+            Outcome::Rejected | Outcome::PeerRefused { .. } => Status::Rejected,
+            Outcome::Panicked(_) => {
+                Status::Error("internal error while handling the message".into())
             }
-            Outcome::Rejected => "rejected".to_string(),
-            Outcome::Panicked(_) => "error: internal error while handling the message".into(),
-            Outcome::ConfigError(msg) => format!("error: {}", one_line(msg)),
-            other => format!("error: {other}"),
+            Outcome::ConfigError(error) => Status::Error(error.to_string()),
+            other => Status::Error(other.to_string()),
         }
     }
 
@@ -123,17 +146,13 @@ impl Outcome {
                 "refused a connection from {peer}: {in_flight} connections already in flight"
             ),
             Outcome::ConfigError(msg) => format!("config from {peer} not applied: {msg}"),
+            Outcome::PeerRefused { .. } => format!("refused a config from {peer}: {self}"),
+            Outcome::Evicted { received } => format!(
+                "evicted a connection from {peer} after {received} bytes: every slot was taken"
+            ),
             other => format!("bad message from {peer}: {other}"),
         }
     }
-}
-
-/// Line breaks and other control characters become spaces, so a reply
-/// stays one line.
-pub(crate) fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 #[cfg(test)]
@@ -190,7 +209,7 @@ mod tests {
                 Level::ERROR,
             ),
             (
-                Outcome::ConfigError("a\nb\tc".into()),
+                Outcome::ConfigError(ConfigError::new("", "a\nb\tc")),
                 "error: a b c",
                 "config from 127.0.0.1:5000 not applied: a\nb\tc",
                 Level::ERROR,
@@ -202,6 +221,25 @@ mod tests {
                 Level::ERROR,
             ),
             (
+                Outcome::PeerRefused { uid: Some(65534) },
+                "rejected",
+                "refused a config from 127.0.0.1:5000: peer refused: its socket belongs to uid 65534",
+                Level::WARNING,
+            ),
+            (
+                Outcome::PeerRefused { uid: None },
+                "rejected",
+                "refused a config from 127.0.0.1:5000: peer refused: its user could not be identified",
+                Level::WARNING,
+            ),
+            (
+                Outcome::Evicted { received: 2 },
+                "error: evicted after 2 bytes: every connection slot was taken and this \
+                 connection had got least far",
+                "evicted a connection from 127.0.0.1:5000 after 2 bytes: every slot was taken",
+                Level::WARNING,
+            ),
+            (
                 Outcome::Refused { in_flight: 8 },
                 "error: busy: 8 connections already in flight",
                 "refused a connection from 127.0.0.1:5000: 8 connections already in flight",
@@ -209,7 +247,11 @@ mod tests {
             ),
         ];
         for (outcome, reply, log, level) in cases {
-            assert_eq!(outcome.reply(), reply, "{outcome:?}");
+            assert_eq!(
+                outcome.reply().encode(None),
+                reply.as_bytes(),
+                "{outcome:?}"
+            );
             assert_eq!(outcome.log_line(peer), log, "{outcome:?}");
             assert_eq!(outcome.level(), level, "{outcome:?}");
         }

@@ -5,16 +5,22 @@
 //! a small config over loopback, so a thread that has served its
 //! connection waits up to [`LINGER`] for the next one before it ends: a
 //! burst of configs reuses a few threads, and an idle listener has none.
+//!
+//! A slow or idle client holds no one up: its length prefix is due within
+//! the header deadline, and when every slot is taken a newcomer evicts the
+//! connection that has got least far (see `slots`) instead of being
+//! refused. Only when every slot is past receiving (being applied) or not
+//! yet started is a newcomer told `busy`.
 
-use super::builder::{ApplyClosure, OnMessage, VerifyClosure};
 use super::outcome::Outcome;
+use super::peer::{self, Peer};
+use super::settings::{Peers, Settings};
+use super::slots::{Conns, Counted, Job, Progress, CHANCE};
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
 use crate::logger::Logger;
 use crate::sync::lock;
 use crate::wire;
-use std::collections::VecDeque;
-use std::fmt;
 use std::io;
 use std::net::Shutdown;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -22,28 +28,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// What the builder decided.
-pub(crate) struct Settings {
-    pub verify: Option<Arc<VerifyClosure>>,
-    pub apply: Arc<ApplyClosure>,
-    pub on_message: Option<Arc<OnMessage>>,
-    pub max_message_bytes: usize,
-    pub receive_deadline: Duration,
-    pub max_connections: usize,
-}
-
-impl fmt::Debug for Settings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Settings")
-            .field("verify", &self.verify.is_some())
-            .field("on_message", &self.on_message.is_some())
-            .field("max_message_bytes", &self.max_message_bytes)
-            .field("receive_deadline", &self.receive_deadline)
-            .field("max_connections", &self.max_connections)
-            .finish_non_exhaustive()
-    }
-}
 
 /// State shared by the accept thread, the connection threads and the
 /// [`Listener`] handle.
@@ -58,47 +42,18 @@ pub(crate) struct Shared {
     work: Condvar,
     /// Signalled when the last connection thread ends.
     done: Condvar,
-    turns: Turns,
+    /// Signalled when a slot frees or becomes evictable.
+    slots: Condvar,
     log: Logger,
 }
+
+/// How long a newcomer waits, when every slot is taken and none can be
+/// evicted yet, before it is told `busy`.
+const EVICT_WAIT: Duration = Duration::from_millis(20);
 
 /// How long a connection thread waits for another connection before it
 /// ends.
 pub(crate) const LINGER: Duration = Duration::from_secs(1);
-
-/// The connections being served and the threads serving them.
-#[derive(Debug, Default)]
-struct Conns {
-    closed: bool,
-    next_id: u64,
-    /// A second handle to each connection being served or queued, so that
-    /// `stop` can shut them down whatever their threads are blocked on.
-    /// At most `max_connections` of them, so a list is enough.
-    open: Vec<(u64, Stream)>,
-    /// Connections handed to idle threads, not yet taken.
-    queue: VecDeque<Job>,
-    /// Connection threads alive, serving or idle.
-    threads: usize,
-    /// Of those, the ones waiting for a connection.
-    idle: usize,
-}
-
-impl Conns {
-    /// Drops the second handle of connection `id`.
-    fn forget(&mut self, id: u64) {
-        if let Some(i) = self.open.iter().position(|(open, _)| *open == id) {
-            self.open.swap_remove(i);
-        }
-    }
-}
-
-/// One accepted connection and its registry id.
-#[derive(Debug)]
-struct Job {
-    stream: Stream,
-    peer: String,
-    id: u64,
-}
 
 /// Binds are done; starts the accept thread.
 pub(crate) fn start(socket: Socket, settings: Settings, log: Logger) -> io::Result<Listener> {
@@ -115,7 +70,7 @@ pub(crate) fn start(socket: Socket, settings: Settings, log: Logger) -> io::Resu
         conns: Mutex::new(Conns::default()),
         work: Condvar::new(),
         done: Condvar::new(),
-        turns: Turns::default(),
+        slots: Condvar::new(),
         log,
     });
     let for_thread = Arc::clone(&shared);
@@ -144,11 +99,10 @@ impl Shared {
         {
             let mut conns = self.conns();
             conns.closed = true;
-            for (_, stream) in &conns.open {
-                let _ = stream.shutdown(Shutdown::Both);
-            }
+            conns.shut_all();
         }
         self.work.notify_all();
+        self.slots.notify_all();
         self.wake.poke();
     }
 
@@ -204,28 +158,43 @@ fn accept_loop(shared: &Arc<Shared>, socket: Socket) -> io::Result<()> {
     Ok(())
 }
 
-/// Hands `stream` to an idle connection thread or a new one, or refuses
-/// it when `max_connections` are being served or the listener is stopping.
+/// Hands `stream` to an idle connection thread or a new one. When every
+/// slot is taken, evicts the connection with the least progress; refuses
+/// (`busy`) only when none can be evicted within [`EVICT_WAIT`].
 fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
+    let max = shared.settings.max_connections;
     let job = {
+        let give_up = Instant::now() + EVICT_WAIT;
         let mut conns = shared.conns();
-        if conns.closed {
-            return;
+        loop {
+            if conns.closed {
+                return;
+            }
+            if conns.open.len() < max || conns.evict_one() {
+                break;
+            }
+            let left = give_up.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                let busy = conns.open.len();
+                drop(conns);
+                refuse(shared, stream, &peer, busy);
+                return;
+            }
+            // A connection becomes evictable by waiting too: look again
+            // soon even if nothing is signalled.
+            conns = shared
+                .slots
+                .wait_timeout(conns, left.min(CHANCE))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
-        let busy = conns.open.len();
-        if busy >= shared.settings.max_connections {
-            drop(conns);
-            refuse(shared, stream, &peer, busy);
-            return;
-        }
-        let Ok(handle) = stream.try_clone() else {
+        let Ok(job) = conns.register(stream, peer) else {
             return;
         };
-        let id = conns.next_id;
-        conns.next_id += 1;
-        conns.open.push((id, handle));
-        let job = Job { stream, peer, id };
-        if conns.idle > conns.queue.len() {
+        // A thread for it: an idle one, a new one while there are fewer
+        // than `max`, else the first to finish (an evicted connection's
+        // thread is about to).
+        if conns.idle > conns.queue.len() || conns.threads >= max {
             conns.queue.push_back(job);
             drop(conns);
             shared.work.notify_one();
@@ -266,7 +235,7 @@ fn refuse(shared: &Shared, mut stream: Stream, peer: &str, in_flight: usize) {
     shared.report(peer, &outcome);
     // A short write to a fresh socket does not block: the accept loop is
     // not held up.
-    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+    let _ = wire::write_frame(&mut stream, &outcome.reply().encode(None));
     let _ = stream.shutdown(Shutdown::Write);
 }
 
@@ -279,9 +248,14 @@ fn worker(thread: ThreadGuard, mut job: Job) {
         // serve() catches the program's panics (verify, apply, on_message);
         // this catches the rest (a panicking log handler), so that the
         // connection is always unregistered.
-        let _ = catch_unwind(AssertUnwindSafe(|| serve(shared, job.stream, &job.peer)));
+        shared.conns().start_reading(id);
+        shared.slots.notify_all();
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            serve(shared, job.stream, &job.peer, &job.progress)
+        }));
         let mut conns = shared.conns();
         conns.forget(id);
+        shared.slots.notify_all();
         let give_up = Instant::now() + LINGER;
         conns.idle += 1;
         let next = loop {
@@ -319,16 +293,19 @@ impl Drop for ThreadGuard {
     }
 }
 
-/// One connection: read, verify, apply, report, reply.
-fn serve(shared: &Shared, mut stream: Stream, peer: &str) {
-    let outcome = receive_and_apply(shared, &mut stream);
+/// One connection: read, check the peer, verify, apply, report, reply.
+fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
+    let outcome = receive_and_apply(shared, &mut stream, progress);
     shared.report(peer, &outcome);
     // A client that closed early (CPython's does) makes this fail: that
     // is fine. The timeout stops a client that never reads.
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = wire::write_frame(&mut stream, outcome.reply().as_bytes());
+    let _ = wire::write_frame(&mut stream, &outcome.reply().encode(None));
     let _ = stream.shutdown(Shutdown::Write);
-    if matches!(outcome, Outcome::TooLarge { .. } | Outcome::BadFrame(_)) {
+    if matches!(
+        outcome,
+        Outcome::TooLarge { .. } | Outcome::BadFrame(_) | Outcome::PeerRefused { .. }
+    ) {
         drain(&mut stream);
     }
 }
@@ -349,13 +326,52 @@ fn drain(stream: &mut Stream) {
     }
 }
 
-fn receive_and_apply(shared: &Shared, stream: &mut Stream) -> Outcome {
+/// `Some(outcome)` when the peer may not drive this listener: a TCP peer
+/// of another uid, or one that cannot be identified with no verify to
+/// vouch for it. Unix socket peers are the owner by the socket's mode.
+fn refused_peer(shared: &Shared, stream: &Stream) -> Option<Outcome> {
+    let Peers::SameUser(me) = shared.settings.peers else {
+        return None;
+    };
+    let (local, remote) = stream.tcp_addrs()?;
+    match peer::owner(local, remote) {
+        Peer::Uid(uid) if uid == me => None,
+        Peer::Uid(uid) => Some(Outcome::PeerRefused { uid: Some(uid) }),
+        Peer::Unknown if shared.settings.verify.is_some() => None,
+        Peer::Unknown => Some(Outcome::PeerRefused { uid: None }),
+    }
+}
+
+fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) -> Outcome {
     let settings = &shared.settings;
-    let deadline = Instant::now() + settings.receive_deadline;
-    let message = match wire::read_frame(stream, settings.max_message_bytes, deadline) {
+    let now = Instant::now();
+    let (header_by, deadline) = (
+        now + settings.header_deadline,
+        now + settings.receive_deadline,
+    );
+    let mut counted = Counted { stream, progress };
+    let read = wire::read_frame_by(
+        &mut counted,
+        settings.max_message_bytes,
+        header_by,
+        deadline,
+    );
+    // An eviction wins over whatever the read made of it (its reading was
+    // shut down), and over a message that came in just after it.
+    if progress.evicted() || (read.is_ok() && !progress.finish_reading()) {
+        return Outcome::Evicted {
+            received: progress.received(),
+        };
+    }
+    let message = match read {
         Ok(m) => m,
         Err(e) => return Outcome::from_frame_error(e),
     };
+    // Only a whole message costs a look at the socket tables (whose size
+    // is the system's socket count): a flood of bad frames costs none.
+    if let Some(refused) = refused_peer(shared, stream) {
+        return refused;
+    }
     let payload = match &settings.verify {
         None => message,
         Some(verify) => match catch_unwind(AssertUnwindSafe(|| verify(&message))) {
@@ -364,13 +380,23 @@ fn receive_and_apply(shared: &Shared, stream: &mut Stream) -> Outcome {
             Err(panic) => return Outcome::Panicked(format!("verify panicked: {}", text(&panic))),
         },
     };
-    let _turn = shared.turns.wait();
-    match catch_unwind(AssertUnwindSafe(|| (settings.apply)(&payload))) {
+    // One apply at a time is the apply step's own business (see
+    // `Settings::apply`): the listener adds no second lock.
+    // Building handlers waits on the outside world (connecting a socket):
+    // each such wait is capped by this deadline, and once it has passed no
+    // further handler is built.
+    let apply_by = Instant::now() + settings.apply_deadline;
+    let apply = || {
+        crate::confine::within(settings.confine.clone(), || {
+            crate::deadline::within(apply_by, || (settings.apply)(&payload))
+        })
+    };
+    match catch_unwind(AssertUnwindSafe(apply)) {
         Ok(Ok(applied)) => Outcome::Applied {
             kind: applied.kind,
             generation: applied.generation,
         },
-        Ok(Err(message)) => Outcome::ConfigError(message),
+        Ok(Err(error)) => Outcome::ConfigError(error),
         Err(panic) => Outcome::Panicked(format!("the apply step panicked: {}", text(&panic))),
     }
 }
@@ -386,37 +412,6 @@ fn text(panic: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// A ticket lock: apply steps run one at a time, first come first served
-/// (a plain mutex lets a late thread overtake a waiting one).
-#[derive(Debug, Default)]
-struct Turns {
-    /// (next ticket to hand out, ticket now served)
-    state: Mutex<(u64, u64)>,
-    cv: Condvar,
-}
-
-struct Turn<'a>(&'a Turns);
-
-impl Turns {
-    fn wait(&self) -> Turn<'_> {
-        let mut state = lock(&self.state);
-        let ticket = state.0;
-        state.0 += 1;
-        while state.1 != ticket {
-            state = self.cv.wait(state).unwrap_or_else(|e| e.into_inner());
-        }
-        Turn(self)
-    }
-}
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        let mut state = lock(&self.0.state);
-        state.1 += 1;
-        self.0.cv.notify_all();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,29 +424,5 @@ mod tests {
         assert_eq!(text(&a), "boom");
         assert_eq!(text(&b), "bang");
         assert_eq!(text(&c), "(no message)");
-    }
-
-    #[test]
-    fn turns_are_served_in_ticket_order() {
-        let turns = Arc::new(Turns::default());
-        let order = Arc::new(Mutex::new(Vec::new()));
-        let first = turns.wait();
-        let mut threads = Vec::new();
-        for i in 0..4u64 {
-            let (mine, order) = (Arc::clone(&turns), Arc::clone(&order));
-            threads.push(thread::spawn(move || {
-                let _t = mine.wait();
-                order.lock().unwrap().push(i);
-            }));
-            // Each thread has taken its ticket before the next starts.
-            while turns.state.lock().unwrap().0 < i + 2 {
-                thread::yield_now();
-            }
-        }
-        drop(first);
-        for t in threads {
-            t.join().unwrap();
-        }
-        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3]);
     }
 }

@@ -90,6 +90,15 @@ impl WakeAddr {
 }
 
 impl Stream {
+    /// This side's and the peer's address, for a TCP connection.
+    pub fn tcp_addrs(&self) -> Option<(SocketAddr, SocketAddr)> {
+        match self {
+            Stream::Tcp(s) => Some((s.local_addr().ok()?, s.peer_addr().ok()?)),
+            #[cfg(unix)]
+            Stream::Unix(_) => None,
+        }
+    }
+
     pub fn try_clone(&self) -> io::Result<Stream> {
         match self {
             Stream::Tcp(s) => s.try_clone().map(Stream::Tcp),

@@ -1,11 +1,34 @@
 //! Running python3 to completion for the tests that compare with CPython.
 //! Each returns `None` when python3 cannot be started, after saying on
 //! stderr (past the harness's capture, so every run shows it) that `what`
-//! was not compared: such a test then returns without asserting.
+//! was not compared: such a test then returns without asserting. Under
+//! `LOGLISTEN_REQUIRE_PYTHON=1` (CI sets it) a skip fails the test instead:
+//! there a comparison that quietly skips would check nothing.
 
 use std::ffi::OsStr;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
+
+/// The variable under which every skip of a CPython comparison fails.
+pub const REQUIRE: &str = "LOGLISTEN_REQUIRE_PYTHON";
+
+/// Whether `LOGLISTEN_REQUIRE_PYTHON=1` is set.
+#[allow(dead_code)]
+pub fn required() -> bool {
+    std::env::var_os(REQUIRE).is_some_and(|v| v == "1")
+}
+
+/// Reports a comparison that cannot run: on stderr past the harness's
+/// capture (`skipped: <why>`), or, under `LOGLISTEN_REQUIRE_PYTHON=1`, as
+/// a panic that fails the test.
+#[allow(dead_code)]
+#[track_caller]
+pub fn skip(why: &str) {
+    if required() {
+        panic!("{why}; {REQUIRE}=1 forbids skipping");
+    }
+    let _ = std::io::stderr().write_all(format!("skipped: {why}\n").as_bytes());
+}
 
 /// `python3 -c script` with `input` on stdin: what it printed.
 /// Panics unless it succeeded and printed UTF-8.
@@ -51,6 +74,8 @@ pub fn run_python_in(script: &str, dir: &std::path::Path, what: &str) -> Option<
 
 /// `python3 args...` with `env` added and `input` on stdin, run to the
 /// end: its status, stdout and stderr, for a caller that looks at failures.
+#[allow(dead_code)]
+#[track_caller]
 pub fn python_output(
     args: &[&OsStr],
     env: &[(&str, &str)],
@@ -64,11 +89,15 @@ pub fn python_output(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
-    let Ok(mut child) = child else {
-        let message =
-            format!("skipped: python3 is not available, {what} not compared with CPython\n");
-        let _ = std::io::stderr().write_all(message.as_bytes());
-        return None;
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            skip(&format!(
+                "python3 is not available, {what} not compared with CPython"
+            ));
+            return None;
+        }
+        Err(e) => panic!("python3 is there but could not be started: {e}"),
     };
     let mut stdin = child.stdin.take().expect("stdin was piped");
     let input = input.to_vec();
