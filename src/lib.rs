@@ -16,6 +16,8 @@ pub mod handler;
 mod level;
 pub mod listener;
 mod logger;
+#[cfg(feature = "net-handlers")]
+mod pickle;
 #[cfg(test)]
 mod python_test;
 mod record;
