@@ -57,8 +57,8 @@ fn write_value(out: &mut Vec<u8>, value: &Attr<'_>) {
                 let mut len = 8;
                 while len > 1 {
                     let (top, next) = (bytes[len - 1], bytes[len - 2]);
-                    let redundant = (top == 0 && next & 0x80 == 0)
-                        || (top == 0xff && next & 0x80 != 0);
+                    let redundant =
+                        (top == 0 && next & 0x80 == 0) || (top == 0xff && next & 0x80 != 0);
                     if !redundant {
                         break;
                     }

@@ -6,9 +6,9 @@ use super::{ConfigError, HandlerSpec, Place};
 use crate::filter::Filter;
 use crate::format::Formatter;
 use crate::handler::{
-    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
-    RotatingFileHandler, RotatingSettings, SharedHandler, StreamHandler, SysLogHandler,
-    SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
+    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler, QueueHandler,
+    QueueSettings, RotatingFileHandler, RotatingSettings, SharedHandler, StreamHandler,
+    SysLogHandler, SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
 };
 use crate::json::{Map, Value};
 use std::io;
@@ -136,21 +136,33 @@ pub(crate) enum Opener {
     Rotating(RotatingSettings),
     Timed(TimedSettings),
     Memory(MemorySettings, Option<String>),
+    Queue(super::queue::QueuePlan),
     SysLog(SysLogSettings),
+    #[cfg(feature = "net-handlers")]
+    Socket(crate::handler::SocketSettings),
+    #[cfg(feature = "net-handlers")]
+    Datagram(crate::handler::SocketSettings),
+    #[cfg(feature = "net-handlers")]
+    Http(crate::handler::HttpSettings),
+    #[cfg(feature = "net-handlers")]
+    Smtp(crate::handler::SmtpSettings),
     Custom(HandlerFactory, Map),
 }
 
 impl Opener {
-    /// The handler this one needs opened first (a memory handler's target).
-    pub fn target(&self) -> Option<&str> {
+    /// The handlers this one needs opened first (a memory handler's
+    /// target, a queue handler's handlers).
+    pub fn targets(&self) -> Vec<&str> {
         match self {
-            Opener::Memory(_, target) => target.as_deref(),
-            _ => None,
+            Opener::Memory(_, target) => target.as_deref().into_iter().collect(),
+            Opener::Queue(plan) => plan.handlers.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
         }
     }
 
-    /// Constructs the handler (opening files, binding sockets).
-    pub fn open(self, target: Option<SharedHandler>) -> io::Result<Box<dyn Handler>> {
+    /// Constructs the handler (opening files, binding sockets), given the
+    /// handlers [`targets`](Self::targets) named, in that order.
+    pub fn open(self, targets: Vec<SharedHandler>) -> io::Result<Box<dyn Handler>> {
         Ok(match self {
             Opener::Null => Box::new(NullHandler),
             Opener::Stream(handler) => Box::new(handler),
@@ -160,10 +172,25 @@ impl Opener {
             Opener::Timed(settings) => Box::new(TimedRotatingFileHandler::open(settings)?),
             Opener::Memory(settings, _) => {
                 let mut handler = MemoryHandler::new(settings);
-                handler.set_target(target);
+                handler.set_target(targets.into_iter().next());
                 Box::new(handler)
             }
+            Opener::Queue(plan) => Box::new(QueueHandler::unstarted(QueueSettings {
+                maxsize: plan.maxsize,
+                handlers: targets,
+                respect_handler_level: plan.respect_handler_level,
+            })),
             Opener::SysLog(settings) => Box::new(SysLogHandler::new(settings)?),
+            #[cfg(feature = "net-handlers")]
+            Opener::Socket(settings) => Box::new(crate::handler::SocketHandler::new(settings)),
+            #[cfg(feature = "net-handlers")]
+            Opener::Datagram(settings) => Box::new(crate::handler::DatagramHandler::new(settings)),
+            #[cfg(feature = "net-handlers")]
+            Opener::Http(settings) => {
+                Box::new(crate::handler::HttpHandler::new(settings).map_err(io::Error::other)?)
+            }
+            #[cfg(feature = "net-handlers")]
+            Opener::Smtp(settings) => Box::new(crate::handler::SmtpHandler::new(settings)),
             Opener::Custom(factory, kwargs) => factory(&kwargs).map_err(io::Error::other)?,
         })
     }
@@ -188,6 +215,11 @@ pub(crate) fn standard_class(name: &str) -> Option<&'static str> {
         ("WatchedFileHandler", true) => "logging.handlers.WatchedFileHandler",
         ("MemoryHandler", true) => "logging.handlers.MemoryHandler",
         ("SysLogHandler", true) => "logging.handlers.SysLogHandler",
+        ("QueueHandler", true) => "logging.handlers.QueueHandler",
+        ("SocketHandler", true) => "logging.handlers.SocketHandler",
+        ("DatagramHandler", true) => "logging.handlers.DatagramHandler",
+        ("HTTPHandler", true) => "logging.handlers.HTTPHandler",
+        ("SMTPHandler", true) => "logging.handlers.SMTPHandler",
         _ => return None,
     })
 }
@@ -222,16 +254,52 @@ pub(crate) fn parameters(class: &str) -> &'static [&'static str] {
         ],
         "logging.handlers.MemoryHandler" => &["capacity", "flushLevel", "target", "flushOnClose"],
         "logging.handlers.SysLogHandler" => &["address", "facility", "socktype"],
+        // CPython 3.12's dictConfig passes these to the handler and its
+        // listener.
+        "logging.handlers.QueueHandler" => {
+            &["queue", "handlers", "respect_handler_level", "listener"]
+        }
+        "logging.handlers.SocketHandler" | "logging.handlers.DatagramHandler" => &["host", "port"],
+        "logging.handlers.HTTPHandler" => {
+            &["host", "url", "method", "secure", "credentials", "context"]
+        }
+        "logging.handlers.SMTPHandler" => &[
+            "mailhost",
+            "fromaddr",
+            "toaddrs",
+            "subject",
+            "credentials",
+            "secure",
+            "timeout",
+        ],
         _ => &[],
     }
 }
 
-/// A memory handler's target name, if the entry names one.
-pub(crate) fn memory_target<'a>(class: &str, kwargs: &'a Map) -> Option<&'a str> {
-    let memory = standard_class(class) == Some("logging.handlers.MemoryHandler");
-    memory
-        .then(|| kwargs.get("target").and_then(Value::as_str))
-        .flatten()
+/// The handlers an entry names as targets: a memory handler's `target`,
+/// a queue handler's `handlers`; with the key and CPython's message for a
+/// missing one.
+pub(crate) fn handler_references<'a>(
+    class: &str,
+    kwargs: &'a Map,
+) -> Vec<(&'static str, &'a str, &'static str)> {
+    match standard_class(class) {
+        Some("logging.handlers.MemoryHandler") => kwargs
+            .get("target")
+            .and_then(Value::as_str)
+            .map(|t| ("target", t, "Unable to set target handler"))
+            .into_iter()
+            .collect(),
+        Some("logging.handlers.QueueHandler") => match kwargs.get("handlers") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|h| ("handlers", h, "Unable to set required handler"))
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
 
 /// Checks a handler entry and returns how to open it.

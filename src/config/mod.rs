@@ -14,6 +14,9 @@ pub(crate) mod classes;
 pub(crate) mod dict;
 pub(crate) mod dump;
 pub(crate) mod file;
+#[cfg(feature = "net-handlers")]
+pub(crate) mod net;
+pub(crate) mod queue;
 pub(crate) mod standard;
 
 use crate::error::Position;

@@ -105,8 +105,10 @@ impl HttpHandler {
         } else {
             format!("{name}:{port}")
         };
-        let mut head =
-            format!("{} {url} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: identity\r\n", s.method);
+        let mut head = format!(
+            "{} {url} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: identity\r\n",
+            s.method
+        );
         if s.method == "POST" {
             head.push_str("Content-type: application/x-www-form-urlencoded\r\n");
             head.push_str(&format!("Content-length: {}\r\n", data.len()));
@@ -211,7 +213,10 @@ mod tests {
         assert!(text.contains("\r\nHost: h\r\n"));
         let mut bad = HttpSettings::new("h", "/p");
         bad.method = "PUT".to_string();
-        assert_eq!(HttpHandler::new(bad).unwrap_err(), "method must be GET or POST");
+        assert_eq!(
+            HttpHandler::new(bad).unwrap_err(),
+            "method must be GET or POST"
+        );
     }
 
     #[test]
@@ -219,8 +224,14 @@ mod tests {
         let read = |s: &str| read_status(s.as_bytes()).map_err(|e| e.to_string());
         assert_eq!(read("HTTP/1.0 200 OK\r\nServer: x\r\n\r\nbody"), Ok(200));
         assert_eq!(read("HTTP/1.1 404 Not Found\n\n"), Ok(404));
-        assert_eq!(read("SMTP 200\r\n\r\n"), Err("not an HTTP reply".to_string()));
-        assert_eq!(read("HTTP/1.1 200 OK\r\n"), Err("reply ended in its headers".to_string()));
+        assert_eq!(
+            read("SMTP 200\r\n\r\n"),
+            Err("not an HTTP reply".to_string())
+        );
+        assert_eq!(
+            read("HTTP/1.1 200 OK\r\n"),
+            Err("reply ended in its headers".to_string())
+        );
     }
 
     proptest! {

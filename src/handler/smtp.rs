@@ -149,13 +149,13 @@ impl SmtpHandler {
         let has = |ext: &str| {
             features.lines().skip(1).find_map(|l| {
                 let (name, rest) = l.split_once(' ').unwrap_or((l, ""));
-                name.eq_ignore_ascii_case(ext).then(|| rest.to_ascii_uppercase())
+                name.eq_ignore_ascii_case(ext)
+                    .then(|| rest.to_ascii_uppercase())
             })
         };
         if let Some((user, password)) = &s.credentials {
-            let auth = has("auth").ok_or_else(|| {
-                io::Error::other("SMTP AUTH extension not supported by server.")
-            })?;
+            let auth = has("auth")
+                .ok_or_else(|| io::Error::other("SMTP AUTH extension not supported by server."))?;
             let offered: Vec<&str> = auth.split_whitespace().collect();
             if offered.contains(&"PLAIN") {
                 let token = base64(format!("\0{user}\0{password}").as_bytes());
@@ -225,7 +225,9 @@ impl<R: BufRead> Session<R> {
         if codes.contains(&code) {
             Ok(text)
         } else {
-            Err(io::Error::other(format!("SMTP server replied {code} {text}")))
+            Err(io::Error::other(format!(
+                "SMTP server replied {code} {text}"
+            )))
         }
     }
 }
@@ -319,7 +321,10 @@ mod tests {
         assert_eq!(read_reply(&mut input).unwrap(), (221, "bye".to_string()));
         assert!(read_reply(&mut input).is_err());
         let mut bad: &[u8] = b"2x0 no\r\n";
-        assert_eq!(read_reply(&mut bad).unwrap_err().to_string(), "not an SMTP reply");
+        assert_eq!(
+            read_reply(&mut bad).unwrap_err().to_string(),
+            "not an SMTP reply"
+        );
     }
 
     proptest! {
