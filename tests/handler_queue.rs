@@ -141,3 +141,27 @@ fn bad_queue_entries_get_one_line_errors_and_change_nothing() {
         assert!(!path.exists(), "nothing was opened for {queue}");
     }
 }
+
+#[cfg(not(feature = "net-handlers"))]
+#[test]
+fn network_handlers_need_the_feature() {
+    let _g = serial();
+    for class in [
+        "SocketHandler",
+        "DatagramHandler",
+        "HTTPHandler",
+        "SMTPHandler",
+    ] {
+        let config = format!(
+            r#"{{"version": 1, "handlers": {{"h": {{"class": "logging.handlers.{class}", "host": "x", "port": 1}}}}}}"#
+        );
+        let error = dict_config_str(&config).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "handlers.h.class: logging.handlers.{class} is left out of this build: it needs \
+                 loglisten's \"net-handlers\" feature"
+            )
+        );
+    }
+}

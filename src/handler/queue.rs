@@ -5,7 +5,6 @@
 
 use super::{Handler, SharedHandler};
 use crate::record::{OwnedRecord, Record};
-use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -74,8 +73,14 @@ struct Shared {
     ready: Condvar,
 }
 
+/// Records in chunks of [`CHUNK`], so that a long backlog (a stalled
+/// destination) grows by one small allocation at a time and a caller never
+/// waits for one big buffer to be copied into a bigger one.
 struct Queue {
-    records: VecDeque<OwnedRecord>,
+    chunks: Vec<Vec<OwnedRecord>>,
+    len: usize,
+    /// Emptied chunks, kept for reuse.
+    free: Vec<Vec<OwnedRecord>>,
     /// The listener waits on `ready`: the next record wakes it.
     sleeping: bool,
     stop: bool,
@@ -105,7 +110,9 @@ impl QueueHandler {
             shared: Arc::new(Shared {
                 settings,
                 queue: Mutex::new(Queue {
-                    records: VecDeque::new(),
+                    chunks: Vec::new(),
+                    len: 0,
+                    free: Vec::new(),
                     sleeping: false,
                     stop: false,
                 }),
@@ -123,7 +130,7 @@ impl QueueHandler {
 
     /// How many records wait for the listener.
     pub fn queued(&self) -> usize {
-        self.shared.lock().records.len()
+        self.shared.lock().len
     }
 
     fn start(&mut self) {
@@ -152,8 +159,12 @@ impl QueueHandler {
         }
         self.state = Lifecycle::Closed;
         // Left only if the thread never ran: handed over here.
-        let left = std::mem::take(&mut self.shared.lock().records);
-        for record in left {
+        let left = {
+            let mut queue = self.shared.lock();
+            queue.len = 0;
+            std::mem::take(&mut queue.chunks)
+        };
+        for record in left.iter().flatten() {
             self.shared.deliver(&record.record());
         }
     }
@@ -176,24 +187,66 @@ impl Shared {
     /// The listener thread: takes whatever is queued in one go and hands
     /// it over, until stopped and the queue is empty.
     fn listen(&self) {
-        let mut batch = VecDeque::new();
+        let mut batch: Vec<Vec<OwnedRecord>> = Vec::new();
+        let mut batch_was_small = false;
         loop {
             {
                 let mut queue = self.lock();
-                while queue.records.is_empty() && !queue.stop {
+                for mut chunk in batch.drain(..) {
+                    if queue.free.len() < FREE_CHUNKS {
+                        Vec::clear(&mut chunk);
+                        queue.free.push(chunk);
+                    }
+                }
+                // Right after a batch, look again shortly without asking
+                // callers to signal: under steady logging they then never
+                // pay for a wake-up, and records come in larger batches.
+                let mut polled = batch_was_small;
+                while queue.len < CHUNK && !queue.stop && polled {
+                    polled = false;
+                    let (q, _) = self
+                        .ready
+                        .wait_timeout(queue, POLL)
+                        .unwrap_or_else(|e| e.into_inner());
+                    queue = q;
+                }
+                while queue.len == 0 && !queue.stop {
                     queue.sleeping = true;
                     queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
                 }
                 queue.sleeping = false;
-                if queue.records.is_empty() {
+                if queue.len == 0 {
                     return;
                 }
-                std::mem::swap(&mut queue.records, &mut batch);
+                queue.len = 0;
+                std::mem::swap(&mut queue.chunks, &mut batch);
             }
-            for record in batch.drain(..) {
+            batch_was_small = batch.len() <= 1;
+            for record in batch.iter().flatten() {
                 self.deliver(&record.record());
             }
         }
+    }
+}
+
+/// How long the listener waits for more records after a small batch.
+const POLL: std::time::Duration = std::time::Duration::from_micros(200);
+
+/// Records per chunk of the queue.
+const CHUNK: usize = 256;
+/// Emptied chunks kept for reuse.
+const FREE_CHUNKS: usize = 16;
+
+impl Queue {
+    fn push(&mut self, record: OwnedRecord) {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            let chunk = self.free.pop().unwrap_or_else(|| Vec::with_capacity(CHUNK));
+            self.chunks.push(chunk);
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(record);
+        }
+        self.len += 1;
     }
 }
 
@@ -213,13 +266,13 @@ impl Handler for QueueHandler {
         let wake = {
             let mut queue = self.shared.lock();
             let maxsize = self.shared.settings.maxsize;
-            if maxsize > 0 && queue.records.len() >= maxsize {
+            if maxsize > 0 && queue.len >= maxsize {
                 return Err(io::Error::new(
                     io::ErrorKind::WouldBlock,
                     format!("queue full ({maxsize} records): record dropped"),
                 ));
             }
-            queue.records.push_back(prepared);
+            queue.push(prepared);
             std::mem::replace(&mut queue.sleeping, false)
         };
         if wake {
