@@ -108,7 +108,7 @@ fn bad_queue_entries_get_one_line_errors_and_change_nothing() {
         ),
         (
             r#""handlers": ["file"], "queue": "myapp.make_queue""#,
-            "handlers.q.queue: Invalid queue specifier \"myapp.make_queue\": only queue.Queue, \
+            "handlers.q.queue: Invalid queue specifier 'myapp.make_queue': only queue.Queue, \
              queue.SimpleQueue, multiprocessing.Queue (optionally as '()' with maxsize)",
         ),
         (
@@ -117,7 +117,7 @@ fn bad_queue_entries_get_one_line_errors_and_change_nothing() {
         ),
         (
             r#""handlers": ["file"], "listener": "myapp.Listener""#,
-            "handlers.q.listener: Invalid listener specifier \"myapp.Listener\": only \
+            "handlers.q.listener: Invalid listener specifier 'myapp.Listener': only \
              logging.handlers.QueueListener",
         ),
         (
@@ -146,14 +146,18 @@ fn bad_queue_entries_get_one_line_errors_and_change_nothing() {
 #[test]
 fn network_handlers_need_the_feature() {
     let _g = serial();
-    for class in [
-        "SocketHandler",
-        "DatagramHandler",
-        "HTTPHandler",
-        "SMTPHandler",
-    ] {
+    let cases = [
+        ("SocketHandler", r#""host": "x", "port": 1"#),
+        ("DatagramHandler", r#""host": "x", "port": 1"#),
+        ("HTTPHandler", r#""host": "x", "url": "/""#),
+        (
+            "SMTPHandler",
+            r#""mailhost": "x", "fromaddr": "a", "toaddrs": "b", "subject": "s""#,
+        ),
+    ];
+    for (class, args) in cases {
         let config = format!(
-            r#"{{"version": 1, "handlers": {{"h": {{"class": "logging.handlers.{class}", "host": "x", "port": 1}}}}}}"#
+            r#"{{"version": 1, "handlers": {{"h": {{"class": "logging.handlers.{class}", {args}}}}}}}"#
         );
         let error = dict_config_str(&config).unwrap_err();
         assert_eq!(

@@ -21,7 +21,7 @@ pub(crate) fn prepare(args: &Kwargs<'_>) -> Result<Opener, ConfigError> {
         None => 0,
         Some(Value::String(name)) if QUEUES.contains(&name.as_str()) => 0,
         Some(Value::Object(spec)) => queue_spec(args, spec)?,
-        Some(other) => return Err(invalid_queue(args, other)),
+        Some(other) => return Err(invalid_queue(args, describe(other))),
     };
     match args.get("listener") {
         None => {}
@@ -29,7 +29,7 @@ pub(crate) fn prepare(args: &Kwargs<'_>) -> Result<Opener, ConfigError> {
         Some(other) => {
             let message = format!(
                 "Invalid listener specifier {}: only logging.handlers.QueueListener",
-                other
+                describe(other)
             );
             return Err(args.error("listener", message));
         }
@@ -55,7 +55,10 @@ pub(crate) fn prepare(args: &Kwargs<'_>) -> Result<Opener, ConfigError> {
 fn queue_spec(args: &Kwargs<'_>, spec: &Map) -> Result<usize, ConfigError> {
     let factory = spec.get("()").and_then(Value::as_str);
     if !factory.is_some_and(|f| QUEUES.contains(&f)) {
-        return Err(invalid_queue(args, &Value::Object(spec.clone())));
+        return Err(invalid_queue(
+            args,
+            describe(spec.get("()").unwrap_or(&Value::Null)),
+        ));
     }
     let mut maxsize = 0;
     for (key, value) in spec.iter() {
@@ -76,12 +79,25 @@ fn queue_spec(args: &Kwargs<'_>, spec: &Map) -> Result<usize, ConfigError> {
     Ok(maxsize)
 }
 
-fn invalid_queue(args: &Kwargs<'_>, spec: &Value) -> ConfigError {
+/// A specifier as the error quotes it: a string in quotes, else its kind
+/// (the JSON writer stays out of programs that do not otherwise need it).
+fn describe(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("'{s}'"),
+        Value::Null => "None".to_string(),
+        Value::Bool(_) => "a boolean".to_string(),
+        Value::Number(_) => "a number".to_string(),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "a dict".to_string(),
+    }
+}
+
+fn invalid_queue(args: &Kwargs<'_>, spec: String) -> ConfigError {
     args.error(
         "queue",
         format!(
-            "Invalid queue specifier {spec}: only {} (optionally as '()' with maxsize)",
-            QUEUES.join(", ")
+            "Invalid queue specifier {spec}: only queue.Queue, queue.SimpleQueue, \
+             multiprocessing.Queue (optionally as '()' with maxsize)"
         ),
     )
 }
