@@ -111,12 +111,16 @@ fn log_calls(handler: &str) -> Vec<(i32, &'static str, u32)> {
     dict_config_str(&config).unwrap();
     let log = get_logger("net.test");
     let mut calls = Vec::new();
-    loglisten::info!(log, "hello é 100%");
-    calls.push((Level::INFO.0, "hello é 100%", line!()));
-    loglisten::warning!(log, "a\nb = c&d");
-    calls.push((Level::WARNING.0, "a\nb = c&d", line!()));
-    loglisten::critical!(log, "last");
-    calls.push((Level::CRITICAL.0, "last", line!()));
+    // One macro call per line: its line!() is the logging call's line.
+    macro_rules! call {
+        ($mac:ident, $level:expr, $msg:literal) => {{
+            loglisten::$mac!(log, $msg);
+            calls.push(($level.0, $msg, line!()));
+        }};
+    }
+    call!(info, Level::INFO, "hello é 100%");
+    call!(warning, Level::WARNING, "a\nb = c&d");
+    call!(critical, Level::CRITICAL, "last");
     dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"net.test": {"handlers": []}}}"#).unwrap();
     calls
 }
@@ -250,5 +254,51 @@ fn secure_is_refused_at_config_time() {
     for (config, path) in [(http, "handlers.h.secure"), (smtp, "handlers.h.secure")] {
         let error = dict_config_str(config).unwrap_err();
         assert_eq!(error.to_string(), format!("{path}: {message}"));
+    }
+}
+
+#[test]
+fn bad_network_handler_entries_get_one_line_errors() {
+    let _g = serial();
+    let cases = [
+        (
+            r#""class": "logging.handlers.HTTPHandler", "host": "h", "url": "/", "method": "PUT""#,
+            "handlers.h.method: method must be GET or POST",
+        ),
+        (
+            r#""class": "logging.handlers.SocketHandler", "host": "h", "port": null"#,
+            "handlers.h.port: None (a Unix socket) is not supported: give a TCP/UDP port",
+        ),
+        (
+            r#""class": "logging.handlers.DatagramHandler", "host": "h", "port": 70000"#,
+            "handlers.h.port: must be 0..65535",
+        ),
+        (
+            r#""class": "logging.handlers.SocketHandler", "host": "h""#,
+            "handlers.h.port: __init__() missing 1 required positional argument: 'port'",
+        ),
+        (
+            r#""class": "logging.handlers.HTTPHandler", "host": "h", "url": "/", "credentials": ["u"]"#,
+            "handlers.h.credentials: must be [user, password]",
+        ),
+        (
+            r#""class": "logging.handlers.SMTPHandler", "mailhost": ["h"], "fromaddr": "a",
+                "toaddrs": "b", "subject": "s""#,
+            "handlers.h.mailhost: must be a host or [host, port]",
+        ),
+        (
+            r#""class": "logging.handlers.SMTPHandler", "mailhost": "h", "fromaddr": "a",
+                "toaddrs": [1], "subject": "s""#,
+            "handlers.h.toaddrs: must be an address or a list of them",
+        ),
+        (
+            r#""class": "logging.handlers.SMTPHandler", "mailhost": "h", "fromaddr": "a",
+                "toaddrs": "b", "subject": "s", "timeout": 0"#,
+            "handlers.h.timeout: must be a positive number of seconds",
+        ),
+    ];
+    for (entry, expected) in cases {
+        let config = format!(r#"{{"version": 1, "handlers": {{"h": {{{entry}}}}}}}"#);
+        assert_eq!(dict_config_str(&config).unwrap_err().to_string(), expected);
     }
 }

@@ -186,9 +186,7 @@ impl Opener {
             #[cfg(feature = "net-handlers")]
             Opener::Datagram(settings) => Box::new(crate::handler::DatagramHandler::new(settings)),
             #[cfg(feature = "net-handlers")]
-            Opener::Http(settings) => {
-                Box::new(crate::handler::HttpHandler::new(settings).map_err(io::Error::other)?)
-            }
+            Opener::Http(settings) => Box::new(crate::handler::HttpHandler::new(settings)?),
             #[cfg(feature = "net-handlers")]
             Opener::Smtp(settings) => Box::new(crate::handler::SmtpHandler::new(settings)),
             Opener::Custom(factory, kwargs) => factory(&kwargs).map_err(io::Error::other)?,

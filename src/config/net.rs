@@ -21,7 +21,9 @@ pub(crate) fn prepare(class: &str, args: &Kwargs<'_>) -> Result<Opener, ConfigEr
             if let Some(method) = args.string("method")? {
                 settings.method = method.to_ascii_uppercase();
             }
-            settings.check().map_err(|e| args.error("method", e))?;
+            settings
+                .check()
+                .map_err(|e| args.error("method", e.to_string()))?;
             if args.bool("secure", false)? {
                 return Err(no_tls(args));
             }

@@ -46,10 +46,13 @@ impl HttpSettings {
 
     /// The method in capitals; an error unless GET or POST (CPython's
     /// `ValueError("method must be GET or POST")`).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> io::Result<()> {
         match self.method.to_ascii_uppercase().as_str() {
             "GET" | "POST" => Ok(()),
-            _ => Err("method must be GET or POST".to_string()),
+            _ => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "method must be GET or POST",
+            )),
         }
     }
 
@@ -72,7 +75,11 @@ impl HttpSettings {
 /// ```
 /// use loglisten::handler::{HttpHandler, HttpSettings};
 /// let handler = HttpHandler::new(HttpSettings::new("localhost:8080", "/log"))?;
-/// # Ok::<(), String>(())
+/// assert_eq!(handler.settings().method, "GET");
+/// let mut put = HttpSettings::new("localhost", "/log");
+/// put.method = "PUT".to_string();
+/// assert_eq!(HttpHandler::new(put).unwrap_err().to_string(), "method must be GET or POST");
+/// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct HttpHandler {
@@ -81,10 +88,15 @@ pub struct HttpHandler {
 
 impl HttpHandler {
     /// A handler for checked settings.
-    pub fn new(mut settings: HttpSettings) -> Result<HttpHandler, String> {
+    pub fn new(mut settings: HttpSettings) -> io::Result<HttpHandler> {
         settings.check()?;
         settings.method = settings.method.to_ascii_uppercase();
         Ok(HttpHandler { settings })
+    }
+
+    /// The settings (the method in capitals).
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
     }
 
     /// The request CPython's `HTTPHandler.emit` sends for `record`.
