@@ -225,10 +225,8 @@ mod tests {
         assert!(text.contains("\r\nHost: h\r\n"));
         let mut bad = HttpSettings::new("h", "/p");
         bad.method = "PUT".to_string();
-        assert_eq!(
-            HttpHandler::new(bad).unwrap_err(),
-            "method must be GET or POST"
-        );
+        let error = HttpHandler::new(bad).unwrap_err();
+        assert_eq!(error.to_string(), "method must be GET or POST");
     }
 
     #[test]
