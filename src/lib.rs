@@ -50,6 +50,8 @@ pub mod handler;
 mod level;
 pub mod listener;
 mod logger;
+#[cfg(feature = "net-handlers")]
+mod pickle;
 mod pyrepr;
 #[cfg(test)]
 mod python_test;

@@ -483,6 +483,13 @@ pub struct OwnedRecord {
 }
 
 impl OwnedRecord {
+    /// `QueueHandler.prepare`: the message becomes the queue handler's
+    /// formatted text, into which the error text was folded.
+    pub(crate) fn set_prepared_message(&mut self, message: String) {
+        self.message = message;
+        self.error_text = None;
+    }
+
     /// The record, borrowing from this copy.
     pub fn record(&self) -> Record<'_> {
         Record {

@@ -309,10 +309,9 @@ fn check_references(
         if let Some(f) = spec.filters.iter().find(|f| filters.get(f).is_none()) {
             return Err(place.error("filters", format!("Unable to add filter '{f}'")));
         }
-        if let Some(target) = classes::memory_target(&spec.class, &spec.kwargs) {
+        for (key, target, message) in classes::handler_references(&spec.class, &spec.kwargs) {
             if handlers.find(target).is_none() {
-                let message = format!("Unable to set target handler '{target}'");
-                return Err(place.error("target", message));
+                return Err(place.error(key, format!("{message} '{target}'")));
             }
         }
     }
@@ -350,16 +349,14 @@ fn open_handlers(
         let mut waiting = None;
         let mut progress = false;
         for index in 0..openers.len() {
-            let target = match openers[index].as_ref().map(Opener::target) {
-                None => continue,
-                Some(None) => None,
-                Some(Some(target)) => match find(&opened, target) {
-                    Some(handler) => Some(handler),
-                    None => {
-                        waiting = waiting.or(Some(index));
-                        continue;
-                    }
-                },
+            let Some(names) = openers[index].as_ref().map(Opener::targets) else {
+                continue;
+            };
+            let targets: Option<Vec<SharedHandler>> =
+                names.iter().map(|name| find(&opened, name)).collect();
+            let Some(targets) = targets else {
+                waiting = waiting.or(Some(index));
+                continue;
             };
             let Some(opener) = openers[index].take() else {
                 continue;
@@ -371,7 +368,7 @@ fn open_handlers(
                 let message = format!("timed out building handler '{name}'");
                 return Err(ConfigError::new("", message));
             }
-            match opener.open(target) {
+            match opener.open(targets) {
                 Ok(builder) => {
                     let mut builder = builder.name(name);
                     if let Some(level) = spec.level {
@@ -405,7 +402,11 @@ fn open_handlers(
             Some(index) if !progress => {
                 discard(opened.iter().flatten());
                 let place = place(config.style, "handler", &config.handlers[index].0);
-                return Err(place.error("target", "memory handler targets form a cycle"));
+                let (key, kind) = match config.handlers[index].1.kwargs.get("target") {
+                    Some(_) => ("target", "memory"),
+                    None => ("handlers", "queue"),
+                };
+                return Err(place.error(key, format!("{kind} handler targets form a cycle")));
             }
             Some(_) => {}
         }

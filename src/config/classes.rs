@@ -116,6 +116,11 @@ pub(crate) fn standard_class(name: &str) -> Option<&'static str> {
         ("WatchedFileHandler", true) => "logging.handlers.WatchedFileHandler",
         ("MemoryHandler", true) => "logging.handlers.MemoryHandler",
         ("SysLogHandler", true) => "logging.handlers.SysLogHandler",
+        ("QueueHandler", true) => "logging.handlers.QueueHandler",
+        ("SocketHandler", true) => "logging.handlers.SocketHandler",
+        ("DatagramHandler", true) => "logging.handlers.DatagramHandler",
+        ("HTTPHandler", true) => "logging.handlers.HTTPHandler",
+        ("SMTPHandler", true) => "logging.handlers.SMTPHandler",
         _ => return None,
     })
 }
@@ -150,16 +155,52 @@ pub(crate) fn parameters(class: &str) -> &'static [&'static str] {
         ],
         "logging.handlers.MemoryHandler" => &["capacity", "flushLevel", "target", "flushOnClose"],
         "logging.handlers.SysLogHandler" => &["address", "facility", "socktype"],
+        // CPython 3.12's dictConfig passes these to the handler and its
+        // listener.
+        "logging.handlers.QueueHandler" => {
+            &["queue", "handlers", "respect_handler_level", "listener"]
+        }
+        "logging.handlers.SocketHandler" | "logging.handlers.DatagramHandler" => &["host", "port"],
+        "logging.handlers.HTTPHandler" => {
+            &["host", "url", "method", "secure", "credentials", "context"]
+        }
+        "logging.handlers.SMTPHandler" => &[
+            "mailhost",
+            "fromaddr",
+            "toaddrs",
+            "subject",
+            "credentials",
+            "secure",
+            "timeout",
+        ],
         _ => &[],
     }
 }
 
-/// A memory handler's target name, if the entry names one.
-pub(crate) fn memory_target<'a>(class: &str, kwargs: &'a Map) -> Option<&'a str> {
-    let memory = standard_class(class) == Some("logging.handlers.MemoryHandler");
-    memory
-        .then(|| kwargs.get("target").and_then(Value::as_str))
-        .flatten()
+/// The handlers an entry names as targets: a memory handler's `target`,
+/// a queue handler's `handlers`; with the key and CPython's message for a
+/// missing one.
+pub(crate) fn handler_references<'a>(
+    class: &str,
+    kwargs: &'a Map,
+) -> Vec<(&'static str, &'a str, &'static str)> {
+    match standard_class(class) {
+        Some("logging.handlers.MemoryHandler") => kwargs
+            .get("target")
+            .and_then(Value::as_str)
+            .map(|t| ("target", t, "Unable to set target handler"))
+            .into_iter()
+            .collect(),
+        Some("logging.handlers.QueueHandler") => match kwargs.get("handlers") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|h| ("handlers", h, "Unable to set required handler"))
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
 
 /// Checks a handler entry and returns how to open it.

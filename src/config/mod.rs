@@ -17,7 +17,10 @@ pub(crate) mod error;
 pub(crate) mod file;
 pub(crate) mod model;
 mod names;
+#[cfg(feature = "net-handlers")]
+pub(crate) mod net;
 pub(crate) mod opener;
+pub(crate) mod queue;
 pub(crate) mod standard;
 
 use crate::json::Value;

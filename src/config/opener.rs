@@ -5,9 +5,10 @@
 use super::error::ConfigError;
 use super::model::Place;
 use crate::handler::{
-    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
-    RotatingFileHandler, RotatingSettings, SharedHandler, SharedHandlerBuilder, StreamHandler,
-    SysLogHandler, SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
+    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler, QueueHandler,
+    QueueSettings, RotatingFileHandler, RotatingSettings, SharedHandler, SharedHandlerBuilder,
+    StreamHandler, SysLogHandler, SysLogSettings, TimedRotatingFileHandler, TimedSettings,
+    WatchedFileHandler,
 };
 use crate::json::{Map, Value};
 use crate::registry::factories::HandlerFactory;
@@ -24,23 +25,35 @@ pub(crate) enum Opener {
     Rotating(RotatingSettings),
     Timed(TimedSettings),
     Memory(MemorySettings, Option<String>),
+    Queue(super::queue::QueuePlan),
     SysLog(SysLogSettings),
+    #[cfg(feature = "net-handlers")]
+    Socket(crate::handler::SocketSettings),
+    #[cfg(feature = "net-handlers")]
+    Datagram(crate::handler::SocketSettings),
+    #[cfg(feature = "net-handlers")]
+    Http(crate::handler::HttpSettings),
+    #[cfg(feature = "net-handlers")]
+    Smtp(crate::handler::SmtpSettings),
     Custom(HandlerFactory, Map),
 }
 
 impl Opener {
-    /// The handler this one needs opened first (a memory handler's target).
-    pub fn target(&self) -> Option<&str> {
+    /// The handlers this one needs opened first (a memory handler's
+    /// target, a queue handler's handlers).
+    pub fn targets(&self) -> Vec<&str> {
         match self {
-            Opener::Memory(_, target) => target.as_deref(),
-            _ => None,
+            Opener::Memory(_, target) => target.as_deref().into_iter().collect(),
+            Opener::Queue(plan) => plan.handlers.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
         }
     }
 
-    /// Constructs the handler (opening files, binding sockets).
-    /// A memory handler gets [`SharedHandler`]'s delivering core, any
-    /// other the locked one.
-    pub fn open(self, target: Option<SharedHandler>) -> io::Result<SharedHandlerBuilder> {
+    /// Constructs the handler (opening files, binding sockets), given the
+    /// handlers [`targets`](Self::targets) named, in that order. A memory
+    /// handler gets [`SharedHandler`]'s delivering core, any other the
+    /// locked one.
+    pub fn open(self, targets: Vec<SharedHandler>) -> io::Result<SharedHandlerBuilder> {
         let inner: Box<dyn Handler> = match self {
             Opener::Null => Box::new(NullHandler),
             Opener::Stream(handler) => Box::new(handler),
@@ -50,10 +63,23 @@ impl Opener {
             Opener::Timed(settings) => Box::new(TimedRotatingFileHandler::open(settings)?),
             Opener::Memory(settings, _) => {
                 let mut handler = MemoryHandler::new(settings);
-                handler.set_target(target);
+                handler.set_target(targets.into_iter().next());
                 return Ok(SharedHandler::builder(handler));
             }
+            Opener::Queue(plan) => Box::new(QueueHandler::unstarted(QueueSettings {
+                maxsize: plan.maxsize,
+                handlers: targets,
+                respect_handler_level: plan.respect_handler_level,
+            })),
             Opener::SysLog(settings) => Box::new(SysLogHandler::new(settings)?),
+            #[cfg(feature = "net-handlers")]
+            Opener::Socket(settings) => Box::new(crate::handler::SocketHandler::new(settings)),
+            #[cfg(feature = "net-handlers")]
+            Opener::Datagram(settings) => Box::new(crate::handler::DatagramHandler::new(settings)),
+            #[cfg(feature = "net-handlers")]
+            Opener::Http(settings) => Box::new(crate::handler::HttpHandler::new(settings)?),
+            #[cfg(feature = "net-handlers")]
+            Opener::Smtp(settings) => Box::new(crate::handler::SmtpHandler::new(settings)),
             Opener::Custom(factory, kwargs) => factory(&kwargs).map_err(io::Error::other)?,
         };
         Ok(SharedHandler::builder_boxed(inner))

@@ -142,6 +142,22 @@ pub(crate) fn prepare(
             };
             Opener::SysLog(settings)
         }
+        "logging.handlers.QueueHandler" => super::queue::prepare(&args)?,
+        #[cfg(feature = "net-handlers")]
+        "logging.handlers.SocketHandler"
+        | "logging.handlers.DatagramHandler"
+        | "logging.handlers.HTTPHandler"
+        | "logging.handlers.SMTPHandler" => super::net::prepare(class, &args)?,
+        #[cfg(not(feature = "net-handlers"))]
+        "logging.handlers.SocketHandler"
+        | "logging.handlers.DatagramHandler"
+        | "logging.handlers.HTTPHandler"
+        | "logging.handlers.SMTPHandler" => {
+            let message = format!(
+                "{class} is left out of this build: it needs loglisten's \"net-handlers\" feature"
+            );
+            return Err(args.error("class", message));
+        }
         other => return Err(args.error("class", format!("{other} has no constructor"))),
     })
 }

@@ -495,17 +495,35 @@ pub(crate) fn sorted_order(keys: &[&[u8]]) -> Vec<usize> {
     order
 }
 
+#[cfg(feature = "net-handlers")]
+pub(crate) mod attrs;
+#[cfg(feature = "net-handlers")]
+mod encode;
 mod file;
+#[cfg(feature = "net-handlers")]
+mod http;
 mod memory;
+mod queue;
 mod rotating;
+#[cfg(feature = "net-handlers")]
+mod smtp;
+#[cfg(feature = "net-handlers")]
+mod socket;
 mod stream;
 mod syslog;
 mod timed;
 mod watched;
 
 pub use file::{FileHandler, FileSettings, Mode, SettingsError};
+#[cfg(feature = "net-handlers")]
+pub use http::{HttpHandler, HttpSettings};
 pub use memory::{MemoryHandler, MemorySettings};
+pub use queue::{QueueHandler, QueueSettings};
 pub use rotating::{RotatingFileHandler, RotatingSettings};
+#[cfg(feature = "net-handlers")]
+pub use smtp::{SmtpHandler, SmtpSettings};
+#[cfg(feature = "net-handlers")]
+pub use socket::{DatagramHandler, SocketHandler, SocketSettings};
 pub use stream::{SharedBuffer, StreamHandler, StreamKind};
 pub use syslog::{
     facility_by_name, priority_by_name, SockType, SysLogHandler, SysLogSettings, SyslogAddress,

@@ -114,3 +114,22 @@ pub fn python_output(
     }
     Some(output)
 }
+
+/// `python3 args...` started with stdout piped (stdin closed, stderr
+/// shown), for a test that talks to it while it runs: a receiver that
+/// prints its port first. `None`, after saying so, without python3.
+#[allow(dead_code)]
+pub fn spawn_python(args: &[&OsStr], what: &str) -> Option<std::process::Child> {
+    let child = Command::new("python3")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn();
+    if child.is_err() {
+        let message =
+            format!("skipped: python3 is not available, {what} not compared with CPython\n");
+        let _ = std::io::stderr().write_all(message.as_bytes());
+    }
+    child.ok()
+}

@@ -1,0 +1,139 @@
+//! QueueHandler and SocketHandler costs: a logging call through a queue
+//! (median), the caller's latencies while the destination (a TCP peer)
+//! stops reading for a full second, with and without a queue in front, and
+//! SocketHandler's throughput to a loopback receiver that keeps up.
+
+mod support;
+
+use loglisten::handler::{QueueHandler, QueueSettings, SocketHandler, SocketSettings};
+use loglisten::{get_logger, Handler, Level, Logger, Record, SharedHandler};
+use std::io::Read;
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+use support::{measure, report_time};
+
+#[derive(Debug)]
+struct Discard;
+
+impl Handler for Discard {
+    fn emit(&mut self, _record: &Record, text: &str) -> std::io::Result<()> {
+        std::hint::black_box(text);
+        Ok(())
+    }
+}
+
+fn logger(name: &str, handler: SharedHandler) -> Logger {
+    let log = get_logger(name);
+    log.set_level(Level::INFO);
+    log.set_propagate(false);
+    log.add_handler(handler);
+    log
+}
+
+/// A loopback receiver: reads everything, except that after `stall_after`
+/// it stops reading for `stall`. Returns its port.
+fn receiver(stall_after: Option<(Duration, Duration)>) -> u16 {
+    let server = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = server.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        while let Ok((mut conn, _)) = server.accept() {
+            let started = Instant::now();
+            let mut stalled = false;
+            let mut buf = vec![0; 1 << 16];
+            loop {
+                if let Some((after, stall)) = stall_after {
+                    if !stalled && started.elapsed() >= after {
+                        stalled = true;
+                        std::thread::sleep(stall);
+                    }
+                }
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        }
+    });
+    port
+}
+
+/// Logs one record every `every` for `run`, timing each call; the
+/// receiver stalls 1 s after 0.3 s. Returns (p50, p99, max) in seconds.
+fn stalled(name: &str, queued: bool) -> (f64, f64, f64, u64) {
+    let port = receiver(Some((Duration::from_millis(300), Duration::from_secs(1))));
+    let socket = SharedHandler::new(SocketHandler::new(SocketSettings::new("127.0.0.1", port)));
+    let handler = if queued {
+        SharedHandler::new(QueueHandler::new(QueueSettings {
+            handlers: vec![socket.clone()],
+            ..QueueSettings::default()
+        }))
+    } else {
+        socket.clone()
+    };
+    let log = logger(name, handler.clone());
+    let (every, run) = (Duration::from_micros(5), Duration::from_millis(1600));
+    let mut times = Vec::with_capacity(400_000);
+    let start = Instant::now();
+    let mut next = start;
+    while start.elapsed() < run {
+        while Instant::now() < next {
+            std::hint::spin_loop();
+        }
+        next += every;
+        let t = Instant::now();
+        loglisten::info!(log, "request {} done", 42);
+        times.push(t.elapsed().as_secs_f64());
+    }
+    handler.close();
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    (at(0.5), at(0.99), at(1.0), times.len() as u64)
+}
+
+fn main() {
+    let sample = Duration::from_millis(100);
+
+    let direct = logger("bench.discard", SharedHandler::new(Discard));
+    let stats = measure(21, sample, || {
+        loglisten::info!(direct, "request {} done", 42)
+    });
+    report_time("enabled call, discarding handler", &stats);
+
+    let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+        handlers: vec![SharedHandler::new(Discard)],
+        ..QueueSettings::default()
+    }));
+    let queued = logger("bench.queue", queue.clone());
+    let stats = measure(21, sample, || {
+        loglisten::info!(queued, "request {} done", 42)
+    });
+    report_time("enabled call through QueueHandler (caller)", &stats);
+    queue.close();
+
+    for (name, queued) in [("bench.stall.direct", false), ("bench.stall.queue", true)] {
+        let (p50, p99, max, n) = stalled(name, queued);
+        println!(
+            "{:<44} p50 {:>8.2} us  p99 {:>8.2} us  max {:>10.2} us  [{n} calls, peer stalled 1 s]",
+            if queued {
+                "SocketHandler behind a QueueHandler"
+            } else {
+                "SocketHandler, no queue"
+            },
+            p50 * 1e6,
+            p99 * 1e6,
+            max * 1e6
+        );
+    }
+
+    let port = receiver(None);
+    let socket = SharedHandler::new(SocketHandler::new(SocketSettings::new("127.0.0.1", port)));
+    let sent = logger("bench.socket", socket.clone());
+    let stats = measure(21, sample, || loglisten::info!(sent, "request {} done", 42));
+    report_time("SocketHandler record to loopback", &stats);
+    println!(
+        "{:<44} {:>10.0} records/s (errors {})",
+        "SocketHandler throughput",
+        1.0 / stats.median,
+        socket.error_count()
+    );
+}

@@ -1,0 +1,409 @@
+//! Python's `QueueHandler` with the `QueueListener` CPython 3.12's
+//! dictConfig attaches to it: logging calls only put a prepared record on
+//! a queue; one thread hands the records to the real handlers, so a slow
+//! destination never holds up a caller.
+
+use super::{Handler, SharedHandler};
+use crate::record::{OwnedRecord, Record};
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+/// The queue and its listener: dictConfig's `queue` (bounded by
+/// `maxsize`), `handlers` and `respect_handler_level`.
+///
+/// ```
+/// use loglisten::handler::QueueSettings;
+/// let s = QueueSettings::default();
+/// assert_eq!((s.maxsize, s.handlers.len(), s.respect_handler_level), (0, 0, false));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct QueueSettings {
+    /// `queue.Queue(maxsize)`: at most this many records wait; 0 is
+    /// unbounded. A record that finds the queue full is dropped and
+    /// counted as an error of the handler, never waited for.
+    pub maxsize: usize,
+    /// The handlers the listener hands each record to.
+    pub handlers: Vec<SharedHandler>,
+    /// `respect_handler_level`: skip a handler whose level is above the
+    /// record's (CPython's default, `false`, gives it every record).
+    pub respect_handler_level: bool,
+}
+
+/// Python's `logging.handlers.QueueHandler` and its `QueueListener`.
+///
+/// Each record is prepared as CPython's `QueueHandler.prepare` does: its
+/// message becomes this handler's formatted text (formatted once, on the
+/// caller's thread, error text folded in) and an owned copy crosses to
+/// the listener thread. The thread starts when the configuration goes live
+/// (or at once from [`QueueHandler::new`]); closing stops it after it has
+/// handed over everything queued, then flushes and closes its handlers.
+/// Records that come after closing go straight to the handlers.
+///
+/// ```
+/// use loglisten::handler::{QueueHandler, QueueSettings, SharedBuffer, StreamHandler};
+/// use loglisten::{Level, Record, SharedHandler};
+/// let out = SharedBuffer::new();
+/// let target = SharedHandler::new(StreamHandler::new(out.clone()));
+/// let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+///     handlers: vec![target],
+///     ..QueueSettings::default()
+/// }));
+/// queue.handle(&Record::new("app", Level::INFO, "hi"));
+/// queue.close(); // waits for the listener to hand "hi" over
+/// assert_eq!(out.text(), "hi\n");
+/// ```
+pub struct QueueHandler {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+    state: Lifecycle,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lifecycle {
+    NotStarted,
+    Running,
+    Closed,
+}
+
+struct Shared {
+    settings: QueueSettings,
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+/// Records in chunks of [`CHUNK`], so that a long backlog (a stalled
+/// destination) grows by one small allocation at a time and a caller never
+/// waits for one big buffer to be copied into a bigger one.
+struct Queue {
+    chunks: Vec<Vec<OwnedRecord>>,
+    len: usize,
+    /// Emptied chunks, kept for reuse.
+    free: Vec<Vec<OwnedRecord>>,
+    /// The listener waits on `ready`: the next record wakes it.
+    sleeping: bool,
+    stop: bool,
+}
+
+impl fmt::Debug for QueueHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QueueHandler")
+            .field("settings", &self.shared.settings)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl QueueHandler {
+    /// A queue handler whose listener thread is already running.
+    pub fn new(settings: QueueSettings) -> QueueHandler {
+        let mut handler = QueueHandler::unstarted(settings);
+        handler.start();
+        handler
+    }
+
+    /// A queue handler whose listener starts at `commit` (the config path:
+    /// nothing runs for a configuration that fails).
+    pub(crate) fn unstarted(settings: QueueSettings) -> QueueHandler {
+        QueueHandler {
+            shared: Arc::new(Shared {
+                settings,
+                queue: Mutex::new(Queue {
+                    chunks: Vec::new(),
+                    len: 0,
+                    free: Vec::new(),
+                    sleeping: false,
+                    stop: false,
+                }),
+                ready: Condvar::new(),
+            }),
+            thread: None,
+            state: Lifecycle::NotStarted,
+        }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &QueueSettings {
+        &self.shared.settings
+    }
+
+    /// How many records wait for the listener.
+    pub fn queued(&self) -> usize {
+        self.shared.lock().len
+    }
+
+    fn start(&mut self) {
+        if self.state != Lifecycle::NotStarted {
+            return;
+        }
+        let shared = Arc::clone(&self.shared);
+        let spawned = std::thread::Builder::new()
+            .name("loglisten-queue".to_string())
+            .spawn(move || shared.listen());
+        match spawned {
+            Ok(thread) => {
+                self.thread = Some(thread);
+                self.state = Lifecycle::Running;
+            }
+            // No thread: records go straight to the handlers.
+            Err(_) => self.state = Lifecycle::Closed,
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            self.shared.lock().stop = true;
+            self.shared.ready.notify_one();
+            let _ = thread.join();
+        }
+        self.state = Lifecycle::Closed;
+        // Left only if the thread never ran: handed over here.
+        let left = {
+            let mut queue = self.shared.lock();
+            queue.len = 0;
+            std::mem::take(&mut queue.chunks)
+        };
+        for record in left.iter().flatten() {
+            self.shared.deliver(&record.record());
+        }
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `QueueListener.handle`.
+    fn deliver(&self, record: &Record<'_>) {
+        for handler in &self.settings.handlers {
+            if !self.settings.respect_handler_level || record.level() >= handler.level() {
+                handler.handle(record);
+            }
+        }
+    }
+
+    /// The listener thread: takes whatever is queued in one go and hands
+    /// it over, until stopped and the queue is empty.
+    fn listen(&self) {
+        let mut batch: Vec<Vec<OwnedRecord>> = Vec::new();
+        let mut batch_was_small = false;
+        loop {
+            {
+                let mut queue = self.lock();
+                for mut chunk in batch.drain(..) {
+                    if queue.free.len() < FREE_CHUNKS {
+                        Vec::clear(&mut chunk);
+                        queue.free.push(chunk);
+                    }
+                }
+                // Right after a batch, look again shortly without asking
+                // callers to signal: under steady logging they then never
+                // pay for a wake-up, and records come in larger batches.
+                let mut polled = batch_was_small;
+                while queue.len < CHUNK && !queue.stop && polled {
+                    polled = false;
+                    let (q, _) = self
+                        .ready
+                        .wait_timeout(queue, POLL)
+                        .unwrap_or_else(|e| e.into_inner());
+                    queue = q;
+                }
+                while queue.len == 0 && !queue.stop {
+                    queue.sleeping = true;
+                    queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
+                }
+                queue.sleeping = false;
+                if queue.len == 0 {
+                    return;
+                }
+                queue.len = 0;
+                std::mem::swap(&mut queue.chunks, &mut batch);
+            }
+            batch_was_small = batch.len() <= 1;
+            for record in batch.iter().flatten() {
+                self.deliver(&record.record());
+            }
+        }
+    }
+}
+
+/// How long the listener waits for more records after a small batch.
+const POLL: std::time::Duration = std::time::Duration::from_micros(200);
+
+/// Records per chunk of the queue.
+const CHUNK: usize = 256;
+/// Emptied chunks kept for reuse.
+const FREE_CHUNKS: usize = 16;
+
+impl Queue {
+    fn push(&mut self, record: OwnedRecord) {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            let chunk = self.free.pop().unwrap_or_else(|| Vec::with_capacity(CHUNK));
+            self.chunks.push(chunk);
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(record);
+        }
+        self.len += 1;
+    }
+}
+
+impl Handler for QueueHandler {
+    fn emit(&mut self, record: &Record, text: &str) -> io::Result<()> {
+        let mut prepared = record.to_owned_record();
+        if text != record.message() || record.error_text().is_some() {
+            prepared.set_prepared_message(text.to_string());
+        }
+        if self.state == Lifecycle::NotStarted {
+            self.start();
+        }
+        if self.state == Lifecycle::Closed {
+            self.shared.deliver(&prepared.record());
+            return Ok(());
+        }
+        let wake = {
+            let mut queue = self.shared.lock();
+            let maxsize = self.shared.settings.maxsize;
+            if maxsize > 0 && queue.len >= maxsize {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!("queue full ({maxsize} records): record dropped"),
+                ));
+            }
+            queue.push(prepared);
+            std::mem::replace(&mut queue.sleeping, false)
+        };
+        if wake {
+            self.shared.ready.notify_one();
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self) -> io::Result<()> {
+        self.start();
+        Ok(())
+    }
+
+    /// Hands over what is queued, stops the thread and waits for it, then
+    /// flushes and closes the handlers it fed.
+    fn close(&mut self) -> io::Result<()> {
+        self.stop();
+        for handler in &self.shared.settings.handlers {
+            handler.flush();
+            handler.close();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for QueueHandler {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Formatter;
+    use crate::handler::{SharedBuffer, StreamHandler};
+    use crate::level::Level;
+    use std::time::Duration;
+
+    fn target(level: Level) -> (SharedBuffer, SharedHandler) {
+        let out = SharedBuffer::new();
+        let fmt = Formatter::builder()
+            .fmt("%(levelname)s:%(message)s")
+            .build()
+            .unwrap();
+        let handler = SharedHandler::builder(StreamHandler::new(out.clone()))
+            .level(level)
+            .formatter(fmt)
+            .build();
+        (out, handler)
+    }
+
+    #[test]
+    fn the_message_is_the_queue_formatters_text() {
+        let (out, t) = target(Level::NOTSET);
+        let fmt = Formatter::builder().fmt("[%(name)s] %(message)s").build();
+        let queue = SharedHandler::builder(QueueHandler::new(QueueSettings {
+            handlers: vec![t],
+            ..QueueSettings::default()
+        }))
+        .formatter(fmt.unwrap())
+        .build();
+        queue.handle(&Record::new("app", Level::INFO, "one"));
+        queue.close();
+        assert_eq!(out.text(), "INFO:[app] one\n");
+    }
+
+    #[test]
+    fn respect_handler_level_skips_handlers_above_the_record() {
+        for (respect, expected) in [(false, "DEBUG:d\nERROR:e\n"), (true, "ERROR:e\n")] {
+            let (out, t) = target(Level::WARNING);
+            let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+                handlers: vec![t],
+                respect_handler_level: respect,
+                ..QueueSettings::default()
+            }));
+            queue.handle(&Record::new("a", Level::DEBUG, "d"));
+            queue.handle(&Record::new("a", Level::ERROR, "e"));
+            queue.close();
+            assert_eq!(out.text(), expected);
+        }
+    }
+
+    #[test]
+    fn a_full_queue_drops_and_counts_without_blocking() {
+        // Not started: nothing drains, so the third record finds it full.
+        let (out, t) = target(Level::NOTSET);
+        let mut handler = QueueHandler::unstarted(QueueSettings {
+            maxsize: 2,
+            handlers: vec![t],
+            ..QueueSettings::default()
+        });
+        handler.state = Lifecycle::Running; // as if started, with no thread
+        let queue = SharedHandler::new(handler);
+        for m in ["1", "2", "3", "4"] {
+            queue.handle(&Record::new("a", Level::INFO, m));
+        }
+        assert_eq!(queue.error_count(), 2);
+        queue.close();
+        // The two kept are handed over when closing (no thread: directly).
+        assert_eq!(out.text(), "INFO:1\nINFO:2\n");
+    }
+
+    #[test]
+    fn records_after_close_go_straight_to_the_handlers() {
+        let (out, t) = target(Level::NOTSET);
+        let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+            handlers: vec![t],
+            ..QueueSettings::default()
+        }));
+        queue.close();
+        queue.handle(&Record::new("a", Level::INFO, "late"));
+        assert_eq!(out.text(), "INFO:late\n");
+    }
+
+    #[test]
+    fn the_listener_delivers_without_close() {
+        let (out, t) = target(Level::NOTSET);
+        let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+            handlers: vec![t],
+            ..QueueSettings::default()
+        }));
+        for i in 0..1000 {
+            queue.handle(&Record::new("a", Level::INFO, &i.to_string()));
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while out.text().lines().count() < 1000 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let expected: String = (0..1000).map(|i| format!("INFO:{i}\n")).collect();
+        assert_eq!(out.text(), expected);
+        queue.close();
+    }
+}
