@@ -82,7 +82,7 @@ pub use logger::{get_logger, Logger};
 #[doc(hidden)]
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
-pub use registry::{disable, shutdown, Registry};
+pub use registry::{disable, shutdown, LiveView, LoggerView, OverrideView, Registry};
 pub use watch::{watch_file, WatchOptions, WatchOutcome, Watcher};
 
 /// The README's examples, run as doctests.

@@ -12,13 +12,17 @@
 
 mod dispatch;
 pub(crate) mod factories;
+pub(crate) mod overrides;
 pub(crate) mod snapshot;
 pub(crate) mod swap;
+mod timer;
 pub(crate) mod tree;
+mod view;
 
 pub(crate) use snapshot::{LoggerSettings, Snapshot, ROOT};
 pub(crate) use swap::Draft;
 pub(crate) use tree::{ancestors, LoggerNode};
+pub use view::{LiveView, LoggerView, OverrideView};
 
 use crate::config::model::Defined;
 use crate::level::Level;
@@ -67,6 +71,16 @@ pub(crate) struct Core {
     /// Configurations are applied one at a time.
     apply: Mutex<()>,
     factories: Mutex<Factories>,
+    /// Ends level overrides when their time is up.
+    timer: Arc<timer::Timer>,
+    /// Told of every override change.
+    hooks: Mutex<overrides::Hooks>,
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        self.timer.registry_dropped();
+    }
 }
 
 pub(crate) struct State {
@@ -75,6 +89,8 @@ pub(crate) struct State {
     /// A replaced snapshot nobody else holds, emptied of handlers and
     /// filters: the next edit reuses its memory instead of allocating.
     spare: Option<Arc<Snapshot>>,
+    /// Level overrides, folded into every snapshot's thresholds.
+    overrides: overrides::Overrides,
 }
 
 impl Registry {
@@ -103,6 +119,7 @@ impl Registry {
             snapshot: Arc::new(snapshot),
             tree,
             spare: None,
+            overrides: overrides::Overrides::default(),
         };
         Registry {
             core: Arc::new(Core {
@@ -111,6 +128,8 @@ impl Registry {
                 state: Mutex::new(state),
                 apply: Mutex::new(()),
                 factories: Mutex::new(Factories::default()),
+                timer: Arc::default(),
+                hooks: Mutex::default(),
             }),
         }
     }
