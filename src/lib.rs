@@ -69,7 +69,8 @@ pub use client::{send_config_unix, send_config_unix_with};
 pub use config::{
     apply_config, basic_config, check_config, config_generation, current_config, dict_config,
     dict_config_str, file_config, file_config_str, file_config_str_with, file_config_with,
-    register_filter, register_formatter, register_handler, Applied, BasicConfig, ConfigError,
+    register_filter, register_formatter, register_handler, Applied, ApplyOptions, BasicConfig,
+    ConfigError,
     ConfigKind, FileConfigOptions,
 };
 pub use error::Position;
