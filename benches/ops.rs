@@ -34,7 +34,9 @@ fn main() {
         r#"{{"version": 1, "handlers": {{"n": {{"class": "logging.NullHandler"}}}}, "loggers": {{{}}}}}"#,
         loggers.join(", ")
     );
-    let push = measure(11, sample, || registry.apply_config(config.as_bytes()).unwrap());
+    let push = measure(11, sample, || {
+        registry.apply_config(config.as_bytes()).unwrap()
+    });
     report_time("config push (100 loggers)", &push);
     let set = measure(11, sample, || {
         registry

@@ -70,8 +70,7 @@ pub use config::{
     apply_config, basic_config, check_config, config_generation, current_config, dict_config,
     dict_config_str, file_config, file_config_str, file_config_str_with, file_config_with,
     register_filter, register_formatter, register_handler, Applied, ApplyOptions, BasicConfig,
-    ConfigError,
-    ConfigKind, FileConfigOptions,
+    ConfigError, ConfigKind, FileConfigOptions,
 };
 pub use error::Position;
 pub use filter::{Filter, NameFilter};

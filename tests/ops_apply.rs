@@ -35,16 +35,25 @@ fn a_stale_generation_changes_nothing() {
         .unwrap();
     registry.get_logger("x").set_level(Level::INFO);
     let config = br#"{"version": 1, "root": {"level": "DEBUG"}}"#;
-    let err = registry.apply_config_with(config, if_generation(1)).unwrap_err();
+    let err = registry
+        .apply_config_with(config, if_generation(1))
+        .unwrap_err();
     assert_eq!(err.to_string(), "generation is 2, not 1");
     assert_eq!(registry.config_generation(), 2);
     assert_eq!(registry.get_logger("").level(), Level::ERROR);
-    let applied = registry.apply_config_with(config, if_generation(2)).unwrap();
+    let applied = registry
+        .apply_config_with(config, if_generation(2))
+        .unwrap();
     assert_eq!(applied.generation, 3);
     assert_eq!(registry.get_logger("").level(), Level::DEBUG);
     // A syntax error is reported before the generation is looked at.
-    let err = registry.apply_config_with(b"{", if_generation(0)).unwrap_err();
-    assert_eq!(err.to_string(), "EOF while parsing an object at line 1 column 2");
+    let err = registry
+        .apply_config_with(b"{", if_generation(0))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "EOF while parsing an object at line 1 column 2"
+    );
 }
 
 #[test]
@@ -82,7 +91,9 @@ fn two_operators_racing_on_one_generation_one_wins() {
 fn an_override_in_between_makes_the_generation_stale() {
     let registry = Registry::new();
     let generation = registry.config_generation();
-    registry.set_level_override("a", Level::DEBUG, None).unwrap();
+    registry
+        .set_level_override("a", Level::DEBUG, None)
+        .unwrap();
     let err = registry
         .apply_config_with(br#"{"version": 1}"#, if_generation(generation))
         .unwrap_err();
@@ -183,10 +194,15 @@ fn a_directory_without_write_permission_fails_the_dry_run_as_the_push() {
         r#"{{"version": 1, "handlers": {{"h": {{"class": "logging.FileHandler", "filename": {:?}}}}}}}"#,
         locked.join("x.log").to_str().unwrap()
     );
-    let dry = Registry::new().apply_config_with(config.as_bytes(), DRY).unwrap_err();
+    let dry = Registry::new()
+        .apply_config_with(config.as_bytes(), DRY)
+        .unwrap_err();
     let push = Registry::new().apply_config(config.as_bytes()).unwrap_err();
     assert_eq!(dry.to_string(), push.to_string());
-    assert_eq!(dry.to_string(), "handlers.h: Permission denied (os error 13)");
+    assert_eq!(
+        dry.to_string(),
+        "handlers.h: Permission denied (os error 13)"
+    );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
@@ -243,6 +259,8 @@ fn a_dry_run_checks_the_generation_too() {
         if_generation: Some(0),
         dry_run: true,
     };
-    assert!(registry.apply_config_with(br#"{"version": 1}"#, current).is_ok());
+    assert!(registry
+        .apply_config_with(br#"{"version": 1}"#, current)
+        .is_ok());
     assert_eq!(registry.config_generation(), 0);
 }

@@ -163,14 +163,20 @@ fn the_view_reports_levels_overrides_and_handlers() {
     let names: Vec<&str> = view.loggers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["root", "app", "off", "app.db"]);
     let app = view.logger("app").unwrap();
-    assert_eq!((app.level, app.effective_level), (Level::INFO, Level::DEBUG));
+    assert_eq!(
+        (app.level, app.effective_level),
+        (Level::INFO, Level::DEBUG)
+    );
     assert_eq!(app.handlers, ["n"]);
     let o = app.level_override.unwrap();
     assert_eq!((o.level, o.ttl), (Level::DEBUG, Some(ttl)));
     let remaining = o.remaining.unwrap();
     assert!(remaining <= ttl && remaining > ttl - Duration::from_secs(60));
     let db = view.logger("app.db").unwrap();
-    assert_eq!((db.level, db.effective_level), (Level::NOTSET, Level::DEBUG));
+    assert_eq!(
+        (db.level, db.effective_level),
+        (Level::NOTSET, Level::DEBUG)
+    );
     assert!(view.logger("off").unwrap().disabled);
     // The JSON: exact but for the time left, which is given to the ms.
     let json = view.to_json();
@@ -199,8 +205,15 @@ fn the_view_reports_levels_overrides_and_handlers() {
         format!(r#"{{"app": {{"level": "DEBUG", "ttl_s": 600, "remaining_s": {left}}}}}"#)
     );
     // The configuration part carries configured levels, not overrides.
-    let app_config = view.config.get("loggers").and_then(|l| l.get("app")).unwrap();
-    assert_eq!(app_config.get("level").and_then(|l| l.as_str()), Some("INFO"));
+    let app_config = view
+        .config
+        .get("loggers")
+        .and_then(|l| l.get("app"))
+        .unwrap();
+    assert_eq!(
+        app_config.get("level").and_then(|l| l.as_str()),
+        Some("INFO")
+    );
 }
 
 fn level_name() -> impl Strategy<Value = &'static str> {

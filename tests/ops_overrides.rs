@@ -28,13 +28,22 @@ fn an_override_reverts_after_its_ttl_and_not_before() {
             .set_level_override("svc", Level::DEBUG, Some(ttl))
             .unwrap();
         assert!(log.is_enabled_for(Level::DEBUG));
-        let reverted = when(Duration::from_secs(10), || !log.is_enabled_for(Level::DEBUG))
-            .expect("the override never expired");
+        let reverted = when(Duration::from_secs(10), || {
+            !log.is_enabled_for(Level::DEBUG)
+        })
+        .expect("the override never expired");
         let took = reverted.duration_since(set);
-        assert!(took >= ttl, "reverted after {took:?}, before its ttl {ttl:?}");
+        assert!(
+            took >= ttl,
+            "reverted after {took:?}, before its ttl {ttl:?}"
+        );
         // Precision is measured in `benches/ops.rs`; here, only shown.
         eprintln!("ttl {ttl:?}: reverted after {took:?}");
-        assert!(registry.live_view().loggers.iter().all(|l| l.level_override.is_none()));
+        assert!(registry
+            .live_view()
+            .loggers
+            .iter()
+            .all(|l| l.level_override.is_none()));
     }
 }
 
@@ -60,8 +69,14 @@ fn a_push_during_an_override_is_what_it_reverts_to() {
     assert!(log.is_enabled_for(Level::DEBUG));
     let view = registry.live_view();
     let svc = view.logger("svc").unwrap();
-    assert_eq!((svc.level, svc.effective_level), (Level::INFO, Level::DEBUG));
-    when(Duration::from_secs(10), || !log.is_enabled_for(Level::DEBUG)).unwrap();
+    assert_eq!(
+        (svc.level, svc.effective_level),
+        (Level::INFO, Level::DEBUG)
+    );
+    when(Duration::from_secs(10), || {
+        !log.is_enabled_for(Level::DEBUG)
+    })
+    .unwrap();
     assert_eq!(log.effective_level(), Level::INFO);
     assert!(log.is_enabled_for(Level::INFO));
 }
@@ -70,7 +85,9 @@ fn a_push_during_an_override_is_what_it_reverts_to() {
 fn set_reset_and_expiry_each_move_the_generation() {
     let registry = Registry::new();
     let mut generations = vec![registry.config_generation()];
-    let g = registry.set_level_override("a", Level::DEBUG, None).unwrap();
+    let g = registry
+        .set_level_override("a", Level::DEBUG, None)
+        .unwrap();
     generations.push(g);
     registry.reset_override("a").unwrap();
     generations.push(registry.config_generation());
@@ -83,7 +100,10 @@ fn set_reset_and_expiry_each_move_the_generation() {
         .unwrap();
     generations.push(registry.config_generation());
     let log = registry.get_logger("a");
-    when(Duration::from_secs(10), || !log.is_enabled_for(Level::DEBUG)).unwrap();
+    when(Duration::from_secs(10), || {
+        !log.is_enabled_for(Level::DEBUG)
+    })
+    .unwrap();
     generations.push(registry.config_generation());
     assert_eq!(generations, [0, 1, 2, 2, 3, 4]);
 }

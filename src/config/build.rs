@@ -1,8 +1,8 @@
 //! From a checked [`Config`] to a live snapshot, all or nothing.
 
 use super::classes;
-use super::error::ConfigError;
 use super::dry_run;
+use super::error::ConfigError;
 use super::model::{Applied, ApplyOptions, ConfigKind};
 use super::model::{Config, Defined, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec};
 use super::model::{PathStyle, Place};
@@ -35,7 +35,10 @@ pub(crate) fn apply_with(
     if let Some(expected) = options.if_generation {
         let live = core.generation();
         if live != expected {
-            return Err(ConfigError::new("", format!("generation is {live}, not {expected}")));
+            return Err(ConfigError::new(
+                "",
+                format!("generation is {live}, not {expected}"),
+            ));
         }
     }
     match (config.incremental, options.dry_run) {

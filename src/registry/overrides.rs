@@ -148,7 +148,11 @@ impl super::Core {
         if changes.is_empty() {
             return;
         }
-        let hooks: Vec<Hook> = lock(&self.hooks).hooks.iter().map(|(_, h)| h.clone()).collect();
+        let hooks: Vec<Hook> = lock(&self.hooks)
+            .hooks
+            .iter()
+            .map(|(_, h)| h.clone())
+            .collect();
         for change in changes {
             for hook in &hooks {
                 hook(change);
@@ -161,7 +165,12 @@ impl super::Core {
     pub(crate) fn expire_due(&self, now: Instant) {
         let changes = {
             let _one_at_a_time = self.apply_lock();
-            if self.state().overrides.next_deadline().is_none_or(|at| at > now) {
+            if self
+                .state()
+                .overrides
+                .next_deadline()
+                .is_none_or(|at| at > now)
+            {
                 return;
             }
             let (ended, _) = self.reconfigure(|draft| {
@@ -379,7 +388,9 @@ pub(crate) fn parse_ttl_seconds(value: Option<&Value>) -> Result<Option<Duration
         return Err(format!("ttl_s: must be a number of seconds, not {value}"));
     };
     if !secs.is_finite() {
-        return Err(format!("ttl_s: must be a finite number of seconds, not {value}"));
+        return Err(format!(
+            "ttl_s: must be a finite number of seconds, not {value}"
+        ));
     }
     if secs < 0.0 {
         return Err(format!("ttl_s: must not be negative, not {value}"));
@@ -389,7 +400,9 @@ pub(crate) fn parse_ttl_seconds(value: Option<&Value>) -> Result<Option<Duration
     }
     if secs > MAX_TTL.as_secs_f64() {
         let max = MAX_TTL.as_secs();
-        return Err(format!("ttl_s: must be at most {max} (30 days), not {value}"));
+        return Err(format!(
+            "ttl_s: must be at most {max} (30 days), not {value}"
+        ));
     }
     Ok(Some(Duration::from_secs_f64(secs)))
 }

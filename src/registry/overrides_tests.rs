@@ -20,8 +20,11 @@ fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     done()
 }
 
-/// A registry whose override changes are recorded, with when they came.
-fn recorded() -> (Registry, Arc<Mutex<Vec<(Change, Instant)>>>) {
+/// Override changes as a hook saw them, with when they came.
+type Seen = Arc<Mutex<Vec<(Change, Instant)>>>;
+
+/// A registry whose override changes are recorded.
+fn recorded() -> (Registry, Seen) {
     let registry = Registry::new();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
@@ -114,7 +117,9 @@ fn replacing_an_override_moves_its_deadline() {
     let registry = Registry::new();
     let log = registry.get_logger("a");
     let short = Some(Duration::from_millis(50));
-    registry.set_level_override("a", Level::DEBUG, short).unwrap();
+    registry
+        .set_level_override("a", Level::DEBUG, short)
+        .unwrap();
     registry.set_level_override("a", Level::INFO, None).unwrap();
     thread::sleep(Duration::from_millis(120));
     // The first deadline is gone with the override it belonged to.
@@ -126,7 +131,9 @@ fn replacing_an_override_moves_its_deadline() {
 #[test]
 fn resets_tell_the_hooks_and_unknown_names_are_errors() {
     let (registry, seen) = recorded();
-    registry.set_level_override("a", Level::DEBUG, None).unwrap();
+    registry
+        .set_level_override("a", Level::DEBUG, None)
+        .unwrap();
     registry
         .set_level_override("b", Level::ERROR, Some(LONG))
         .unwrap();
@@ -161,7 +168,9 @@ fn a_removed_hook_is_not_called() {
     let count = Arc::new(Mutex::new(0));
     let sink = Arc::clone(&count);
     let id = registry.add_override_hook(Arc::new(move |_: &Change| *sink.lock().unwrap() += 1));
-    registry.set_level_override("a", Level::DEBUG, None).unwrap();
+    registry
+        .set_level_override("a", Level::DEBUG, None)
+        .unwrap();
     registry.remove_override_hook(id);
     registry.reset_overrides();
     assert_eq!(*count.lock().unwrap(), 1);
@@ -183,7 +192,10 @@ fn a_thousand_overrides_expire_once_each_on_one_thread() {
     }
     let done = || {
         let seen = seen.lock().unwrap();
-        seen.iter().filter(|(c, _)| c.reason == Reason::Expired).count() == count
+        seen.iter()
+            .filter(|(c, _)| c.reason == Reason::Expired)
+            .count()
+            == count
     };
     assert!(wait_for(Duration::from_secs(30), done));
     assert!(wait_for(LONG, || !registry.timer_running()));
@@ -222,7 +234,9 @@ fn an_override_too_long_changes_nothing() {
         "ttl: must be at most 2592000 seconds (30 days), not 2592000.001"
     );
     assert_eq!(registry.config_generation(), 0);
-    assert!(registry.set_level_override("a", Level::DEBUG, Some(MAX_TTL)).is_ok());
+    assert!(registry
+        .set_level_override("a", Level::DEBUG, Some(MAX_TTL))
+        .is_ok());
     assert!(!registry.get_logger("b").is_enabled_for(Level::DEBUG));
     assert!(registry.get_logger("a").is_enabled_for(Level::DEBUG));
 }
@@ -232,7 +246,9 @@ fn disabled_loggers_stay_disabled_under_an_override() {
     let registry = Registry::new();
     let log = registry.get_logger("a");
     log.set_disabled(true);
-    registry.set_level_override("a", Level::DEBUG, None).unwrap();
+    registry
+        .set_level_override("a", Level::DEBUG, None)
+        .unwrap();
     assert!(!log.is_enabled_for(Level::CRITICAL));
 }
 
@@ -273,7 +289,10 @@ fn ttl_seconds_parse_as_the_wire_gives_them() {
     let errors = [
         ("-1", "ttl_s: must not be negative, not -1"),
         ("-0.5", "ttl_s: must not be negative, not -0.5"),
-        ("2592000.5", "ttl_s: must be at most 2592000 (30 days), not 2592000.5"),
+        (
+            "2592000.5",
+            "ttl_s: must be at most 2592000 (30 days), not 2592000.5",
+        ),
         ("\"10m\"", "ttl_s: must be a number of seconds, not \"10m\""),
         ("null", "ttl_s: must be a number of seconds, not null"),
         ("true", "ttl_s: must be a number of seconds, not true"),

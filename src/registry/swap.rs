@@ -13,8 +13,8 @@
 //! reuses.
 
 use super::dispatch::drained;
-use super::snapshot::{effective_level, LoggerSettings, Node, Snapshot};
 use super::overrides::Overrides;
+use super::snapshot::{effective_level, LoggerSettings, Node, Snapshot};
 use super::tree::Tree;
 use super::{Core, State};
 use crate::config::model::Defined;

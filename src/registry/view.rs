@@ -105,14 +105,15 @@ impl Registry {
                 Some(_) => effective_level(&snapshot.nodes, id),
                 None => snapshot.effective_level(handle),
             };
-            let level_override = overrides
-                .iter()
-                .find(|(o, _)| *o == id)
-                .map(|(_, o)| OverrideView {
-                    level: o.level,
-                    ttl: o.ttl,
-                    remaining: o.expires.map(|at| at.saturating_duration_since(now)),
-                });
+            let level_override =
+                overrides
+                    .iter()
+                    .find(|(o, _)| *o == id)
+                    .map(|(_, o)| OverrideView {
+                        level: o.level,
+                        ttl: o.ttl,
+                        remaining: o.expires.map(|at| at.saturating_duration_since(now)),
+                    });
             let handlers = settings.handlers.iter();
             loggers.push(LoggerView {
                 name: handle.name.to_string(),
@@ -184,7 +185,10 @@ impl LiveView {
             }
             let mut entry = Map::new();
             entry.insert("level".into(), level_value(logger.level));
-            entry.insert("effective_level".into(), level_value(logger.effective_level));
+            entry.insert(
+                "effective_level".into(),
+                level_value(logger.effective_level),
+            );
             entry.insert("propagate".into(), Value::Bool(logger.propagate));
             entry.insert("disabled".into(), Value::Bool(logger.disabled));
             let handlers = logger.handlers.iter().map(|h| Value::from(h.as_str()));
@@ -205,7 +209,10 @@ fn override_json(o: &OverrideView) -> Value {
     let mut entry = Map::new();
     entry.insert("level".into(), level_value(o.level));
     entry.insert("ttl_s".into(), o.ttl.map_or(Value::Null, seconds));
-    entry.insert("remaining_s".into(), o.remaining.map_or(Value::Null, seconds));
+    entry.insert(
+        "remaining_s".into(),
+        o.remaining.map_or(Value::Null, seconds),
+    );
     Value::Object(entry)
 }
 
