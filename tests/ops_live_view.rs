@@ -271,3 +271,44 @@ proptest! {
         prop_assert_eq!(written, count);
     }
 }
+
+#[test]
+fn ten_thousand_loggers_and_a_thousand_overrides_in_one_view() {
+    let registry = Registry::new();
+    let loggers: Vec<String> = (0..10_000)
+        .map(|i| format!(r#""m{}.l{i}": {{"level": "INFO"}}"#, i % 100))
+        .collect();
+    registry
+        .dict_config_str(&format!(
+            r#"{{"version": 1, "loggers": {{{}}}}}"#,
+            loggers.join(", ")
+        ))
+        .unwrap();
+    for i in (0..10_000).step_by(10) {
+        let name = format!("m{}.l{i}", i % 100);
+        registry
+            .set_level_override(&name, Level::DEBUG, None)
+            .unwrap();
+    }
+    let view = registry.live_view();
+    // The root, 100 placeholders made loggers by nobody: only named ones.
+    assert_eq!(view.loggers.len(), 10_001);
+    let overridden: Vec<&str> = view
+        .loggers
+        .iter()
+        .filter(|l| l.level_override.is_some())
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(overridden.len(), 1000);
+    assert!(overridden.iter().all(|n| n.ends_with('0')));
+    let json = view.to_json();
+    assert_eq!(
+        json.get("overrides").unwrap().as_object().unwrap().len(),
+        1000
+    );
+    let dump = registry.current_config();
+    assert_eq!(
+        dump.get("loggers").unwrap().as_object().unwrap().len(),
+        10_000
+    );
+}
