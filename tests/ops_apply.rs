@@ -264,3 +264,107 @@ fn a_dry_run_checks_the_generation_too() {
         .is_ok());
     assert_eq!(registry.config_generation(), 0);
 }
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One handler entry, sometimes broken: files that can or cannot be
+    /// opened, unknown classes, bad streams, memory handlers whose target
+    /// may be missing, formatters that may not exist.
+    fn handler(dir: String) -> impl Strategy<Value = String> {
+        let file = prop_oneof![
+            Just(format!("{dir}/a.log")),
+            Just(format!("{dir}/missing/b.log")),
+            Just(format!("{dir}/plain/c.log")),
+            Just(dir.clone()),
+        ];
+        let class = prop_oneof![
+            Just("logging.FileHandler"),
+            Just("logging.handlers.RotatingFileHandler"),
+            Just("logging.handlers.WatchedFileHandler"),
+        ];
+        prop_oneof![
+            (class, file, prop::bool::ANY, prop_oneof![Just("a"), Just("w"), Just("r")]).prop_map(
+                |(class, file, delay, mode)| format!(
+                    r#"{{"class": "{class}", "filename": {file:?}, "delay": {delay}, "mode": "{mode}"}}"#
+                )
+            ),
+            Just(r#"{"class": "logging.NullHandler", "formatter": "f"}"#.to_string()),
+            Just(r#"{"class": "logging.NullHandler", "formatter": "nope"}"#.to_string()),
+            Just(r#"{"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}"#.to_string()),
+            Just(r#"{"class": "logging.StreamHandler", "stream": "ext://x"}"#.to_string()),
+            Just(r#"{"class": "logging.Nope"}"#.to_string()),
+            (0usize..4).prop_map(|t| format!(
+                r#"{{"class": "logging.handlers.MemoryHandler", "capacity": 2, "target": "h{t}"}}"#
+            )),
+        ]
+    }
+
+    fn config(dir: String) -> impl Strategy<Value = String> {
+        let handlers = prop::collection::vec(handler(dir), 0..4);
+        let format = prop_oneof![Just("%(message)s"), Just("%(message"), Just("%(nope)d")];
+        let level = prop_oneof![Just("DEBUG"), Just("LOUD"), Just("30")];
+        let held = prop::collection::vec(0usize..5, 0..3);
+        (handlers, format, level, held, prop::bool::ANY).prop_map(
+            |(handlers, format, level, held, incremental)| {
+                let handlers: Vec<String> = handlers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| format!(r#""h{i}": {h}"#))
+                    .collect();
+                let held: Vec<String> = held.iter().map(|h| format!(r#""h{h}""#)).collect();
+                format!(
+                    r#"{{"version": 1, "incremental": {incremental},
+                    "formatters": {{"f": {{"format": "{format}"}}}},
+                    "handlers": {{{}}},
+                    "root": {{"level": "{level}", "handlers": [{}]}}}}"#,
+                    handlers.join(", "),
+                    held.join(", ")
+                )
+            },
+        )
+    }
+
+    fn listing(dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the configuration, the dry run says what the push
+        /// says, and creates no file on the way.
+        #[test]
+        fn a_dry_run_predicts_the_push(seed in config("DIR".into())) {
+            let dir = TempDir::new("ops-dry-prop");
+            std::fs::write(dir.join("plain"), "x").unwrap();
+            let text = seed.replace("DIR", dir.0.to_str().unwrap());
+            let before = listing(&dir.0);
+            let dry_target = Registry::new();
+            let dry = dry_target.apply_config_with(text.as_bytes(), DRY);
+            prop_assert_eq!(listing(&dir.0), before);
+            prop_assert_eq!(dry_target.config_generation(), 0);
+            let pushed = Registry::new();
+            let push = pushed.apply_config(text.as_bytes());
+            pushed.shutdown();
+            let said = |r: &Result<loglisten::Applied, loglisten::ConfigError>| {
+                r.as_ref().map(|a| a.kind).map_err(|e| e.to_string())
+            };
+            prop_assert_eq!(said(&dry), said(&push), "{}", text);
+        }
+
+        /// Bytes from outside: never a panic, and the same verdict.
+        #[test]
+        fn any_bytes_get_the_verdict_of_a_push(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let dry = Registry::new().apply_config_with(&bytes, DRY).map_err(|e| e.to_string());
+            let push = Registry::new().apply_config(&bytes).map_err(|e| e.to_string());
+            prop_assert_eq!(dry.map(|a| a.kind), push.map(|a| a.kind));
+        }
+    }
+}
