@@ -261,6 +261,7 @@ fn clone_from_overwrites_every_field() {
             handlers: vec![h1.clone(), h2.clone()],
             filters: vec![Arc::clone(&f1)],
         },
+        forced: Some(Level::DEBUG),
         threshold: 40,
     };
     let stale = || Node {
@@ -271,12 +272,14 @@ fn clone_from_overwrites_every_field() {
             filters: vec![Arc::new(crate::filter::NameFilter::new("z"))],
             ..LoggerSettings::default()
         },
+        forced: None,
         threshold: 0,
     };
     let check = |copy: &Node, source: &Node| {
         assert_eq!(copy.name, source.name);
         assert_eq!(copy.parent, source.parent);
         assert_eq!(copy.threshold, source.threshold);
+        assert_eq!(copy.forced, source.forced);
         let (c, s) = (&copy.settings, &source.settings);
         assert_eq!(
             (c.level, c.propagate, c.disabled),
