@@ -499,7 +499,7 @@ pub(crate) fn sorted_order(keys: &[&[u8]]) -> Vec<usize> {
 pub(crate) mod attrs;
 #[cfg(feature = "net-handlers")]
 mod encode;
-mod file;
+pub(crate) mod file;
 #[cfg(feature = "net-handlers")]
 mod http;
 mod memory;
