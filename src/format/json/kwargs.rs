@@ -129,29 +129,9 @@ pub(super) fn required_fields(fmt: &str, style: Style) -> Vec<String> {
     let mut names = Vec::new();
     match style {
         // `%\((.+?)\)`
-        Style::Percent => {
-            let mut rest = fmt;
-            while let Some(at) = rest.find("%(") {
-                let after = &rest[at + 2..];
-                let Some(end) = after.get(1..).and_then(|a| a.find(')')) else {
-                    break;
-                };
-                names.push(after[..end + 1].to_string());
-                rest = &after[end + 2..];
-            }
-        }
+        Style::Percent => delimited(fmt, "%(", ')', &mut names),
         // `\{(.+?)\}`
-        Style::Brace => {
-            let mut rest = fmt;
-            while let Some(at) = rest.find('{') {
-                let after = &rest[at + 1..];
-                let Some(end) = after.get(1..).and_then(|a| a.find('}')) else {
-                    break;
-                };
-                names.push(after[..end + 1].to_string());
-                rest = &after[end + 2..];
-            }
-        }
+        Style::Brace => delimited(fmt, "{", '}', &mut names),
         // `\$(?:\$|\{(.+?)\}|([_a-z][_a-z0-9]*))`, case-insensitive
         Style::Dollar => {
             let mut rest = fmt;
@@ -183,4 +163,18 @@ pub(super) fn required_fields(fmt: &str, style: Style) -> Vec<String> {
         }
     }
     names
+}
+
+/// Pushes what the regex `open(.+?)close` finds in `fmt`: one or more
+/// characters up to the first `close` after them.
+fn delimited(fmt: &str, open: &str, close: char, names: &mut Vec<String>) {
+    let mut rest = fmt;
+    while let Some(at) = rest.find(open) {
+        let after = &rest[at + open.len()..];
+        let Some(end) = after.get(1..).and_then(|a| a.find(close)) else {
+            break;
+        };
+        names.push(after[..end + 1].to_string());
+        rest = &after[end + 1 + close.len_utf8()..];
+    }
 }
