@@ -5,20 +5,10 @@
 
 mod support;
 
-use loglisten::{get_logger, Formatter, Handler, Level, Record, SharedHandler};
+use loglisten::{get_logger, Formatter, Level, SharedHandler};
 use std::io::Write;
 use std::time::Duration;
-use support::{measure, report_time};
-
-#[derive(Debug)]
-struct Discard;
-
-impl Handler for Discard {
-    fn emit(&mut self, _record: &Record, text: &str) -> std::io::Result<()> {
-        std::hint::black_box(text);
-        Ok(())
-    }
-}
+use support::{measure, report_time, Discard};
 
 fn main() {
     let sample = Duration::from_millis(100);

@@ -61,7 +61,7 @@ fn now() -> f64 {
 
 /// Times `run` on a fresh value from `make`, `samples` times.
 fn fresh<T>(samples: usize, make: impl Fn() -> T, run: impl Fn(&T)) -> Stats {
-    let mut times: Vec<f64> = (0..samples)
+    let times: Vec<f64> = (0..samples)
         .map(|_| {
             let value = make();
             let start = now();
@@ -71,14 +71,7 @@ fn fresh<T>(samples: usize, make: impl Fn() -> T, run: impl Fn(&T)) -> Stats {
             elapsed
         })
         .collect();
-    times.sort_by(f64::total_cmp);
-    Stats {
-        median: times[times.len() / 2],
-        min: times[0],
-        max: times[times.len() - 1],
-        samples,
-        iterations: 1,
-    }
+    Stats::of(times, 1)
 }
 
 fn main() {

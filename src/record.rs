@@ -1,4 +1,12 @@
 //! Records: the plain data of one logging call, as Python's `LogRecord`.
+//! The call site's [`Location`] and the [`OwnedRecord`] copy are in the
+//! submodules.
+
+mod location;
+mod owned;
+
+pub use location::{__function_name, Location};
+pub use owned::OwnedRecord;
 
 use crate::fields::{Field, FieldValue};
 use crate::level::Level;
@@ -8,75 +16,6 @@ use std::error::Error;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// Where a logging call is in the source; the macros make one `static` per
-/// call site, so capturing it costs nothing at run time.
-///
-/// ```
-/// static HERE: loglisten::Location =
-///     loglisten::Location::new("app::db", "src/db.rs", 7, None);
-/// assert_eq!((HERE.file(), HERE.line()), ("src/db.rs", 7));
-/// assert_eq!(HERE.function(), "<unknown>");
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct Location {
-    module_path: &'static str,
-    file: &'static str,
-    line: u32,
-    // Derived only when a format asks for funcName (type names are not const).
-    function: Option<fn() -> &'static str>,
-}
-
-impl Location {
-    /// A location; `function` returns the enclosing function's name when
-    /// called (the macros pass one, built with [`std::any::type_name_of_val`]).
-    pub const fn new(
-        module_path: &'static str,
-        file: &'static str,
-        line: u32,
-        function: Option<fn() -> &'static str>,
-    ) -> Location {
-        Location {
-            module_path,
-            file,
-            line,
-            function,
-        }
-    }
-
-    /// The Rust module path, e.g. `app::db`.
-    pub fn module_path(&self) -> &'static str {
-        self.module_path
-    }
-
-    /// The source file as `file!()` gives it.
-    pub fn file(&self) -> &'static str {
-        self.file
-    }
-
-    /// The 1-based line.
-    pub fn line(&self) -> u32 {
-        self.line
-    }
-
-    /// The enclosing function's name, or `<unknown>`.
-    pub fn function(&self) -> &'static str {
-        self.function.map_or("<unknown>", |f| f())
-    }
-}
-
-/// Turns `type_name_of_val` of a marker fn declared in the caller (its path
-/// ends `::{function}::__loglisten_fn::__loglisten_here`) into the caller's
-/// name, skipping closure segments. Used by the macros.
-#[doc(hidden)]
-pub fn __function_name(marker_path: &'static str) -> &'static str {
-    let path = marker_path
-        .strip_suffix("::__loglisten_fn::__loglisten_here")
-        .unwrap_or(marker_path);
-    path.rsplit("::")
-        .find(|segment| !segment.starts_with('{'))
-        .unwrap_or(path)
-}
 
 /// One logging call: logger name, level, message and the context Python's
 /// `LogRecord` carries. The message is formatted at most once, on first
@@ -382,7 +321,7 @@ impl<'a> Record<'a> {
 
     /// Python's `pathname`: the source file, or `(unknown file)`.
     pub fn pathname(&self) -> &'static str {
-        self.location.map_or("(unknown file)", |l| l.file)
+        self.location.map_or("(unknown file)", |l| l.file())
     }
 
     /// Python's `filename`: the last component of the path.
@@ -403,7 +342,7 @@ impl<'a> Record<'a> {
 
     /// Python's `lineno` (0 when unknown).
     pub fn lineno(&self) -> u32 {
-        self.location.map_or(0, |l| l.line)
+        self.location.map_or(0, |l| l.line())
     }
 
     /// Python's `funcName`, or `(unknown function)`.
@@ -455,74 +394,6 @@ impl<'a> Record<'a> {
             fields: Fields::Owned(self.owned_fields()),
             context: &[],
             stack_info: self.stack_info.as_ref().map(|s| Cow::Owned(s.to_string())),
-        }
-    }
-}
-
-/// An owned copy of a record that can be kept and sent across threads
-/// (a [`Record`] may borrow its arguments and error); what the memory
-/// handler buffers. [`OwnedRecord::record`] lends it out as a `Record`.
-///
-/// ```
-/// use loglisten::{Level, OwnedRecord, Record};
-/// let kept: OwnedRecord = Record::new("app", Level::INFO, "hi").to_owned_record();
-/// let handle = std::thread::spawn(move || kept.record().message().to_string());
-/// assert_eq!(handle.join().unwrap(), "hi");
-/// ```
-#[derive(Debug)]
-pub struct OwnedRecord {
-    name: String,
-    level: Level,
-    message: String,
-    created: Duration,
-    location: Option<Location>,
-    error_text: Option<String>,
-    thread: Arc<ThreadInfo>,
-    fields: Vec<Field<'static>>,
-    stack_info: Option<String>,
-}
-
-impl OwnedRecord {
-    /// `QueueHandler.prepare`: the message becomes the queue handler's
-    /// formatted text, into which the error text was folded.
-    pub(crate) fn set_prepared_message(&mut self, message: String) {
-        self.message = message;
-        self.error_text = None;
-    }
-
-    /// The record, borrowing from this copy.
-    pub fn record(&self) -> Record<'_> {
-        Record {
-            name: Cow::Borrowed(&self.name),
-            level: self.level,
-            text: &self.message,
-            args: None,
-            message: OnceCell::new(),
-            created: self.created,
-            location: self.location,
-            error: None,
-            error_text: self.error_text.clone(),
-            thread: Arc::clone(&self.thread),
-            fields: Fields::Borrowed(&self.fields),
-            context: &[],
-            stack_info: self.stack_info.as_deref().map(Cow::Borrowed),
-        }
-    }
-}
-
-impl Record<'_> {
-    /// An owned, `Send` copy with the message and error text rendered.
-    pub fn to_owned_record(&self) -> OwnedRecord {
-        OwnedRecord {
-            name: self.name.to_string(),
-            level: self.level,
-            message: self.message().to_string(),
-            created: self.created,
-            location: self.location,
-            error_text: self.error_text().map(Cow::into_owned),
-            thread: Arc::clone(&self.thread),
-            fields: self.owned_fields(),
-            stack_info: self.stack_info.as_ref().map(|s| s.to_string()),
         }
     }
 }
@@ -587,14 +458,6 @@ mod tests {
         assert_eq!(owned.error_text().as_deref(), Some(expected));
         assert!(owned.error().is_none());
         assert_eq!(owned.thread(), r.thread());
-    }
-
-    #[test]
-    fn function_name_is_cut_from_the_marker_path() {
-        let path = "app::db::connect::__loglisten_fn::__loglisten_here";
-        assert_eq!(__function_name(path), "connect");
-        let closure = "app::run::{{closure}}::__loglisten_fn::__loglisten_here";
-        assert_eq!(__function_name(closure), "run");
     }
 
     #[test]

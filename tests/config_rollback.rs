@@ -71,6 +71,31 @@ fn expected_before() -> Vec<(String, String)> {
     ])
 }
 
+/// After the failed configuration: the directory is byte for byte what
+/// it was, and the running configuration still logs to the same file,
+/// appending. Then the logger's handlers are let go (closing its file).
+fn unchanged_and_logging_as_before(dir: &Path, logger: &str) {
+    assert_eq!(
+        listing(dir),
+        expected_before(),
+        "the directory is unchanged"
+    );
+    loglisten::info!(get_logger(logger), "after");
+    assert_eq!(
+        listing(dir),
+        files(&[
+            ("kept.log", "before\nafter\n"),
+            ("other.log", "precious\n"),
+            ("rot.log", "rotating\n"),
+            ("rot.log.1", "backup\n"),
+        ])
+    );
+    let release = format!(
+        r#"{{"version": 1, "disable_existing_loggers": false, "loggers": {{"{logger}": {{"handlers": []}}}}}}"#
+    );
+    dict_config_str(&release).unwrap();
+}
+
 #[test]
 fn a_last_handler_refused_by_its_factory_leaves_every_file_as_it_was() {
     let _g = serial();
@@ -98,23 +123,7 @@ fn a_last_handler_refused_by_its_factory_leaves_every_file_as_it_was() {
     );
     let err = file_config_str(&ini).unwrap_err();
     assert_eq!(err.to_string(), "[handler_last]: refused by the factory");
-    assert_eq!(
-        listing(&dir.0),
-        expected_before(),
-        "the directory is unchanged"
-    );
-    // The running configuration still logs, to the same file, appending.
-    loglisten::info!(get_logger(logger), "after");
-    assert_eq!(
-        listing(&dir.0),
-        files(&[
-            ("kept.log", "before\nafter\n"),
-            ("other.log", "precious\n"),
-            ("rot.log", "rotating\n"),
-            ("rot.log.1", "backup\n"),
-        ])
-    );
-    dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"rollback.factory": {"handlers": []}}}"#).unwrap();
+    unchanged_and_logging_as_before(&dir.0, logger);
 }
 
 #[test]
@@ -139,20 +148,5 @@ fn a_last_handler_failing_at_commit_leaves_every_file_as_it_was() {
     );
     let err = dict_config_str(&config).unwrap_err();
     assert_eq!(err.to_string(), "handlers.zlast: refused at commit");
-    assert_eq!(
-        listing(&dir.0),
-        expected_before(),
-        "the directory is unchanged"
-    );
-    loglisten::info!(get_logger(logger), "after");
-    assert_eq!(
-        listing(&dir.0),
-        files(&[
-            ("kept.log", "before\nafter\n"),
-            ("other.log", "precious\n"),
-            ("rot.log", "rotating\n"),
-            ("rot.log.1", "backup\n"),
-        ])
-    );
-    dict_config_str(r#"{"version": 1, "disable_existing_loggers": false, "loggers": {"rollback.commit": {"handlers": []}}}"#).unwrap();
+    unchanged_and_logging_as_before(&dir.0, logger);
 }

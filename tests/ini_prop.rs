@@ -2,19 +2,13 @@
 //! generated documents read back to exactly what generated them, and
 //! positions of errors and values are in the text and consistent.
 
+#[path = "support/position.rs"]
+mod position;
+
 use loglisten::ini::{parse, ErrorKind, Options};
 use loglisten::Position;
+use position::assert_in_text;
 use proptest::prelude::*;
-
-/// Asserts that `at` is a character boundary of `text` (or its end) and
-/// that its line and column are those of that offset, counted here anew.
-fn assert_in_text(text: &str, at: Position) {
-    assert!(text.is_char_boundary(at.offset), "{at:?} in {text:?}");
-    let before = &text[..at.offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    assert_eq!((at.line, at.column), (line, column), "{at:?} in {text:?}");
-}
 
 /// Reads `text` and looks up every value both ways; must not panic. Every
 /// error from the text has a position in it; every value's characters

@@ -2,19 +2,12 @@
 //! any kind makes the parser panic, and every error's position is in the
 //! input with a line and column that agree with its offset.
 
-use loglisten::json::{self, Map, Number, Value};
-use loglisten::Position;
-use proptest::prelude::*;
+#[path = "support/position.rs"]
+mod position;
 
-/// Asserts that `at` is a character boundary of `text` (or its end) and
-/// that its line and column are those of that offset, counted here anew.
-fn assert_in_text(text: &str, at: Position) {
-    assert!(text.is_char_boundary(at.offset), "{at:?} in {text:?}");
-    let before = &text[..at.offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    assert_eq!((at.line, at.column), (line, column), "{at:?} in {text:?}");
-}
+use loglisten::json::{self, Map, Number, Value};
+use position::assert_in_text;
+use proptest::prelude::*;
 
 fn number() -> impl Strategy<Value = Number> {
     prop_oneof![

@@ -1,18 +1,11 @@
 //! Robustness of `pyliteral::parse`: no input panics or overflows the stack.
 
-use loglisten::pyliteral::{parse, PyValue, MAX_DEPTH};
-use loglisten::Position;
-use proptest::prelude::*;
+#[path = "support/position.rs"]
+mod position;
 
-/// Asserts that `at` is a character boundary of `text` (or its end) and
-/// that its line and column are those of that offset, counted here anew.
-fn assert_in_text(text: &str, at: Position) {
-    assert!(text.is_char_boundary(at.offset), "{at:?} in {text:?}");
-    let before = &text[..at.offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    assert_eq!((at.line, at.column), (line, column), "{at:?} in {text:?}");
-}
+use loglisten::pyliteral::{parse, PyValue, MAX_DEPTH};
+use position::assert_in_text;
+use proptest::prelude::*;
 
 /// Whether the value prints as text `parse` reads back (`inf` does not).
 fn printable_back(v: &PyValue) -> bool {

@@ -1,4 +1,5 @@
-//! A small timing helper for `harness = false` benches (std only).
+//! A small timing helper for `harness = false` benches (std only), and
+//! the do-nothing handler they measure the logging path with.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -12,6 +13,34 @@ pub struct Stats {
     pub max: f64,
     pub samples: usize,
     pub iterations: u64,
+}
+
+impl Stats {
+    /// The median and range of `times` (seconds per iteration, one a
+    /// sample, at least one), each sample `iterations` iterations.
+    pub fn of(mut times: Vec<f64>, iterations: u64) -> Stats {
+        times.sort_by(f64::total_cmp);
+        Stats {
+            median: times[times.len() / 2],
+            min: times[0],
+            max: times[times.len() - 1],
+            samples: times.len(),
+            iterations,
+        }
+    }
+}
+
+/// A handler that takes each formatted record and drops it (through
+/// `black_box`, so the formatting is not optimized away).
+#[allow(dead_code)]
+#[derive(Debug)]
+pub struct Discard;
+
+impl loglisten::Handler for Discard {
+    fn emit(&mut self, _record: &loglisten::Record, text: &str) -> std::io::Result<()> {
+        black_box(text);
+        Ok(())
+    }
 }
 
 /// Runs `f` repeatedly: first to find how many iterations fill about
@@ -33,7 +62,7 @@ pub fn measure<R>(samples: usize, sample_time: Duration, mut f: impl FnMut() -> 
         }
         iterations *= 2;
     }
-    let mut times: Vec<f64> = (0..samples.max(1))
+    let times: Vec<f64> = (0..samples.max(1))
         .map(|_| {
             let start = Instant::now();
             for _ in 0..iterations {
@@ -42,14 +71,7 @@ pub fn measure<R>(samples: usize, sample_time: Duration, mut f: impl FnMut() -> 
             start.elapsed().as_secs_f64() / iterations as f64
         })
         .collect();
-    times.sort_by(f64::total_cmp);
-    Stats {
-        median: times[times.len() / 2],
-        min: times[0],
-        max: times[times.len() - 1],
-        samples: times.len(),
-        iterations,
-    }
+    Stats::of(times, iterations)
 }
 
 /// Prints throughput for `bytes` processed per iteration:

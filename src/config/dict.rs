@@ -9,7 +9,7 @@
 
 use super::error::ConfigError;
 use super::model::{Config, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle, Place};
-use crate::json::{Map, Value};
+use crate::json::{truthy, Map, Value};
 use crate::level::Level;
 use std::cell::Cell;
 
@@ -123,18 +123,6 @@ fn is_one(value: &Value) -> bool {
         Value::Number(n) => n.as_f64() == Some(1.0),
         Value::Bool(b) => *b,
         _ => false,
-    }
-}
-
-/// Python truthiness of a JSON value.
-fn truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64() != Some(0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
     }
 }
 

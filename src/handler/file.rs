@@ -1,130 +1,25 @@
 //! Python's `FileHandler`, and the file plumbing the rotating and watched
-//! handlers share: settings, absolute paths and staged opening.
+//! handlers share: [`FileCore`], the staged opening and writing of one
+//! log file. Its settings, absolute paths and the table of files open for
+//! appending are in the submodules.
+
+mod open_files;
+mod path;
+mod settings;
+
+use open_files::{open_for_append, remember_for_append};
+use path::abspath;
+pub use settings::{FileSettings, Mode, SettingsError};
 
 use super::Handler;
 use crate::record::Record;
-use crate::sync::lock;
-use std::ffi::OsString;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Weak};
-
-/// A handler setting that CPython rejects or this crate does not support;
-/// the message says which and why.
-///
-/// ```
-/// let e = loglisten::handler::Mode::parse("r").unwrap_err();
-/// assert_eq!(e.to_string(), "unsupported file mode 'r' (use 'a' or 'w')");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SettingsError(pub(crate) String);
-
-impl fmt::Display for SettingsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for SettingsError {}
-
-impl From<SettingsError> for io::Error {
-    fn from(error: SettingsError) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidInput, error)
-    }
-}
-
-/// How a log file is opened, Python's `mode`: `'a'` appends, `'w'`
-/// truncates when the handler is committed.
-///
-/// ```
-/// use loglisten::handler::Mode;
-/// assert_eq!(Mode::parse("w"), Ok(Mode::Write));
-/// assert_eq!(Mode::default().as_str(), "a");
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Mode {
-    /// `'a'` (the default).
-    #[default]
-    Append,
-    /// `'w'`.
-    Write,
-}
-
-impl Mode {
-    /// `"a"` or `"w"`; other Python modes are not supported.
-    pub fn parse(text: &str) -> Result<Mode, SettingsError> {
-        match text {
-            "a" => Ok(Mode::Append),
-            "w" => Ok(Mode::Write),
-            _ => Err(SettingsError(format!(
-                "unsupported file mode '{text}' (use 'a' or 'w')"
-            ))),
-        }
-    }
-
-    /// The mode as Python writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Append => "a",
-            Mode::Write => "w",
-        }
-    }
-}
-
-/// `FileHandler(filename, mode='a', encoding=None, delay=False,
-/// errors=None)`: the settings, in CPython's order, of the file handler and
-/// (through the rotating handlers' `file` field) of every file handler.
-///
-/// ```
-/// use loglisten::handler::{FileSettings, Mode};
-/// let s = FileSettings::new("app.log");
-/// assert_eq!((s.mode, s.delay, s.terminator.as_str()), (Mode::Append, false, "\n"));
-/// let bad = FileSettings { encoding: Some("latin-1".into()), ..s };
-/// assert_eq!(
-///     bad.check().unwrap_err().to_string(),
-///     "unsupported encoding 'latin-1' (only UTF-8 is supported)"
-/// );
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileSettings {
-    /// `filename`: made absolute (lexically, as `os.path.abspath`) when
-    /// the handler is opened.
-    pub filename: PathBuf,
-    /// `mode`, default `'a'`.
-    pub mode: Mode,
-    /// `encoding`: `None` or a name of UTF-8 (`utf-8`, `UTF8`, `u8` …).
-    pub encoding: Option<String>,
-    /// `delay`: open the file on the first record instead of now.
-    pub delay: bool,
-    /// `errors`: kept for the record; text is always valid UTF-8 here, so
-    /// no encoding error can occur.
-    pub errors: Option<String>,
-    /// The `terminator` attribute written after each record (`"\n"`).
-    pub terminator: String,
-}
+use std::sync::Arc;
 
 impl FileSettings {
-    /// CPython's defaults for `filename`.
-    pub fn new(filename: impl Into<PathBuf>) -> FileSettings {
-        FileSettings {
-            filename: filename.into(),
-            mode: Mode::Append,
-            encoding: None,
-            delay: false,
-            errors: None,
-            terminator: "\n".to_string(),
-        }
-    }
-
-    /// Checks what can be checked without touching the file system.
-    pub fn check(&self) -> Result<(), SettingsError> {
-        check_encoding(self.encoding.as_deref())
-    }
-
     /// A dry run of [`FileCore::open`] in `mode`: the error it would give,
     /// creating and truncating nothing. `Ok(Some(path))`: the file does
     /// not exist and opening would create it at that absolute path (the
@@ -147,92 +42,6 @@ impl FileSettings {
             Err(_) => Ok(Some(path)),
         }
     }
-}
-
-/// Accepts no encoding or any spelling Python's codec registry resolves to
-/// UTF-8 (lowercased, punctuation runs turned into `_`, then the aliases of
-/// `utf_8`).
-fn check_encoding(encoding: Option<&str>) -> Result<(), SettingsError> {
-    let Some(name) = encoding else {
-        return Ok(());
-    };
-    let mut normal = String::new();
-    let mut punct = false;
-    for c in name.to_lowercase().chars() {
-        if c.is_alphanumeric() || c == '.' {
-            if punct && !normal.is_empty() {
-                normal.push('_');
-            }
-            normal.push(c);
-            punct = false;
-        } else {
-            punct = true;
-        }
-    }
-    match normal.as_str() {
-        "utf_8" | "utf8" | "u8" | "utf" | "utf8_ucs2" | "utf8_ucs4" | "cp65001" => Ok(()),
-        _ => Err(SettingsError(format!(
-            "unsupported encoding '{name}' (only UTF-8 is supported)"
-        ))),
-    }
-}
-
-/// Python's `os.path.abspath`: joined to the current directory and
-/// normalized lexically (symbolic links are not resolved).
-pub(crate) fn abspath(path: &Path) -> io::Result<PathBuf> {
-    let bytes = path.as_os_str().as_bytes();
-    if bytes.starts_with(b"/") {
-        return Ok(PathBuf::from(OsString::from_vec(normpath(bytes))));
-    }
-    let mut full = std::env::current_dir()?.into_os_string().into_vec();
-    if !full.ends_with(b"/") {
-        full.push(b'/');
-    }
-    full.extend_from_slice(bytes);
-    Ok(PathBuf::from(OsString::from_vec(normpath(&full))))
-}
-
-/// Python's `posixpath.normpath` on an absolute path.
-fn normpath(path: &[u8]) -> Vec<u8> {
-    // The common case: already normal (one leading slash, no empty, `.`
-    // or `..` part, no trailing slash).
-    let normal = path.len() > 1
-        && path.starts_with(b"/")
-        && !path.ends_with(b"/")
-        && path[1..]
-            .split(|&b| b == b'/')
-            .all(|part| !matches!(part, b"" | b"." | b".."));
-    if normal {
-        return path.to_vec();
-    }
-    normpath_parts(path)
-}
-
-/// `normpath` the long way: split, drop `.` and empty parts, apply `..`.
-fn normpath_parts(path: &[u8]) -> Vec<u8> {
-    // POSIX gives exactly two leading slashes a meaning of their own.
-    let leading = if path.starts_with(b"//") && !path.starts_with(b"///") {
-        2
-    } else {
-        usize::from(path.starts_with(b"/"))
-    };
-    let mut parts: Vec<&[u8]> = Vec::new();
-    for part in path.split(|&b| b == b'/') {
-        match part {
-            b"" | b"." => {}
-            b".." if leading == 0 && parts.last().is_none_or(|p| *p == b"..") => parts.push(part),
-            b".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    let mut out = vec![b'/'; leading];
-    out.extend_from_slice(&parts.join(&b'/'));
-    if out.is_empty() {
-        out.push(b'.');
-    }
-    out
 }
 
 /// The state Python's `FileHandler` keeps (path, mode, stream, `_closed`)
@@ -447,48 +256,6 @@ impl FileCore {
     }
 }
 
-/// The files handlers hold open for appending, by absolute path, with the
-/// device and inode each was opened as. A handler opening a path in mode
-/// 'a' shares the open file when the path still names it: opening it again
-/// would give a descriptor that writes the same bytes to the same place,
-/// and reconfiguring a running program (the old handler is closed only
-/// after the new one is live) would pay for an open and a close.
-///
-/// One per process, not per registry: open files belong to the process,
-/// and handlers of two registries appending to one file (same device and
-/// inode) must share one descriptor as handlers of one registry do.
-static OPEN_FOR_APPEND: Mutex<Vec<OpenForAppend>> = Mutex::new(Vec::new());
-
-struct OpenForAppend {
-    path: PathBuf,
-    identity: (u64, u64),
-    file: Weak<File>,
-}
-
-/// The open file a live handler appends to at `path`, if the path still
-/// names that very file (not one logrotate created after moving it).
-fn open_for_append(path: &Path) -> Option<Arc<File>> {
-    let mut open = lock(&OPEN_FOR_APPEND);
-    open.retain(|o| o.file.strong_count() > 0);
-    let entry = open.iter().find(|o| o.path == path)?;
-    let file = entry.file.upgrade()?;
-    let meta = fs::metadata(path).ok()?;
-    (meta.is_file() && (meta.dev(), meta.ino()) == entry.identity).then_some(file)
-}
-
-fn remember_for_append(path: &Path, file: &Arc<File>) {
-    let Ok(meta) = file.metadata() else {
-        return;
-    };
-    let mut open = lock(&OPEN_FOR_APPEND);
-    open.retain(|o| o.file.strong_count() > 0 && o.path != path);
-    open.push(OpenForAppend {
-        path: path.to_path_buf(),
-        identity: (meta.dev(), meta.ino()),
-        file: Arc::downgrade(file),
-    });
-}
-
 fn open_with_mode(path: &Path, mode: Mode) -> io::Result<File> {
     let mut options = OpenOptions::new();
     match mode {
@@ -585,38 +352,6 @@ impl Handler for FileHandler {
 mod tests {
     use super::*;
 
-    proptest::proptest! {
-        #[test]
-        fn normpath_shortcut_agrees_with_the_long_way(
-            parts in proptest::collection::vec(
-                proptest::sample::select(vec!["a", "bc", ".", "..", "", ".d", "e.."]), 0..6),
-            slashes in 0usize..4,
-        ) {
-            let path = format!("{}{}", "/".repeat(slashes), parts.join("/"));
-            proptest::prop_assert_eq!(normpath(path.as_bytes()), normpath_parts(path.as_bytes()));
-        }
-    }
-
-    #[test]
-    fn normpath_follows_posixpath() {
-        for (input, expected) in [
-            ("/a/b/../c", "/a/c"),
-            ("/a/./b//c/", "/a/b/c"),
-            ("/../x", "/x"),
-            ("//x/y", "//x/y"),
-            ("///x", "/x"),
-            ("/", "/"),
-            ("/a/..", "/"),
-            ("/a/b/c", "/a/b/c"),
-            ("/a/b/", "/a/b"),
-            ("/a/.b/..c", "/a/.b/..c"),
-            ("/./a", "/a"),
-        ] {
-            let got = normpath(input.as_bytes());
-            assert_eq!(String::from_utf8_lossy(&got), expected, "{input}");
-        }
-    }
-
     fn shares(a: &FileHandler, b: &FileHandler) -> bool {
         match (&a.core.file, &b.core.file) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
@@ -662,20 +397,5 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "three\n");
         drop(fourth);
         fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn encodings_accepted_as_python_resolves_them() {
-        for ok in [
-            "utf-8", "UTF-8", "utf8", "U8", "utf_8", "UTF 8", "cp65001", "utf",
-        ] {
-            assert_eq!(check_encoding(Some(ok)), Ok(()), "{ok}");
-        }
-        for bad in ["latin-1", "ascii", "utf-16", "utf-8-sig", ""] {
-            assert_eq!(
-                check_encoding(Some(bad)).unwrap_err().to_string(),
-                format!("unsupported encoding '{bad}' (only UTF-8 is supported)")
-            );
-        }
     }
 }

@@ -66,6 +66,7 @@ mod write;
 pub use map::{Iter, Map};
 pub use number::Number;
 pub use parse::Error;
+pub(crate) use value::truthy;
 pub use value::{Array, Value};
 
 /// How deeply arrays and objects may nest in [`parse`]: 128, like serde_json.

@@ -165,6 +165,19 @@ impl Value {
     }
 }
 
+/// Python's truthiness of a parsed value (`bool(value)`): false for
+/// `null`, `false`, zero and empty strings, arrays and objects.
+pub(crate) fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
 /// A JSON array: a vector of values that dereferences to `[Value]`.
 ///
 /// It is its own type (not a bare `Vec`) so that dropping a deeply nested

@@ -19,7 +19,7 @@ use super::slots::{Conns, Counted, Job, Progress, CHANCE};
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
 use crate::logger::Logger;
-use crate::sync::lock;
+use crate::sync::{lock, panic_text as text};
 use crate::wire;
 use std::io;
 use std::net::Shutdown;
@@ -398,17 +398,6 @@ fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) 
         },
         Ok(Err(error)) => Outcome::ConfigError(error),
         Err(panic) => Outcome::Panicked(format!("the apply step panicked: {}", text(&panic))),
-    }
-}
-
-/// What a panic said, when it said it with a string.
-fn text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(no message)".to_string()
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::{WatchOptions, WatchOutcome};
 use crate::logger::{get_logger, Logger};
+use crate::sync::panic_text;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -184,16 +185,6 @@ fn problem(e: io::Error) -> WatchOutcome {
     match e.kind() {
         io::ErrorKind::NotFound => WatchOutcome::Missing,
         _ => WatchOutcome::Unreadable(e.to_string()),
-    }
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(no message)".to_string()
     }
 }
 

@@ -9,20 +9,10 @@
 #[path = "../../../benches/support/mod.rs"]
 mod support;
 
-use loglisten::{get_logger, Handler, Record};
+use loglisten::{get_logger, Handler};
 use std::time::Duration;
-use support::{measure, report_time, Stats};
+use support::{measure, report_time, Discard, Stats};
 use tracing_subscriber::prelude::*;
-
-#[derive(Debug)]
-struct Discard;
-
-impl Handler for Discard {
-    fn emit(&mut self, _record: &Record, text: &str) -> std::io::Result<()> {
-        std::hint::black_box(text);
-        Ok(())
-    }
-}
 
 const CONFIG: &str = r#"{"version": 1,
     "formatters": {
