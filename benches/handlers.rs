@@ -90,41 +90,69 @@ fn stalled(name: &str, queued: bool) -> (f64, f64, f64, u64) {
     (at(0.5), at(0.99), at(1.0), times.len() as u64)
 }
 
+/// Whether to run the part named `name`: every part, unless arguments
+/// (other than cargo's flags) name some, e.g. `cargo bench --bench
+/// handlers -- queue socket`.
+fn wanted(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+}
+
 fn main() {
     let sample = Duration::from_millis(100);
-
-    let direct = logger("bench.discard", SharedHandler::new(Discard));
-    let stats = measure(21, sample, || {
-        loglisten::info!(direct, "request {} done", 42)
-    });
-    report_time("enabled call, discarding handler", &stats);
-
-    let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
-        handlers: vec![SharedHandler::new(Discard)],
-        ..QueueSettings::default()
-    }));
-    let queued = logger("bench.queue", queue.clone());
-    let stats = measure(21, sample, || {
-        loglisten::info!(queued, "request {} done", 42)
-    });
-    report_time("enabled call through QueueHandler (caller)", &stats);
-    queue.close();
-
-    for (name, queued) in [("bench.stall.direct", false), ("bench.stall.queue", true)] {
-        let (p50, p99, max, n) = stalled(name, queued);
-        println!(
-            "{:<44} p50 {:>8.2} us  p99 {:>8.2} us  max {:>10.2} us  [{n} calls, peer stalled 1 s]",
-            if queued {
-                "SocketHandler behind a QueueHandler"
-            } else {
-                "SocketHandler, no queue"
-            },
-            p50 * 1e6,
-            p99 * 1e6,
-            max * 1e6
-        );
+    if wanted("queue") || wanted("discard") {
+        queue_caller(sample);
     }
+    if wanted("stall") {
+        for (name, queued) in [("bench.stall.direct", false), ("bench.stall.queue", true)] {
+            let (p50, p99, max, n) = stalled(name, queued);
+            println!(
+                "{:<44} p50 {:>8.2} us  p99 {:>8.2} us  max {:>10.2} us  [{n} calls, peer stalled 1 s]",
+                if queued {
+                    "SocketHandler behind a QueueHandler"
+                } else {
+                    "SocketHandler, no queue"
+                },
+                p50 * 1e6,
+                p99 * 1e6,
+                max * 1e6
+            );
+        }
+    }
+    if wanted("socket") {
+        socket_throughput(sample);
+    }
+}
 
+/// A logging call through a queue against the same call to a handler
+/// that discards, in one run.
+fn queue_caller(sample: Duration) {
+    if wanted("discard") {
+        let direct = logger("bench.discard", SharedHandler::new(Discard));
+        let stats = measure(21, sample, || {
+            loglisten::info!(direct, "request {} done", 42)
+        });
+        report_time("enabled call, discarding handler", &stats);
+    }
+    if wanted("queue") {
+        let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+            handlers: vec![SharedHandler::new(Discard)],
+            ..QueueSettings::default()
+        }));
+        let queued = logger("bench.queue", queue.clone());
+        let stats = measure(21, sample, || {
+            loglisten::info!(queued, "request {} done", 42)
+        });
+        report_time("enabled call through QueueHandler (caller)", &stats);
+        queue.close();
+    }
+}
+
+/// SocketHandler's records per second to a loopback receiver.
+fn socket_throughput(sample: Duration) {
     let port = receiver(None);
     let socket = SharedHandler::new(SocketHandler::new(SocketSettings::new("127.0.0.1", port)));
     let sent = logger("bench.socket", socket.clone());

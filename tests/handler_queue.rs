@@ -2,21 +2,28 @@
 //! thread starts when the configuration goes live and hands everything
 //! queued to its handlers when the configuration is replaced.
 
-use loglisten::{dict_config_str, file_config_str, get_logger};
+use loglisten::dict_config_str;
+#[cfg(feature = "queue-handler")]
+use loglisten::{file_config_str, get_logger};
+#[cfg(feature = "queue-handler")]
 use std::path::PathBuf;
+#[cfg(feature = "queue-handler")]
 use std::sync::{Mutex, MutexGuard};
 
+#[cfg(feature = "queue-handler")]
 fn serial() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+#[cfg(feature = "queue-handler")]
 fn temp_file(name: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!("loglisten-queue-{name}-{}", std::process::id()));
     let _ = std::fs::remove_file(&path);
     path
 }
 
+#[cfg(feature = "queue-handler")]
 fn reset(logger: &str) {
     let text = format!(
         r#"{{"version": 1, "disable_existing_loggers": false, "loggers": {{"{logger}": {{"handlers": []}}}}}}"#
@@ -24,6 +31,7 @@ fn reset(logger: &str) {
     dict_config_str(&text).unwrap();
 }
 
+#[cfg(feature = "queue-handler")]
 fn queue_config(logger: &str, queue: &str, file: &str) -> String {
     format!(
         r#"{{"version": 1, "disable_existing_loggers": false,
@@ -37,6 +45,7 @@ fn queue_config(logger: &str, queue: &str, file: &str) -> String {
     )
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn records_reach_the_file_through_the_listener_in_order() {
     let _g = serial();
@@ -56,6 +65,7 @@ fn records_reach_the_file_through_the_listener_in_order() {
     let _ = std::fs::remove_file(&path);
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn respect_handler_level_and_a_bounded_queue_are_configured() {
     let _g = serial();
@@ -76,6 +86,7 @@ fn respect_handler_level_and_a_bounded_queue_are_configured() {
     let _ = std::fs::remove_file(&path);
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn file_config_takes_the_handlers_as_a_keyword() {
     let _g = serial();
@@ -98,6 +109,7 @@ fn file_config_takes_the_handlers_as_a_keyword() {
     let _ = std::fs::remove_file(&path);
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn bad_queue_entries_get_one_line_errors_and_change_nothing() {
     let _g = serial();
@@ -168,4 +180,16 @@ fn network_handlers_need_the_feature() {
             )
         );
     }
+}
+
+#[cfg(not(feature = "queue-handler"))]
+#[test]
+fn the_queue_handler_needs_the_feature() {
+    let config = r#"{"version": 1, "handlers": {"q": {"class": "logging.handlers.QueueHandler"}}}"#;
+    let error = dict_config_str(config).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "handlers.q.class: logging.handlers.QueueHandler is left out of this build: it needs \
+         loglisten's \"queue-handler\" feature"
+    );
 }

@@ -142,7 +142,15 @@ pub(crate) fn prepare(
             };
             Opener::SysLog(settings)
         }
+        #[cfg(feature = "queue-handler")]
         "logging.handlers.QueueHandler" => super::queue::prepare(&args)?,
+        #[cfg(not(feature = "queue-handler"))]
+        "logging.handlers.QueueHandler" => {
+            let message = format!(
+                "{class} is left out of this build: it needs loglisten's \"queue-handler\" feature"
+            );
+            return Err(args.error("class", message));
+        }
         #[cfg(feature = "net-handlers")]
         "logging.handlers.SocketHandler"
         | "logging.handlers.DatagramHandler"
