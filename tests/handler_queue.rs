@@ -7,10 +7,8 @@ use loglisten::dict_config_str;
 use loglisten::{file_config_str, get_logger};
 #[cfg(feature = "queue-handler")]
 use std::path::PathBuf;
-#[cfg(feature = "queue-handler")]
 use std::sync::{Mutex, MutexGuard};
 
-#[cfg(feature = "queue-handler")]
 fn serial() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
@@ -185,6 +183,7 @@ fn network_handlers_need_the_feature() {
 #[cfg(not(feature = "queue-handler"))]
 #[test]
 fn the_queue_handler_needs_the_feature() {
+    let _g = serial();
     let config = r#"{"version": 1, "handlers": {"q": {"class": "logging.handlers.QueueHandler"}}}"#;
     let error = dict_config_str(config).unwrap_err();
     assert_eq!(
