@@ -31,13 +31,15 @@ pub struct QueueSettings {
     pub respect_handler_level: bool,
 }
 
-/// Python's `logging.handlers.QueueHandler` and its `QueueListener`.
+/// Python's `logging.handlers.QueueHandler` and its `QueueListener`
+/// (cargo feature `queue-handler`, on by default).
 ///
 /// Each record is prepared as CPython's `QueueHandler.prepare` does: its
 /// message becomes this handler's formatted text (formatted once, on the
-/// caller's thread, error text folded in) and an owned copy crosses to
-/// the listener thread. The thread starts when the configuration goes live
-/// (or at once from [`QueueHandler::new`]); closing stops it after it has
+/// caller's thread, error and stack text folded in) and a copy crosses to
+/// the listener thread, in a slot whose buffers the queue reuses. The
+/// thread starts when the configuration goes live (or at once from
+/// [`QueueHandler::new`]); closing stops it after it has
 /// handed over everything queued, then flushes and closes its handlers.
 /// Records that come after closing go straight to the handlers.
 ///
