@@ -9,6 +9,8 @@ use loglisten::handler::{QueueHandler, QueueSettings, SocketHandler, SocketSetti
 use loglisten::{get_logger, Handler, Level, Logger, Record, SharedHandler};
 use std::io::Read;
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{measure, report_time};
 
@@ -31,10 +33,12 @@ fn logger(name: &str, handler: SharedHandler) -> Logger {
 }
 
 /// A loopback receiver: reads everything, except that after `stall_after`
-/// it stops reading for `stall`. Returns its port.
-fn receiver(stall_after: Option<(Duration, Duration)>) -> u16 {
+/// it stops reading for `stall`. Returns its port and the bytes it read.
+fn receiver(stall_after: Option<(Duration, Duration)>) -> (u16, Arc<AtomicU64>) {
     let server = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = server.local_addr().unwrap().port();
+    let bytes = Arc::new(AtomicU64::new(0));
+    let counted = Arc::clone(&bytes);
     std::thread::spawn(move || {
         while let Ok((mut conn, _)) = server.accept() {
             let started = Instant::now();
@@ -49,18 +53,20 @@ fn receiver(stall_after: Option<(Duration, Duration)>) -> u16 {
                 }
                 match conn.read(&mut buf) {
                     Ok(0) | Err(_) => break,
-                    Ok(_) => {}
+                    Ok(n) => {
+                        counted.fetch_add(n as u64, Ordering::Relaxed);
+                    }
                 }
             }
         }
     });
-    port
+    (port, bytes)
 }
 
 /// Logs one record every `every` for `run`, timing each call; the
 /// receiver stalls 1 s after 0.3 s. Returns (p50, p99, max) in seconds.
 fn stalled(name: &str, queued: bool) -> (f64, f64, f64, u64) {
-    let port = receiver(Some((Duration::from_millis(300), Duration::from_secs(1))));
+    let (port, _) = receiver(Some((Duration::from_millis(300), Duration::from_secs(1))));
     let socket = SharedHandler::new(SocketHandler::new(SocketSettings::new("127.0.0.1", port)));
     let handler = if queued {
         SharedHandler::new(QueueHandler::new(QueueSettings {
@@ -90,50 +96,105 @@ fn stalled(name: &str, queued: bool) -> (f64, f64, f64, u64) {
     (at(0.5), at(0.99), at(1.0), times.len() as u64)
 }
 
+/// Whether to run the part named `name`: every part, unless arguments
+/// (other than cargo's flags) name some, e.g. `cargo bench --bench
+/// handlers -- queue socket`.
+fn wanted(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str()))
+}
+
 fn main() {
     let sample = Duration::from_millis(100);
-
-    let direct = logger("bench.discard", SharedHandler::new(Discard));
-    let stats = measure(21, sample, || {
-        loglisten::info!(direct, "request {} done", 42)
-    });
-    report_time("enabled call, discarding handler", &stats);
-
-    let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
-        handlers: vec![SharedHandler::new(Discard)],
-        ..QueueSettings::default()
-    }));
-    let queued = logger("bench.queue", queue.clone());
-    let stats = measure(21, sample, || {
-        loglisten::info!(queued, "request {} done", 42)
-    });
-    report_time("enabled call through QueueHandler (caller)", &stats);
-    queue.close();
-
-    for (name, queued) in [("bench.stall.direct", false), ("bench.stall.queue", true)] {
-        let (p50, p99, max, n) = stalled(name, queued);
-        println!(
-            "{:<44} p50 {:>8.2} us  p99 {:>8.2} us  max {:>10.2} us  [{n} calls, peer stalled 1 s]",
-            if queued {
-                "SocketHandler behind a QueueHandler"
-            } else {
-                "SocketHandler, no queue"
-            },
-            p50 * 1e6,
-            p99 * 1e6,
-            max * 1e6
-        );
+    if wanted("queue") || wanted("discard") {
+        queue_caller(sample);
     }
+    if wanted("stall") {
+        for (name, queued) in [("bench.stall.direct", false), ("bench.stall.queue", true)] {
+            let (p50, p99, max, n) = stalled(name, queued);
+            println!(
+                "{:<44} p50 {:>8.2} us  p99 {:>8.2} us  max {:>10.2} us  [{n} calls, peer stalled 1 s]",
+                if queued {
+                    "SocketHandler behind a QueueHandler"
+                } else {
+                    "SocketHandler, no queue"
+                },
+                p50 * 1e6,
+                p99 * 1e6,
+                max * 1e6
+            );
+        }
+    }
+    if wanted("socket") {
+        socket_throughput(sample);
+    }
+}
 
-    let port = receiver(None);
+/// A logging call through a queue against the same call to a handler
+/// that discards, in one run.
+fn queue_caller(sample: Duration) {
+    if wanted("discard") {
+        let direct = logger("bench.discard", SharedHandler::new(Discard));
+        let stats = measure(21, sample, || {
+            loglisten::info!(direct, "request {} done", 42)
+        });
+        report_time("enabled call, discarding handler", &stats);
+    }
+    if wanted("queue") {
+        let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+            handlers: vec![SharedHandler::new(Discard)],
+            ..QueueSettings::default()
+        }));
+        let queued = logger("bench.queue", queue.clone());
+        let stats = measure(21, sample, || {
+            loglisten::info!(queued, "request {} done", 42)
+        });
+        report_time("enabled call through QueueHandler (caller)", &stats);
+        queue.close();
+    }
+}
+
+/// SocketHandler's records per second to a loopback receiver, against
+/// plain writes of a record's size to the same kind of receiver (the floor
+/// one write per record, as CPython does, puts on this machine).
+fn socket_throughput(sample: Duration) {
+    let (port, received) = receiver(None);
     let socket = SharedHandler::new(SocketHandler::new(SocketSettings::new("127.0.0.1", port)));
     let sent = logger("bench.socket", socket.clone());
-    let stats = measure(21, sample, || loglisten::info!(sent, "request {} done", 42));
+    let calls = std::cell::Cell::new(0u64);
+    let stats = measure(21, sample, || {
+        calls.set(calls.get() + 1);
+        loglisten::info!(sent, "request {} done", 42)
+    });
     report_time("SocketHandler record to loopback", &stats);
+    socket.close();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while received.load(Ordering::Relaxed) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let frame = (received.load(Ordering::Relaxed) / calls.get().max(1)).max(1) as usize;
     println!(
-        "{:<44} {:>10.0} records/s (errors {})",
+        "{:<44} {:>10.0} records/s ({frame} bytes each, errors {})",
         "SocketHandler throughput",
         1.0 / stats.median,
         socket.error_count()
+    );
+
+    // The floor: plain writes of one frame's size to the same receiver.
+    let (port, _) = receiver(None);
+    let mut raw = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let bytes = vec![b'x'; frame];
+    let stats = measure(21, sample, || {
+        std::io::Write::write_all(&mut raw, &bytes).expect("write")
+    });
+    report_time("plain write of a frame to loopback (floor)", &stats);
+    println!(
+        "{:<44} {:>10.0} writes/s",
+        "plain writes throughput",
+        1.0 / stats.median
     );
 }

@@ -41,7 +41,7 @@ pub struct Record<'a> {
     location: Option<Location>,
     error: Option<&'a (dyn Error + 'static)>,
     error_text: Option<String>,
-    thread: Arc<ThreadInfo>,
+    thread: Thread<'a>,
     /// Extra fields given at the call, then those of an adapter.
     fields: Fields<'a>,
     context: &'a [Field<'a>],
@@ -62,6 +62,24 @@ impl<'a> std::ops::Deref for Fields<'a> {
         match self {
             Fields::Borrowed(fields) => fields,
             Fields::Owned(fields) => fields,
+        }
+    }
+}
+
+/// The logging thread, shared; borrowed by a record lent out of an
+/// [`OwnedRecord`], so that a queue's listener never touches the count
+/// the logging thread's own records change.
+#[derive(Debug)]
+enum Thread<'a> {
+    Shared(Arc<ThreadInfo>),
+    Borrowed(&'a Arc<ThreadInfo>),
+}
+
+impl Thread<'_> {
+    fn arc(&self) -> &Arc<ThreadInfo> {
+        match self {
+            Thread::Shared(arc) => arc,
+            Thread::Borrowed(arc) => arc,
         }
     }
 }
@@ -138,7 +156,7 @@ impl<'a> Record<'a> {
             location: None,
             error: None,
             error_text: None,
-            thread: THREAD.with(Arc::clone),
+            thread: Thread::Shared(THREAD.with(Arc::clone)),
             fields: Fields::Borrowed(&[]),
             context: &[],
             stack_info: None,
@@ -301,12 +319,12 @@ impl<'a> Record<'a> {
 
     /// The logging thread's id.
     pub fn thread(&self) -> u64 {
-        self.thread.id
+        self.thread.arc().id
     }
 
     /// The logging thread's name (`MainThread` for the main thread).
     pub fn thread_name(&self) -> &str {
-        &self.thread.name
+        &self.thread.arc().name
     }
 
     /// The process id.
@@ -390,7 +408,7 @@ impl<'a> Record<'a> {
             location: self.location,
             error: None,
             error_text: self.error_text().map(Cow::into_owned),
-            thread: Arc::clone(&self.thread),
+            thread: Thread::Shared(Arc::clone(self.thread.arc())),
             fields: Fields::Owned(self.owned_fields()),
             context: &[],
             stack_info: self.stack_info.as_ref().map(|s| Cow::Owned(s.to_string())),

@@ -189,6 +189,7 @@ fn no_record_lost_or_doubled_across_a_thousand_file_swaps() {
     }
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn no_record_lost_or_doubled_through_a_queue_across_file_swaps() {
     // The same swaps with a QueueHandler in front of the file: each

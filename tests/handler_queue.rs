@@ -2,7 +2,10 @@
 //! thread starts when the configuration goes live and hands everything
 //! queued to its handlers when the configuration is replaced.
 
-use loglisten::{dict_config_str, file_config_str, get_logger};
+use loglisten::dict_config_str;
+#[cfg(feature = "queue-handler")]
+use loglisten::{file_config_str, get_logger};
+#[cfg(feature = "queue-handler")]
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
@@ -11,12 +14,14 @@ fn serial() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+#[cfg(feature = "queue-handler")]
 fn temp_file(name: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!("loglisten-queue-{name}-{}", std::process::id()));
     let _ = std::fs::remove_file(&path);
     path
 }
 
+#[cfg(feature = "queue-handler")]
 fn reset(logger: &str) {
     let text = format!(
         r#"{{"version": 1, "disable_existing_loggers": false, "loggers": {{"{logger}": {{"handlers": []}}}}}}"#
@@ -24,6 +29,7 @@ fn reset(logger: &str) {
     dict_config_str(&text).unwrap();
 }
 
+#[cfg(feature = "queue-handler")]
 fn queue_config(logger: &str, queue: &str, file: &str) -> String {
     format!(
         r#"{{"version": 1, "disable_existing_loggers": false,
@@ -37,6 +43,7 @@ fn queue_config(logger: &str, queue: &str, file: &str) -> String {
     )
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn records_reach_the_file_through_the_listener_in_order() {
     let _g = serial();
@@ -56,6 +63,7 @@ fn records_reach_the_file_through_the_listener_in_order() {
     let _ = std::fs::remove_file(&path);
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn respect_handler_level_and_a_bounded_queue_are_configured() {
     let _g = serial();
@@ -76,6 +84,7 @@ fn respect_handler_level_and_a_bounded_queue_are_configured() {
     let _ = std::fs::remove_file(&path);
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn file_config_takes_the_handlers_as_a_keyword() {
     let _g = serial();
@@ -98,6 +107,7 @@ fn file_config_takes_the_handlers_as_a_keyword() {
     let _ = std::fs::remove_file(&path);
 }
 
+#[cfg(feature = "queue-handler")]
 #[test]
 fn bad_queue_entries_get_one_line_errors_and_change_nothing() {
     let _g = serial();
@@ -109,7 +119,8 @@ fn bad_queue_entries_get_one_line_errors_and_change_nothing() {
         (
             r#""handlers": ["file"], "queue": "myapp.make_queue""#,
             "handlers.q.queue: Invalid queue specifier 'myapp.make_queue': only queue.Queue, \
-             queue.SimpleQueue, multiprocessing.Queue (optionally as '()' with maxsize)",
+             queue.SimpleQueue, multiprocessing.Queue (optionally as '()' with maxsize) or a \
+             queue factory registered with Registry::register_queue",
         ),
         (
             r#""handlers": ["file"], "queue": {"()": "queue.Queue", "size": 3}"#,
@@ -168,4 +179,119 @@ fn network_handlers_need_the_feature() {
             )
         );
     }
+}
+
+#[cfg(not(feature = "queue-handler"))]
+#[test]
+fn the_queue_handler_needs_the_feature() {
+    let _g = serial();
+    let config = r#"{"version": 1, "handlers": {"q": {"class": "logging.handlers.QueueHandler"}}}"#;
+    let error = dict_config_str(config).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "handlers.q.class: logging.handlers.QueueHandler is left out of this build: it needs \
+         loglisten's \"queue-handler\" feature"
+    );
+}
+
+/// A handler that signals when a record reaches it, then waits to be
+/// released: the queue's listener stays busy while the test fills the queue.
+#[cfg(feature = "queue-handler")]
+#[derive(Debug)]
+struct Gate {
+    entered: std::sync::mpsc::Sender<String>,
+    release: std::sync::Arc<(Mutex<bool>, std::sync::Condvar)>,
+}
+
+#[cfg(feature = "queue-handler")]
+impl loglisten::Handler for Gate {
+    fn emit(&mut self, _record: &loglisten::Record, text: &str) -> std::io::Result<()> {
+        let _ = self.entered.send(text.to_string());
+        let (open, cvar) = &*self.release;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = cvar.wait(open).unwrap();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "queue-handler")]
+#[test]
+fn a_registered_queue_factory_bounds_the_queue() {
+    use std::sync::{mpsc, Arc, Condvar};
+    let registry = loglisten::Registry::new();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen_by_factory = Arc::clone(&seen);
+    registry.register_queue("myapp.bounded", move |kwargs| {
+        let keys: Vec<&str> = kwargs.iter().map(|(k, _)| k).collect();
+        seen_by_factory.lock().unwrap().push(keys.join(","));
+        let size = kwargs.get("size").and_then(|v| v.as_i64()).unwrap_or(2);
+        usize::try_from(size).map_err(|_| format!("size must be positive, not {size}"))
+    });
+    let (entered_tx, entered) = mpsc::channel();
+    let release = Arc::new((Mutex::new(false), Condvar::new()));
+    let (tx, gate) = (Mutex::new(entered_tx), Arc::clone(&release));
+    registry.register_handler("myapp.Gate", move |_| {
+        Ok(Box::new(Gate {
+            entered: tx.lock().unwrap().clone(),
+            release: Arc::clone(&gate),
+        }) as Box<dyn loglisten::Handler>)
+    });
+    let config = |queue: &str| {
+        format!(
+            r#"{{"version": 1, "handlers": {{"gate": {{"class": "myapp.Gate"}},
+                "q": {{"class": "logging.handlers.QueueHandler", "handlers": ["gate"], "queue": {queue}}}}},
+              "loggers": {{"app": {{"level": "INFO", "propagate": false, "handlers": ["q"]}}}}}}"#
+        )
+    };
+    // The factory's maxsize (3) bounds the queue; it got the other keys.
+    registry
+        .dict_config_str(&config(r#"{"()": "myapp.bounded", "size": 3}"#))
+        .unwrap();
+    assert_eq!(*seen.lock().unwrap(), ["size"]);
+    let log = registry.get_logger("app");
+    let queue = log.handlers()[0].clone();
+    loglisten::info!(log, "first");
+    // The listener holds "first" in the gate; the queue is now empty.
+    assert_eq!(
+        entered
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap(),
+        "first"
+    );
+    for i in 0..5 {
+        loglisten::info!(log, "r{i}");
+    }
+    assert_eq!(queue.error_count(), 2, "r3 and r4 found the queue full");
+    *release.0.lock().unwrap() = true;
+    release.1.notify_all();
+    queue.close();
+    let delivered: Vec<String> = entered.try_iter().collect();
+    assert_eq!(delivered, ["r0", "r1", "r2"]);
+
+    // The bare name: called with no keys (default size 2).
+    registry
+        .dict_config_str(&config(r#""myapp.bounded""#))
+        .unwrap();
+    assert_eq!(*seen.lock().unwrap(), ["size", ""]);
+
+    // The factory's error and an unregistered name fail the config whole.
+    let error = registry
+        .dict_config_str(&config(r#"{"()": "myapp.bounded", "size": -1}"#))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "handlers.q.queue: queue factory 'myapp.bounded' failed: size must be positive, not -1"
+    );
+    let error = registry
+        .dict_config_str(&config(r#"{"()": "myapp.other", "size": 1}"#))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "handlers.q.queue: Invalid queue specifier 'myapp.other': only queue.Queue, \
+         queue.SimpleQueue, multiprocessing.Queue (optionally as '()' with maxsize) or a \
+         queue factory registered with Registry::register_queue"
+    );
+    assert_eq!(*seen.lock().unwrap(), ["size", "", "size"]);
 }

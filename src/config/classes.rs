@@ -216,7 +216,7 @@ pub(crate) fn prepare(
             map: &spec.props,
             place,
         };
-        return super::standard::prepare(class, args, props);
+        return super::standard::prepare(factories, class, args, props);
     }
     if !spec.props.is_empty() {
         let message = "'.' attributes can be set on standard handlers only";

@@ -21,6 +21,7 @@ mod names;
 #[cfg(feature = "net-handlers")]
 pub(crate) mod net;
 pub(crate) mod opener;
+#[cfg(feature = "queue-handler")]
 pub(crate) mod queue;
 pub(crate) mod standard;
 

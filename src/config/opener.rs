@@ -5,10 +5,9 @@
 use super::error::ConfigError;
 use super::model::Place;
 use crate::handler::{
-    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler, QueueHandler,
-    QueueSettings, RotatingFileHandler, RotatingSettings, SharedHandler, SharedHandlerBuilder,
-    StreamHandler, SysLogHandler, SysLogSettings, TimedRotatingFileHandler, TimedSettings,
-    WatchedFileHandler,
+    FileHandler, FileSettings, Handler, MemoryHandler, MemorySettings, NullHandler,
+    RotatingFileHandler, RotatingSettings, SharedHandler, SharedHandlerBuilder, StreamHandler,
+    SysLogHandler, SysLogSettings, TimedRotatingFileHandler, TimedSettings, WatchedFileHandler,
 };
 use crate::json::{Map, Value};
 use crate::registry::factories::HandlerFactory;
@@ -25,6 +24,7 @@ pub(crate) enum Opener {
     Rotating(RotatingSettings),
     Timed(TimedSettings),
     Memory(MemorySettings, Option<String>),
+    #[cfg(feature = "queue-handler")]
     Queue(super::queue::QueuePlan),
     SysLog(SysLogSettings),
     #[cfg(feature = "net-handlers")]
@@ -44,6 +44,7 @@ impl Opener {
     pub fn targets(&self) -> Vec<&str> {
         match self {
             Opener::Memory(_, target) => target.as_deref().into_iter().collect(),
+            #[cfg(feature = "queue-handler")]
             Opener::Queue(plan) => plan.handlers.iter().map(String::as_str).collect(),
             _ => Vec::new(),
         }
@@ -66,11 +67,14 @@ impl Opener {
                 handler.set_target(targets.into_iter().next());
                 return Ok(SharedHandler::builder(handler));
             }
-            Opener::Queue(plan) => Box::new(QueueHandler::unstarted(QueueSettings {
-                maxsize: plan.maxsize,
-                handlers: targets,
-                respect_handler_level: plan.respect_handler_level,
-            })),
+            #[cfg(feature = "queue-handler")]
+            Opener::Queue(plan) => Box::new(crate::handler::QueueHandler::unstarted(
+                crate::handler::QueueSettings {
+                    maxsize: plan.maxsize,
+                    handlers: targets,
+                    respect_handler_level: plan.respect_handler_level,
+                },
+            )),
             Opener::SysLog(settings) => Box::new(SysLogHandler::new(settings)?),
             #[cfg(feature = "net-handlers")]
             Opener::Socket(settings) => Box::new(crate::handler::SocketHandler::new(settings)),

@@ -4,6 +4,9 @@
 use super::opener::{Kwargs, Opener};
 use super::ConfigError;
 use crate::json::{Map, Value};
+use crate::registry::factories::{find, put, Factories};
+use crate::registry::Registry;
+use std::sync::Arc;
 
 /// A queue handler's checked settings; its handlers are opened first.
 pub(crate) struct QueuePlan {
@@ -16,11 +19,15 @@ pub(crate) struct QueuePlan {
 /// which are what the listener drains in order (nothing is imported).
 const QUEUES: [&str; 3] = ["queue.Queue", "queue.SimpleQueue", "multiprocessing.Queue"];
 
-pub(crate) fn prepare(args: &Kwargs<'_>) -> Result<Opener, ConfigError> {
+pub(crate) fn prepare(args: &Kwargs<'_>, factories: &Factories) -> Result<Opener, ConfigError> {
     let maxsize = match args.get("queue") {
         None => 0,
         Some(Value::String(name)) if QUEUES.contains(&name.as_str()) => 0,
-        Some(Value::Object(spec)) => queue_spec(args, spec)?,
+        // CPython calls a callable named by a string with no arguments.
+        Some(Value::String(name)) if find(&factories.queues, name).is_some() => {
+            registered(args, factories, name, &Map::new())?
+        }
+        Some(Value::Object(spec)) => queue_spec(args, spec, factories)?,
         Some(other) => return Err(invalid_queue(args, describe(other))),
     };
     match args.get("listener") {
@@ -51,9 +58,16 @@ pub(crate) fn prepare(args: &Kwargs<'_>) -> Result<Opener, ConfigError> {
 }
 
 /// `{"()": "queue.Queue", "maxsize": N}`: Python's `maxsize <= 0` is
-/// unbounded.
-fn queue_spec(args: &Kwargs<'_>, spec: &Map) -> Result<usize, ConfigError> {
+/// unbounded. A registered factory gets the other keys.
+fn queue_spec(args: &Kwargs<'_>, spec: &Map, factories: &Factories) -> Result<usize, ConfigError> {
     let factory = spec.get("()").and_then(Value::as_str);
+    if let Some(name) = factory.filter(|f| find(&factories.queues, f).is_some()) {
+        let mut kwargs = Map::new();
+        for (key, value) in spec.iter().filter(|(key, _)| *key != "()") {
+            kwargs.insert(key.to_string(), value.clone());
+        }
+        return registered(args, factories, name, &kwargs);
+    }
     if !factory.is_some_and(|f| QUEUES.contains(&f)) {
         return Err(invalid_queue(
             args,
@@ -79,6 +93,18 @@ fn queue_spec(args: &Kwargs<'_>, spec: &Map) -> Result<usize, ConfigError> {
     Ok(maxsize)
 }
 
+/// Calls the queue factory registered as `name`; its error names it.
+fn registered(
+    args: &Kwargs<'_>,
+    factories: &Factories,
+    name: &str,
+    kwargs: &Map,
+) -> Result<usize, ConfigError> {
+    let factory =
+        find(&factories.queues, name).ok_or_else(|| invalid_queue(args, format!("'{name}'")))?;
+    factory(kwargs).map_err(|e| args.error("queue", format!("queue factory '{name}' failed: {e}")))
+}
+
 /// A specifier as the error quotes it: a string in quotes, else its kind
 /// (the JSON writer stays out of programs that do not otherwise need it).
 fn describe(value: &Value) -> String {
@@ -97,7 +123,40 @@ fn invalid_queue(args: &Kwargs<'_>, spec: String) -> ConfigError {
         "queue",
         format!(
             "Invalid queue specifier {spec}: only queue.Queue, queue.SimpleQueue, \
-             multiprocessing.Queue (optionally as '()' with maxsize)"
+             multiprocessing.Queue (optionally as '()' with maxsize) or a queue factory \
+             registered with Registry::register_queue"
         ),
     )
+}
+
+impl Registry {
+    /// Registers a queue factory under `name`, for a `QueueHandler`'s
+    /// `queue` given as `{"()": name, ...}` or as the bare name (CPython:
+    /// a callable returning a queue). It receives the entry's other keys
+    /// and returns the queue's `maxsize` (0: unbounded); an `Err` fails
+    /// the configuration with its text. A name registered again replaces.
+    ///
+    /// ```
+    /// use loglisten::Registry;
+    /// let registry = Registry::new();
+    /// registry.register_queue("myapp.bounded", |kwargs| {
+    ///     let size = kwargs.get("size").and_then(|v| v.as_i64()).unwrap_or(1000);
+    ///     usize::try_from(size).map_err(|_| format!("size must be positive, not {size}"))
+    /// });
+    /// registry.dict_config_str(r#"{"version": 1, "handlers": {"q": {
+    ///     "class": "logging.handlers.QueueHandler",
+    ///     "queue": {"()": "myapp.bounded", "size": 10}}}}"#).unwrap();
+    /// let error = registry.dict_config_str(r#"{"version": 1, "handlers": {"q": {
+    ///     "class": "logging.handlers.QueueHandler",
+    ///     "queue": {"()": "myapp.bounded", "size": -1}}}}"#).unwrap_err();
+    /// assert_eq!(error.to_string(),
+    ///     "handlers.q.queue: queue factory 'myapp.bounded' failed: size must be positive, not -1");
+    /// ```
+    pub fn register_queue(
+        &self,
+        name: &str,
+        factory: impl Fn(&Map) -> Result<usize, String> + Send + Sync + 'static,
+    ) {
+        put(&mut self.core.factories().queues, name, Arc::new(factory));
+    }
 }

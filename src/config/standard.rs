@@ -8,6 +8,7 @@ use crate::handler::{
     StreamHandler, SysLogSettings, SyslogAddress, TimedSettings,
 };
 use crate::json::Value;
+use crate::registry::factories::Factories;
 
 /// dictConfig's `.` attributes that change a standard handler's output.
 struct Props {
@@ -29,7 +30,10 @@ fn props(props: &Kwargs<'_>) -> Result<Props, ConfigError> {
     })
 }
 
+/// `factories` are the registry's: a queue handler may name a registered
+/// queue factory.
 pub(crate) fn prepare(
+    #[cfg_attr(not(feature = "queue-handler"), allow(unused_variables))] factories: &Factories,
     class: &str,
     args: Kwargs<'_>,
     props_map: Kwargs<'_>,
@@ -142,7 +146,15 @@ pub(crate) fn prepare(
             };
             Opener::SysLog(settings)
         }
-        "logging.handlers.QueueHandler" => super::queue::prepare(&args)?,
+        #[cfg(feature = "queue-handler")]
+        "logging.handlers.QueueHandler" => super::queue::prepare(&args, factories)?,
+        #[cfg(not(feature = "queue-handler"))]
+        "logging.handlers.QueueHandler" => {
+            let message = format!(
+                "{class} is left out of this build: it needs loglisten's \"queue-handler\" feature"
+            );
+            return Err(args.error("class", message));
+        }
         #[cfg(feature = "net-handlers")]
         "logging.handlers.SocketHandler"
         | "logging.handlers.DatagramHandler"

@@ -503,6 +503,7 @@ pub(crate) mod file;
 #[cfg(feature = "net-handlers")]
 mod http;
 mod memory;
+#[cfg(feature = "queue-handler")]
 mod queue;
 mod rotating;
 #[cfg(feature = "net-handlers")]
@@ -518,6 +519,7 @@ pub use file::{FileHandler, FileSettings, Mode, SettingsError};
 #[cfg(feature = "net-handlers")]
 pub use http::{HttpHandler, HttpSettings};
 pub use memory::{MemoryHandler, MemorySettings};
+#[cfg(feature = "queue-handler")]
 pub use queue::{QueueHandler, QueueSettings};
 pub use rotating::{RotatingFileHandler, RotatingSettings};
 #[cfg(feature = "net-handlers")]

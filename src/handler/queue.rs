@@ -31,13 +31,15 @@ pub struct QueueSettings {
     pub respect_handler_level: bool,
 }
 
-/// Python's `logging.handlers.QueueHandler` and its `QueueListener`.
+/// Python's `logging.handlers.QueueHandler` and its `QueueListener`
+/// (cargo feature `queue-handler`, on by default).
 ///
 /// Each record is prepared as CPython's `QueueHandler.prepare` does: its
 /// message becomes this handler's formatted text (formatted once, on the
-/// caller's thread, error text folded in) and an owned copy crosses to
-/// the listener thread. The thread starts when the configuration goes live
-/// (or at once from [`QueueHandler::new`]); closing stops it after it has
+/// caller's thread, error and stack text folded in) and a copy crosses to
+/// the listener thread, in a slot whose buffers the queue reuses. The
+/// thread starts when the configuration goes live (or at once from
+/// [`QueueHandler::new`]); closing stops it after it has
 /// handed over everything queued, then flushes and closes its handlers.
 /// Records that come after closing go straight to the handlers.
 ///
@@ -77,10 +79,10 @@ struct Shared {
 /// destination) grows by one small allocation at a time and a caller never
 /// waits for one big buffer to be copied into a bigger one.
 struct Queue {
-    chunks: Vec<Vec<OwnedRecord>>,
+    chunks: Vec<Chunk>,
     len: usize,
-    /// Emptied chunks, kept for reuse.
-    free: Vec<Vec<OwnedRecord>>,
+    /// Handed-over chunks, kept for reuse with their records' buffers.
+    free: Vec<Chunk>,
     /// The listener waits on `ready`: the next record wakes it.
     sleeping: bool,
     stop: bool,
@@ -164,8 +166,10 @@ impl QueueHandler {
             queue.len = 0;
             std::mem::take(&mut queue.chunks)
         };
-        for record in left.iter().flatten() {
-            self.shared.deliver(&record.record());
+        for chunk in &left {
+            for record in chunk.records() {
+                self.shared.deliver(&record.record());
+            }
         }
     }
 }
@@ -187,14 +191,18 @@ impl Shared {
     /// The listener thread: takes whatever is queued in one go and hands
     /// it over, until stopped and the queue is empty.
     fn listen(&self) {
-        let mut batch: Vec<Vec<OwnedRecord>> = Vec::new();
+        let mut batch: Vec<Chunk> = Vec::new();
         let mut batch_was_small = false;
         loop {
+            // Chunks beyond what is kept for reuse are freed here, outside
+            // the lock: after a stall that is many records, and callers
+            // must not wait for it.
+            batch.truncate(FREE_CHUNKS);
             {
                 let mut queue = self.lock();
                 for mut chunk in batch.drain(..) {
                     if queue.free.len() < FREE_CHUNKS {
-                        Vec::clear(&mut chunk);
+                        chunk.used = 0;
                         queue.free.push(chunk);
                     }
                 }
@@ -222,8 +230,10 @@ impl Shared {
                 std::mem::swap(&mut queue.chunks, &mut batch);
             }
             batch_was_small = batch.len() <= 1;
-            for record in batch.iter().flatten() {
-                self.deliver(&record.record());
+            for chunk in &batch {
+                for record in chunk.records() {
+                    self.deliver(&record.record());
+                }
             }
         }
     }
@@ -237,14 +247,36 @@ const CHUNK: usize = 256;
 /// Emptied chunks kept for reuse.
 const FREE_CHUNKS: usize = 16;
 
+/// Up to [`CHUNK`] records; those past `used` are spent slots whose
+/// buffers the next records reuse.
+struct Chunk {
+    slots: Vec<OwnedRecord>,
+    used: usize,
+}
+
+impl Chunk {
+    fn records(&self) -> &[OwnedRecord] {
+        &self.slots[..self.used]
+    }
+}
+
 impl Queue {
-    fn push(&mut self, record: OwnedRecord) {
-        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
-            let chunk = self.free.pop().unwrap_or_else(|| Vec::with_capacity(CHUNK));
+    /// Queues `record` prepared with `text`, in a spent slot if there is
+    /// one (no allocation) or a new one.
+    fn push(&mut self, record: &Record<'_>, text: &str) {
+        if self.chunks.last().is_none_or(|c| c.used == CHUNK) {
+            let chunk = self.free.pop().unwrap_or_else(|| Chunk {
+                slots: Vec::with_capacity(CHUNK),
+                used: 0,
+            });
             self.chunks.push(chunk);
         }
         if let Some(chunk) = self.chunks.last_mut() {
-            chunk.push(record);
+            match chunk.slots.get_mut(chunk.used) {
+                Some(slot) => slot.prepare_from(record, text),
+                None => chunk.slots.push(OwnedRecord::prepared(record, text)),
+            }
+            chunk.used += 1;
         }
         self.len += 1;
     }
@@ -252,15 +284,12 @@ impl Queue {
 
 impl Handler for QueueHandler {
     fn emit(&mut self, record: &Record, text: &str) -> io::Result<()> {
-        let mut prepared = record.to_owned_record();
-        if text != record.message() || record.error_text().is_some() {
-            prepared.set_prepared_message(text.to_string());
-        }
         if self.state == Lifecycle::NotStarted {
             self.start();
         }
         if self.state == Lifecycle::Closed {
-            self.shared.deliver(&prepared.record());
+            self.shared
+                .deliver(&OwnedRecord::prepared(record, text).record());
             return Ok(());
         }
         let wake = {
@@ -272,7 +301,7 @@ impl Handler for QueueHandler {
                     format!("queue full ({maxsize} records): record dropped"),
                 ));
             }
-            queue.push(prepared);
+            queue.push(record, text);
             std::mem::replace(&mut queue.sleeping, false)
         };
         if wake {
@@ -338,6 +367,52 @@ mod tests {
         queue.handle(&Record::new("app", Level::INFO, "one"));
         queue.close();
         assert_eq!(out.text(), "INFO:[app] one\n");
+    }
+
+    #[test]
+    fn prepare_folds_stack_and_error_text_into_the_message_once() {
+        // CPython's prepare: msg is the formatted text; exc_text and
+        // stack_info become None, so the target does not append them again.
+        let (out, t) = target(Level::NOTSET);
+        let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+            handlers: vec![t],
+            ..QueueSettings::default()
+        }));
+        let error = io::Error::other("disk gone");
+        let record = Record::new("app", Level::ERROR, "failed")
+            .with_error(&error)
+            .with_stack_info("  frame 1".to_string());
+        queue.handle(&record);
+        queue.handle(&record);
+        queue.close();
+        let one = "ERROR:failed\nError: disk gone\nStack (most recent call last):\n  frame 1\n";
+        assert_eq!(out.text(), one.repeat(2));
+    }
+
+    #[test]
+    fn spent_slots_are_refilled_in_order_across_batches() {
+        // More records than the kept chunks hold, in rounds: every record
+        // once, in order, with its own name and message.
+        let (out, t) = target(Level::NOTSET);
+        let queue = SharedHandler::new(QueueHandler::new(QueueSettings {
+            handlers: vec![t],
+            ..QueueSettings::default()
+        }));
+        let mut expected = String::new();
+        for round in 0..3 {
+            for i in 0..(CHUNK * (FREE_CHUNKS + 2) / 3) {
+                let name = format!("n{}", i % 7);
+                let message = "x".repeat(i % 50);
+                queue.handle(&Record::new(&name, Level::INFO, &message));
+                expected.push_str(&format!("INFO:{message}\n"));
+            }
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while out.text().len() < expected.len() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            assert_eq!(out.text(), expected, "round {round}");
+        }
+        queue.close();
     }
 
     #[test]

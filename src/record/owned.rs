@@ -1,7 +1,7 @@
 //! [`OwnedRecord`]: a record copied out of its call, to keep or send to
 //! another thread (the memory and queue handlers).
 
-use super::{Fields, Location, Record, ThreadInfo};
+use super::{Fields, Location, Record, Thread, ThreadInfo};
 use crate::fields::Field;
 use crate::level::Level;
 use std::borrow::Cow;
@@ -33,11 +33,43 @@ pub struct OwnedRecord {
 }
 
 impl OwnedRecord {
-    /// `QueueHandler.prepare`: the message becomes the queue handler's
-    /// formatted text, into which the error text was folded.
-    pub(crate) fn set_prepared_message(&mut self, message: String) {
-        self.message = message;
+    /// `QueueHandler.prepare`: a copy of `record` whose message is the
+    /// queue handler's formatted `text` (error and stack text folded in,
+    /// so both are dropped, as CPython zaps `exc_text` and `stack_info`).
+    #[cfg(feature = "queue-handler")]
+    pub(crate) fn prepared(record: &Record<'_>, text: &str) -> OwnedRecord {
+        OwnedRecord {
+            name: record.name.to_string(),
+            level: record.level,
+            message: text.to_string(),
+            created: record.created,
+            location: record.location,
+            error_text: None,
+            thread: Arc::clone(record.thread.arc()),
+            fields: record.owned_fields(),
+            stack_info: None,
+        }
+    }
+
+    /// [`prepared`](Self::prepared) into this copy, reusing its buffers:
+    /// a queue refills the slots its listener handed over, so that a
+    /// logging call allocates nothing in the steady state.
+    #[cfg(feature = "queue-handler")]
+    pub(crate) fn prepare_from(&mut self, record: &Record<'_>, text: &str) {
+        refill(&mut self.name, record.name());
+        refill(&mut self.message, text);
+        self.level = record.level;
+        self.created = record.created;
+        self.location = record.location;
         self.error_text = None;
+        self.stack_info = None;
+        // The same thread as last time is the usual case: no atomic.
+        if !Arc::ptr_eq(&self.thread, record.thread.arc()) {
+            self.thread = Arc::clone(record.thread.arc());
+        }
+        self.fields.clear();
+        self.fields
+            .extend(record.fields().map(|f| f.clone().into_owned()));
     }
 
     /// The record, borrowing from this copy.
@@ -52,12 +84,24 @@ impl OwnedRecord {
             location: self.location,
             error: None,
             error_text: self.error_text.clone(),
-            thread: Arc::clone(&self.thread),
+            thread: Thread::Borrowed(&self.thread),
             fields: Fields::Borrowed(&self.fields),
             context: &[],
             stack_info: self.stack_info.as_deref().map(Cow::Borrowed),
         }
     }
+}
+
+/// Copies `text` into `buf`, keeping its allocation unless a huge
+/// message once made it much larger than it needs to be.
+#[cfg(feature = "queue-handler")]
+fn refill(buf: &mut String, text: &str) {
+    const KEEP: usize = 4096;
+    if buf.capacity() > KEEP && text.len() <= KEEP {
+        *buf = String::with_capacity(KEEP);
+    }
+    buf.clear();
+    buf.push_str(text);
 }
 
 impl Record<'_> {
@@ -70,7 +114,7 @@ impl Record<'_> {
             created: self.created,
             location: self.location,
             error_text: self.error_text().map(Cow::into_owned),
-            thread: Arc::clone(&self.thread),
+            thread: Arc::clone(self.thread.arc()),
             fields: self.owned_fields(),
             stack_info: self.stack_info.as_ref().map(|s| s.to_string()),
         }

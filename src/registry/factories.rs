@@ -15,21 +15,30 @@ pub(crate) type FilterFactory = Arc<dyn Fn(&Map) -> Result<Arc<dyn Filter>, Stri
 /// Builds a formatter from an entry's keyword arguments.
 pub(crate) type FormatterFactory = Arc<dyn Fn(&Map) -> Result<Formatter, String> + Send + Sync>;
 
+/// Makes a queue handler's queue from its `queue` entry's other keys:
+/// its `maxsize` (0 is unbounded).
+#[cfg(feature = "queue-handler")]
+pub(crate) type QueueFactory = Arc<dyn Fn(&Map) -> Result<usize, String> + Send + Sync>;
+
 /// Registered factories by name; a name registered again replaces.
 #[derive(Clone, Default)]
 pub(crate) struct Factories {
     pub handlers: Vec<(String, HandlerFactory)>,
     pub filters: Vec<(String, FilterFactory)>,
     pub formatters: Vec<(String, FormatterFactory)>,
+    #[cfg(feature = "queue-handler")]
+    pub queues: Vec<(String, QueueFactory)>,
 }
 
 impl std::fmt::Debug for Factories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Factories")
-            .field("handlers", &names(&self.handlers))
+        let mut d = f.debug_struct("Factories");
+        d.field("handlers", &names(&self.handlers))
             .field("filters", &names(&self.filters))
-            .field("formatters", &names(&self.formatters))
-            .finish()
+            .field("formatters", &names(&self.formatters));
+        #[cfg(feature = "queue-handler")]
+        d.field("queues", &names(&self.queues));
+        d.finish()
     }
 }
 
