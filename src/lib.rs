@@ -77,8 +77,8 @@ pub use client::{send_config_unix, send_config_unix_with};
 pub use config::{
     apply_config, basic_config, check_config, config_generation, current_config, dict_config,
     dict_config_str, file_config, file_config_str, file_config_str_with, file_config_with,
-    register_filter, register_formatter, register_handler, Applied, BasicConfig, ConfigError,
-    ConfigKind, FileConfigOptions,
+    register_filter, register_formatter, register_handler, Applied, ApplyOptions, BasicConfig,
+    ConfigError, ConfigKind, FileConfigOptions,
 };
 pub use error::Position;
 #[doc(hidden)]
@@ -93,7 +93,10 @@ pub use logger::{get_logger, Logger, LoggerAdapter};
 #[doc(hidden)]
 pub use record::__function_name;
 pub use record::{Location, OwnedRecord, Record};
-pub use registry::{disable, most_verbose_level, on_reconfigure, shutdown, Registry};
+pub use registry::{
+    disable, most_verbose_level, on_reconfigure, shutdown, LiveView, LoggerView, OverrideView,
+    Registry,
+};
 pub use watch::{watch_file, WatchOptions, WatchOutcome, Watcher};
 
 /// The README's examples, run as doctests.

@@ -1,15 +1,16 @@
 //! From a checked [`Config`] to a live snapshot, all or nothing.
 
 use super::classes;
+use super::dry_run;
 use super::error::ConfigError;
-use super::model::{Applied, ConfigKind};
+use super::model::{Applied, ApplyOptions, ConfigKind};
 use super::model::{Config, Defined, FilterSpec, FormatterSpec, HandlerSpec, LoggerSpec};
 use super::model::{PathStyle, Place};
 use super::names::Names;
 use super::opener::Opener;
 use crate::filter::{Filter, NameFilter};
 use crate::format::{Formatter, Style};
-use crate::handler::SharedHandler;
+use crate::handler::{SharedHandler, SharedHandlerBuilder};
 use crate::level::Level;
 use crate::registry::factories::Factories;
 use crate::registry::{ancestors, Core, Draft, LoggerSettings, ROOT};
@@ -18,11 +19,33 @@ use std::sync::Arc;
 
 /// Applies `config` to `core`'s registry, one configuration at a time.
 pub(crate) fn apply(core: &Core, config: Config, kind: ConfigKind) -> Result<Applied, ConfigError> {
+    apply_with(core, config, kind, ApplyOptions::default())
+}
+
+/// Applies `config` as `options` say: only if the live generation is the
+/// one expected (checked under the apply lock, so no other configuration
+/// or override goes live in between), or built and discarded.
+pub(crate) fn apply_with(
+    core: &Core,
+    config: Config,
+    kind: ConfigKind,
+    options: ApplyOptions,
+) -> Result<Applied, ConfigError> {
     let _one_at_a_time = core.apply_lock();
-    if config.incremental {
-        apply_incremental(core, &config)?;
-    } else {
-        apply_whole(core, config)?;
+    if let Some(expected) = options.if_generation {
+        let live = core.generation();
+        if live != expected {
+            return Err(ConfigError::new(
+                "",
+                format!("generation is {live}, not {expected}"),
+            ));
+        }
+    }
+    match (config.incremental, options.dry_run) {
+        (true, false) => apply_incremental(core, &config)?,
+        (false, false) => apply_whole(core, config)?,
+        (true, true) => drop(incremental_levels(core, &config)?),
+        (false, true) => dry_run::build_and_discard(core, &config)?,
     }
     Ok(Applied {
         kind,
@@ -32,21 +55,7 @@ pub(crate) fn apply(core: &Core, config: Config, kind: ConfigKind) -> Result<App
 
 /// `incremental: true`: only handler levels, logger levels and propagate.
 fn apply_incremental(core: &Core, config: &Config) -> Result<(), ConfigError> {
-    let mut levels = Vec::new();
-    {
-        let live = core.current();
-        let defined = &live.defined;
-        for (name, spec) in &config.handlers {
-            let found = defined.handlers.iter().map(|(h, _)| h);
-            let Some(handler) = found.clone().find(|h| h.name() == Some(name)) else {
-                let place = place(config.style, "handler", name);
-                return Err(place.error("", format!("No handler found with name '{name}'")));
-            };
-            if let Some(level) = spec.level {
-                levels.push((handler.clone(), level));
-            }
-        }
-    }
+    let levels = incremental_levels(core, config)?;
     core.reconfigure(|draft| {
         for (handler, level) in &levels {
             handler.set_level(*level);
@@ -69,18 +78,42 @@ fn apply_incremental(core: &Core, config: &Config) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// The running handlers an incremental configuration names, with the
+/// levels it gives them; an unknown name is an error.
+fn incremental_levels(
+    core: &Core,
+    config: &Config,
+) -> Result<Vec<(SharedHandler, Level)>, ConfigError> {
+    let mut levels = Vec::new();
+    {
+        let live = core.current();
+        let defined = &live.defined;
+        for (name, spec) in &config.handlers {
+            let found = defined.handlers.iter().map(|(h, _)| h);
+            let Some(handler) = found.clone().find(|h| h.name() == Some(name)) else {
+                let place = place(config.style, "handler", name);
+                return Err(place.error("", format!("No handler found with name '{name}'")));
+            };
+            if let Some(level) = spec.level {
+                levels.push((handler.clone(), level));
+            }
+        }
+    }
+    Ok(levels)
+}
+
 /// Everything a whole configuration needs, checked and built without
 /// touching the system: formatters, filters, and handlers ready to open.
-struct Plan<'a> {
-    formatters: Built<'a, FormatterSpec, Formatter>,
-    filters: Built<'a, FilterSpec, Arc<dyn Filter>>,
-    handlers: Names<'a, HandlerSpec>,
+pub(super) struct Plan<'a> {
+    pub formatters: Built<'a, FormatterSpec, Formatter>,
+    pub filters: Built<'a, FilterSpec, Arc<dyn Filter>>,
+    pub handlers: Names<'a, HandlerSpec>,
     /// In the configuration's order; each taken when opened.
-    openers: Vec<Option<Opener>>,
+    pub openers: Vec<Option<Opener>>,
 }
 
 /// Built formatters or filters, found by the name they were defined under.
-struct Built<'a, S, T> {
+pub(super) struct Built<'a, S, T> {
     names: Names<'a, S>,
     items: Vec<T>,
 }
@@ -91,7 +124,7 @@ impl<S, T> Built<'_, S, T> {
     }
 }
 
-fn plan<'a>(core: &Core, config: &'a Config) -> Result<Plan<'a>, ConfigError> {
+pub(super) fn plan<'a>(core: &Core, config: &'a Config) -> Result<Plan<'a>, ConfigError> {
     // A copy, so that no factory runs under the registry's lock.
     let factories = core.factories().clone();
     let formatters = build_formatters(core, &factories, config)?;
@@ -132,7 +165,8 @@ fn apply_whole(core: &Core, mut config: Config) -> Result<(), ConfigError> {
         handlers: names,
         openers,
     } = plan(core, &config)?;
-    let handlers = open_handlers(&config, openers, &formatters, &filters, &names)?;
+    let open = Opener::open;
+    let handlers = open_handlers(&config, openers, &formatters, &filters, &names, open)?;
     // A program's handlers commit first: their commit may refuse. The
     // crate's own handlers commit last, because theirs cannot be undone (a
     // mode `w` file is truncated there): a refusal then leaves every file
@@ -332,15 +366,17 @@ fn check_references(
     Ok(())
 }
 
-/// Opens every handler, targets before the memory handlers that flush to
-/// them; returns them in the configuration's order. On any failure the
-/// handlers opened so far are discarded.
-fn open_handlers(
+/// Opens every handler with `open` (a dry run's touches nothing), targets
+/// before the memory handlers that flush to them; returns them in the
+/// configuration's order. On any failure the handlers opened so far are
+/// discarded.
+pub(super) fn open_handlers(
     config: &Config,
     mut openers: Vec<Option<Opener>>,
     formatters: &Built<'_, FormatterSpec, Formatter>,
     filters: &Built<'_, FilterSpec, Arc<dyn Filter>>,
     names: &Names<'_, HandlerSpec>,
+    open: OpenFn,
 ) -> Result<Vec<SharedHandler>, ConfigError> {
     let mut opened: Vec<Option<SharedHandler>> = vec![None; openers.len()];
     let find = |opened: &[Option<SharedHandler>], name: &str| opened[names.find(name)?].clone();
@@ -371,7 +407,7 @@ fn open_handlers(
                 let message = format!("timed out building handler '{name}'");
                 return Err(ConfigError::new("", message));
             }
-            match opener.open(target) {
+            match open(opener, target) {
                 Ok(builder) => {
                     let mut builder = builder.name(name);
                     if let Some(level) = spec.level {
@@ -412,7 +448,10 @@ fn open_handlers(
     }
 }
 
-fn discard<'a>(handlers: impl IntoIterator<Item = &'a SharedHandler>) {
+/// How a handler is opened: for real, or checked by a dry run.
+pub(super) type OpenFn = fn(Opener, Option<SharedHandler>) -> std::io::Result<SharedHandlerBuilder>;
+
+pub(super) fn discard<'a>(handlers: impl IntoIterator<Item = &'a SharedHandler>) {
     for handler in handlers {
         handler.discard();
     }

@@ -5,17 +5,19 @@ use crate::filter::Filter;
 use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
-use crate::registry::{LoggerSettings, Registry, ROOT};
+use crate::registry::{LoggerSettings, Registry, Snapshot, ROOT};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The running configuration as a dictConfig value: applied again with
 /// [`dict_config`](crate::dict_config), it reproduces the loggers, the
-/// handlers built from configurations (with their classes and keyword
-/// arguments), their formatters and filters. Handlers added in code have
-/// no configuration to write and are left out, as are handlers of earlier
-/// configurations still held by loggers the last one did not name, and
-/// disabled loggers.
+/// handlers the last whole configuration defined (with their classes and
+/// keyword arguments, whether a logger holds them or not, such as a
+/// memory handler's target), their formatters and filters. Handlers
+/// added in code have no configuration to write and are left out, as are
+/// handlers of earlier configurations still held by loggers the last one
+/// did not name, and disabled loggers. Level overrides are not part of
+/// the configuration: the loggers' own levels are written.
 ///
 /// ```
 /// loglisten::dict_config_str(r#"{"version": 1, "disable_existing_loggers": false,
@@ -39,13 +41,12 @@ impl Registry {
     /// assert_eq!(root, r#"{"level": "INFO", "handlers": [], "filters": []}"#);
     /// ```
     pub fn current_config(&self) -> Value {
-        dump(self)
+        dump(&self.core.current())
     }
 }
 
 /// One read of the snapshot: the tree and its definitions together.
-fn dump(registry: &Registry) -> Value {
-    let snapshot = registry.core.current();
+pub(crate) fn dump(snapshot: &Snapshot) -> Value {
     let defined = &snapshot.defined;
     // Addresses as identities: everything is held by the snapshot.
     let filter_names: HashMap<*const (), &String> = defined
@@ -71,7 +72,15 @@ fn dump(registry: &Registry) -> Value {
     // longer defines.
     let spec = |h: &SharedHandler| specs.get(&h.id()).copied();
     let current = |h: &SharedHandler| spec(h).is_some();
-    for handler in snapshot.handlers() {
+    // The handlers loggers hold, in tree order, then those no logger
+    // holds (a memory handler's target): applied again, each is needed.
+    let mut seen = HashSet::new();
+    let held = snapshot.handlers();
+    let unheld = defined.handlers.iter().map(|(h, _)| h.clone());
+    for handler in held.into_iter().chain(unheld) {
+        if !seen.insert(handler.id()) {
+            continue;
+        }
         let (Some(name), Some(origin)) = (handler.name(), spec(&handler)) else {
             continue;
         };
@@ -145,7 +154,7 @@ fn dump(registry: &Registry) -> Value {
 }
 
 /// A level by name when it has one, else its number.
-fn level(level: Level) -> Value {
+pub(crate) fn level(level: Level) -> Value {
     let name = level.name();
     if name.starts_with("Level ") {
         Value::from(i64::from(level.0))

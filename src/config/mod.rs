@@ -12,6 +12,7 @@ pub(crate) mod basic;
 pub(crate) mod build;
 pub(crate) mod classes;
 pub(crate) mod dict;
+mod dry_run;
 pub(crate) mod dump;
 pub(crate) mod error;
 pub(crate) mod file;
@@ -28,7 +29,7 @@ pub use classes::{register_filter, register_formatter, register_handler};
 pub use dump::current_config;
 pub use error::ConfigError;
 use model::Config;
-pub use model::{Applied, ConfigKind, FileConfigOptions};
+pub use model::{Applied, ApplyOptions, ConfigKind, FileConfigOptions};
 
 /// The generation of the configuration now live in the process's
 /// registry (0 before the first change; see
@@ -281,6 +282,32 @@ impl Registry {
     pub fn apply_config(&self, bytes: &[u8]) -> Result<Applied, ConfigError> {
         let (config, kind) = read_any(bytes)?;
         build::apply(&self.core, config, kind)
+    }
+
+    /// Applies bytes as [`Registry::apply_config`] does, under conditions:
+    /// only if the live generation is the one expected, or as a dry run
+    /// that builds everything a push would and discards it (see
+    /// [`ApplyOptions`]). A dry run returns the live generation, unchanged.
+    ///
+    /// ```
+    /// use loglisten::{ApplyOptions, Registry};
+    /// let registry = Registry::new();
+    /// let config = br#"{"version": 1, "root": {"level": "INFO"}}"#;
+    /// let dry = ApplyOptions { dry_run: true, ..ApplyOptions::default() };
+    /// assert_eq!(registry.apply_config_with(config, dry).unwrap().generation, 0);
+    /// let stale = ApplyOptions { if_generation: Some(7), ..ApplyOptions::default() };
+    /// let err = registry.apply_config_with(config, stale).unwrap_err();
+    /// assert_eq!(err.to_string(), "generation is 0, not 7");
+    /// let current = ApplyOptions { if_generation: Some(0), ..ApplyOptions::default() };
+    /// assert_eq!(registry.apply_config_with(config, current).unwrap().generation, 1);
+    /// ```
+    pub fn apply_config_with(
+        &self,
+        bytes: &[u8],
+        options: ApplyOptions,
+    ) -> Result<Applied, ConfigError> {
+        let (config, kind) = read_any(bytes)?;
+        build::apply_with(&self.core, config, kind, options)
     }
 
     /// Checks bytes as [`Registry::apply_config`] would apply them, with

@@ -192,3 +192,25 @@ impl Default for FileConfigOptions {
         }
     }
 }
+
+/// How [`Registry::apply_config_with`](crate::Registry::apply_config_with)
+/// applies a configuration. The default applies it as
+/// [`apply_config`](crate::apply_config) does.
+///
+/// ```
+/// let options = loglisten::ApplyOptions { if_generation: Some(7), dry_run: true };
+/// assert_ne!(options, loglisten::ApplyOptions::default());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Apply only if the live generation is this one; otherwise the error
+    /// is `generation is 9, not 7` and nothing changes. The test and the
+    /// swap happen under the lock that serializes configurations and
+    /// overrides, so nobody's change goes live in between.
+    pub if_generation: Option<u64>,
+    /// Build the configuration as a push would (classes resolved,
+    /// formatters compiled, files checked for writing) without creating,
+    /// truncating or connecting anything, then discard it: `Ok` or exactly
+    /// the error a push would give, and nothing changes.
+    pub dry_run: bool,
+}

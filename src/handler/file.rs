@@ -124,6 +124,28 @@ impl FileSettings {
     pub fn check(&self) -> Result<(), SettingsError> {
         check_encoding(self.encoding.as_deref())
     }
+
+    /// A dry run of [`FileCore::open`] in `mode`: the error it would give,
+    /// creating and truncating nothing. `Ok(Some(path))`: the file does
+    /// not exist and opening would create it at that absolute path (the
+    /// caller checks the directory).
+    pub(crate) fn open_check(&self, mode: Mode) -> io::Result<Option<PathBuf>> {
+        self.check()?;
+        let path = abspath(&self.filename)?;
+        if self.delay || mode == Mode::Append && open_for_append(&path).is_some() {
+            return Ok(None);
+        }
+        let mut options = OpenOptions::new();
+        match mode {
+            Mode::Append => options.append(true),
+            Mode::Write => options.write(true),
+        };
+        match options.open(&path) {
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            Err(_) => Ok(Some(path)),
+        }
+    }
 }
 
 /// Accepts no encoding or any spelling Python's codec registry resolves to

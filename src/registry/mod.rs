@@ -13,14 +13,18 @@
 mod dispatch;
 pub(crate) mod factories;
 mod hooks;
+pub(crate) mod overrides;
 pub(crate) mod snapshot;
 pub(crate) mod swap;
+mod timer;
 pub(crate) mod tree;
+mod view;
 
 pub use hooks::{most_verbose_level, on_reconfigure};
 pub(crate) use snapshot::{LoggerSettings, Snapshot, ROOT};
 pub(crate) use swap::Draft;
 pub(crate) use tree::{ancestors, LoggerNode};
+pub use view::{LiveView, LoggerView, OverrideView};
 
 use crate::config::model::Defined;
 use crate::level::Level;
@@ -72,6 +76,16 @@ pub(crate) struct Core {
     /// The lowest threshold of any logger: see `hooks.rs`.
     most_verbose: AtomicI32,
     hooks: Mutex<Vec<fn()>>,
+    /// Ends level overrides when their time is up.
+    timer: Arc<timer::Timer>,
+    /// Told of every override change.
+    override_hooks: Mutex<overrides::Hooks>,
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        self.timer.registry_dropped();
+    }
 }
 
 pub(crate) struct State {
@@ -80,6 +94,8 @@ pub(crate) struct State {
     /// A replaced snapshot nobody else holds, emptied of handlers and
     /// filters: the next edit reuses its memory instead of allocating.
     spare: Option<Arc<Snapshot>>,
+    /// Level overrides, folded into every snapshot's thresholds.
+    overrides: overrides::Overrides,
 }
 
 impl Registry {
@@ -108,6 +124,7 @@ impl Registry {
             snapshot: Arc::new(snapshot),
             tree,
             spare: None,
+            overrides: overrides::Overrides::default(),
         };
         Registry {
             core: Arc::new(Core {
@@ -118,6 +135,8 @@ impl Registry {
                 factories: Mutex::new(Factories::default()),
                 most_verbose: AtomicI32::new(Level::WARNING.0),
                 hooks: Mutex::new(Vec::new()),
+                timer: Arc::default(),
+                override_hooks: Mutex::default(),
             }),
         }
     }

@@ -84,6 +84,9 @@ pub(crate) struct Node {
     pub name: Arc<str>,
     pub parent: Option<usize>,
     pub settings: LoggerSettings,
+    /// An active level override, used instead of `settings.level` for
+    /// this logger and the loggers that inherit from it.
+    pub forced: Option<Level>,
     /// Lowest level this logger handles (effective level and `disable`).
     pub threshold: i32,
 }
@@ -94,6 +97,7 @@ impl Clone for Node {
             name: Arc::clone(&self.name),
             parent: self.parent,
             settings: self.settings.clone(),
+            forced: self.forced,
             threshold: self.threshold,
         }
     }
@@ -103,6 +107,7 @@ impl Clone for Node {
             name,
             parent,
             settings,
+            forced,
             threshold,
         } = source;
         if !Arc::ptr_eq(&self.name, name) {
@@ -110,6 +115,7 @@ impl Clone for Node {
         }
         self.parent = *parent;
         self.settings.clone_from(settings);
+        self.forced = *forced;
         self.threshold = *threshold;
     }
 }
@@ -125,6 +131,7 @@ impl Node {
             name: Arc::from("root"),
             parent: None,
             settings,
+            forced: None,
             threshold: Level::WARNING.0,
         }
     }
@@ -239,12 +246,13 @@ impl Snapshot {
 }
 
 /// The first level other than NOTSET from `id` up the tree (Python's
-/// `getEffectiveLevel`).
+/// `getEffectiveLevel`), an override standing for a logger's own level.
 pub(crate) fn effective_level(nodes: &[Node], mut id: usize) -> Level {
     loop {
         let node = &nodes[id];
+        let level = node.forced.unwrap_or(node.settings.level);
         match node.parent {
-            _ if node.settings.level != Level::NOTSET => return node.settings.level,
+            _ if level != Level::NOTSET => return level,
             Some(parent) => id = parent,
             None => return Level::NOTSET,
         }

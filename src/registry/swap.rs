@@ -13,6 +13,7 @@
 //! reuses.
 
 use super::dispatch::drained;
+use super::overrides::Overrides;
 use super::snapshot::{effective_level, LoggerSettings, Node, Snapshot};
 use super::tree::Tree;
 use super::{Core, State};
@@ -30,6 +31,7 @@ use std::sync::{Arc, MutexGuard};
 pub(crate) struct Draft<'a> {
     nodes: Vec<Node>,
     tree: &'a mut Tree,
+    overrides: &'a mut Overrides,
     live: &'a Snapshot,
     disable: Level,
     defined: Option<Arc<Defined>>,
@@ -78,6 +80,12 @@ impl Draft<'_> {
         self.defined = Some(Arc::new(defined));
     }
 
+    /// The level overrides, to edit (folded into the thresholds when the
+    /// draft is installed).
+    pub fn overrides(&mut self) -> &mut Overrides {
+        self.overrides
+    }
+
     /// Adds a node for every logger of the tree the copy lacks.
     fn grow(&mut self) {
         for id in self.nodes.len()..self.tree.len() {
@@ -85,6 +93,7 @@ impl Draft<'_> {
                 name: Arc::clone(self.tree.name(id)),
                 parent: None,
                 settings: LoggerSettings::default(),
+                forced: None,
                 threshold: 0,
             });
         }
@@ -127,6 +136,7 @@ impl Core {
         let mut draft = Draft {
             nodes,
             tree: &mut state.tree,
+            overrides: &mut state.overrides,
             live: &session.old,
             disable: session.old.disable,
             defined: None,
@@ -216,6 +226,14 @@ impl Core {
         mut spare: Option<Arc<Snapshot>>,
         closes: bool,
     ) -> bool {
+        for node in &mut nodes {
+            node.forced = None;
+        }
+        for (id, level) in state.overrides.levels() {
+            if let Some(node) = nodes.get_mut(id) {
+                node.forced = Some(level);
+            }
+        }
         for id in 0..nodes.len() {
             nodes[id].threshold = threshold(&nodes, id, disable);
         }

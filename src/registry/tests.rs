@@ -262,6 +262,7 @@ fn clone_from_overwrites_every_field() {
             filters: vec![Arc::clone(&f1)],
         },
         threshold: 40,
+        forced: Some(Level::DEBUG),
     };
     let stale = || Node {
         name: Arc::from("x"),
@@ -272,11 +273,13 @@ fn clone_from_overwrites_every_field() {
             ..LoggerSettings::default()
         },
         threshold: 0,
+        forced: None,
     };
     let check = |copy: &Node, source: &Node| {
         assert_eq!(copy.name, source.name);
         assert_eq!(copy.parent, source.parent);
         assert_eq!(copy.threshold, source.threshold);
+        assert_eq!(copy.forced, source.forced);
         let (c, s) = (&copy.settings, &source.settings);
         assert_eq!(
             (c.level, c.propagate, c.disabled),
