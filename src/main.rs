@@ -293,7 +293,7 @@ fn send(args: &[String]) -> Result<(), Failure> {
         Ok(reply) => {
             println!("{reply}");
             match reply {
-                Reply::Ok { .. } => Ok(()),
+                Reply::Ok { .. } | Reply::Done { .. } | Reply::Checked => Ok(()),
                 Reply::Rejected | Reply::Error(_) => {
                     Err(Failure(format!("{target} did not apply {file}"), 1))
                 }

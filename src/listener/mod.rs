@@ -41,7 +41,9 @@
 //! evicted or refused at WARNING (a refused peer with its uid), the rest at
 //! ERROR, each with the peer's address.
 
+mod audit;
 mod builder;
+mod commands;
 mod outcome;
 mod peer;
 mod serve;
@@ -49,6 +51,7 @@ mod settings;
 mod slots;
 mod socket;
 
+pub use audit::Audit;
 pub use builder::Builder;
 pub use outcome::Outcome;
 
