@@ -184,9 +184,10 @@ fn override_text(o: Option<&Value>) -> String {
     }
 }
 
-/// Whole seconds as `1h2m3s`, `9m59s`, `42s`.
+/// Seconds, rounded up (an override with 0.2 s left is not over), as
+/// `1h2m3s`, `9m59s`, `42s`.
 pub(crate) fn short_duration(secs: f64) -> String {
-    let total = secs.max(0.0).round() as u64;
+    let total = secs.max(0.0).ceil() as u64;
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
     match (h, m) {
         (0, 0) => format!("{s}s"),
@@ -201,7 +202,8 @@ mod tests {
 
     #[test]
     fn durations_read_short() {
-        assert_eq!(short_duration(0.2), "0s");
+        assert_eq!(short_duration(0.2), "1s");
+        assert_eq!(short_duration(0.0), "0s");
         assert_eq!(short_duration(599.6), "10m0s");
         assert_eq!(short_duration(3725.0), "1h2m5s");
         assert_eq!(short_duration(-1.0), "0s");
