@@ -215,7 +215,7 @@ mod tests {
             r#"{"generation": 4, "config": {}, "loggers": {
                 "root": {"level": "WARNING", "effective_level": "WARNING", "handlers": ["console"], "override": null},
                 "app.db": {"level": "NOTSET", "effective_level": "DEBUG", "handlers": [],
-                           "override": {"level": "DEBUG", "ttl_s": 600, "remaining_s": 90.2}},
+                           "override": {"level": "DEBUG", "ttl_s": 600, "remaining_s": 89.2}},
                 "app.web": {"level": "ERROR", "effective_level": "INFO", "handlers": ["a", "b"],
                            "override": {"level": "INFO", "ttl_s": null, "remaining_s": null}}}}"#,
         )
