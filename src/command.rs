@@ -327,4 +327,4 @@ fn cut(mut text: String) -> String {
 
 #[cfg(test)]
 #[path = "command_tests.rs"]
-mod tests;
+pub(crate) mod tests;

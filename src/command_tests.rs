@@ -236,7 +236,8 @@ fn json_value() -> impl Strategy<Value = String> {
     })
 }
 
-fn command_object() -> impl Strategy<Value = String> {
+/// A command object with any of the fields, of any JSON type.
+pub(crate) fn command_object() -> impl Strategy<Value = String> {
     let key = prop_oneof![
         Just("op"),
         Just("logger"),

@@ -210,6 +210,24 @@ mod tests {
         assert_eq!(r.get_logger("").level(), Level::INFO);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_command_changes_nothing_unless_ok(text in crate::command::tests::command_object()) {
+            let r = Registry::new();
+            r.dict_config_str(r#"{"version": 1, "loggers": {"app.db": {"level": "INFO"}}}"#).unwrap();
+            let before = r.config_generation();
+            let outcome = match crate::command::detect(text.as_bytes()) {
+                Some(Ok(command)) => run(&r, &command).outcome,
+                Some(Err(message)) => Outcome::CommandError(message),
+                None => panic!("not a command: {text}"),
+            };
+            let line = outcome.reply().to_string();
+            if !line.starts_with("ok ") || line == "ok check" || line.starts_with("ok get") {
+                proptest::prop_assert_eq!(r.config_generation(), before, "{}", line);
+            }
+        }
+    }
+
     #[test]
     fn get_returns_the_live_view() {
         let r = Registry::new();
