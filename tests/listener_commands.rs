@@ -326,3 +326,39 @@ fn records_on_the_loglisten_logger_carry_the_fields_once() {
         ]
     );
 }
+
+#[test]
+fn a_watched_file_version_is_audited() {
+    let r = Registry::new();
+    let seen = Fields::default();
+    // The watcher logs on the process's `loglisten` logger; no other test
+    // of this file logs there.
+    let log = loglisten::get_logger("loglisten");
+    log.add_handler(SharedHandler::new(seen.clone()));
+    log.set_level(Level::INFO);
+    let dir = std::env::temp_dir().join(format!("loglisten-cmd-watch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("logging.json");
+    let config = br#"{"version": 1, "root": {"level": "ERROR"}}"#;
+    std::fs::write(&path, config).unwrap();
+    let target = r.clone();
+    let options = loglisten::WatchOptions::default()
+        .interval(Duration::from_millis(20))
+        .apply(move |bytes: &[u8]| target.apply_config(bytes));
+    let watcher = loglisten::watch_file(&path, options).unwrap();
+    let start = std::time::Instant::now();
+    while seen.0.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    watcher.stop();
+    let lines = seen.0.lock().unwrap().clone();
+    assert_eq!(
+        lines,
+        [format!(
+            "INFO applied dict config generation 1 from file {p}|op=file path={p} sha256={} \
+             generation_after=1 outcome=applied dict config generation 1",
+            sha256_hex(config),
+            p = path.display()
+        )]
+    );
+}
