@@ -206,7 +206,9 @@ pub struct ApplyOptions {
     /// Apply only if the live generation is this one; otherwise the error
     /// is `generation is 9, not 7` and nothing changes. The test and the
     /// swap happen under the lock that serializes configurations and
-    /// overrides, so nobody's change goes live in between.
+    /// overrides, so no other push or override goes live in between
+    /// (changes made in code, such as `Logger::set_level`, are not
+    /// serialized with it).
     pub if_generation: Option<u64>,
     /// Build the configuration as a push would (classes resolved,
     /// formatters compiled, files checked for writing) without creating,

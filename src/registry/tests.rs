@@ -261,8 +261,8 @@ fn clone_from_overwrites_every_field() {
             handlers: vec![h1.clone(), h2.clone()],
             filters: vec![Arc::clone(&f1)],
         },
-        threshold: 40,
         forced: Some(Level::DEBUG),
+        threshold: 40,
     };
     let stale = || Node {
         name: Arc::from("x"),
@@ -272,8 +272,8 @@ fn clone_from_overwrites_every_field() {
             filters: vec![Arc::new(crate::filter::NameFilter::new("z"))],
             ..LoggerSettings::default()
         },
-        threshold: 0,
         forced: None,
+        threshold: 0,
     };
     let check = |copy: &Node, source: &Node| {
         assert_eq!(copy.name, source.name);

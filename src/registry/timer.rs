@@ -109,6 +109,12 @@ impl Registry {
         state.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
 
+    /// Whether a timer thread is serving, as the thread itself says.
+    #[cfg(test)]
+    pub(crate) fn timer_serving(timer: &Timer) -> bool {
+        lock(&timer.state).running
+    }
+
     /// How many timer threads this registry has started.
     #[cfg(test)]
     pub(crate) fn timer_spawns(&self) -> u64 {

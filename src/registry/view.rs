@@ -98,6 +98,8 @@ impl Registry {
             (std::sync::Arc::clone(&state.snapshot), handles, overrides)
         };
         let mut loggers = Vec::with_capacity(handles.len());
+        // Both in id order: one walk pairs them.
+        let mut overrides = overrides.into_iter().peekable();
         for handle in &handles {
             let id = handle.id;
             let settings = snapshot.settings(id);
@@ -105,15 +107,13 @@ impl Registry {
                 Some(_) => effective_level(&snapshot.nodes, id),
                 None => snapshot.effective_level(handle),
             };
-            let level_override =
-                overrides
-                    .iter()
-                    .find(|(o, _)| *o == id)
-                    .map(|(_, o)| OverrideView {
-                        level: o.level,
-                        ttl: o.ttl,
-                        remaining: o.expires.map(|at| at.saturating_duration_since(now)),
-                    });
+            let level_override = overrides
+                .next_if(|(o, _)| *o == id)
+                .map(|(_, o)| OverrideView {
+                    level: o.level,
+                    ttl: o.ttl,
+                    remaining: o.expires.map(|at| at.saturating_duration_since(now)),
+                });
             let handlers = settings.handlers.iter();
             loggers.push(LoggerView {
                 name: handle.name.to_string(),
