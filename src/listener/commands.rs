@@ -3,9 +3,12 @@
 
 use super::outcome::Outcome;
 use crate::command::{Command, Op};
+use crate::config::dump::level as level_value;
 use crate::config::ApplyOptions;
 use crate::json::{Map, Value};
+use crate::level::Level;
 use crate::registry::Registry;
+use std::time::Duration;
 
 /// What a command did: the outcome (its status line) and the body after
 /// the status line, for commands that return data.
@@ -49,7 +52,7 @@ pub(crate) fn execute(
                         op: Op::Set,
                         generation,
                     },
-                    body: Some(logger_state(registry, logger)),
+                    body: Some(logger_state(registry, logger, Some((*level, *ttl)))),
                 },
                 Err(e) => Done::refused(e.to_string()),
             }
@@ -62,7 +65,7 @@ pub(crate) fn execute(
                     op: Op::Reset,
                     generation: registry.config_generation(),
                 },
-                body: Some(logger_state(registry, logger)),
+                body: Some(logger_state(registry, logger, None)),
             },
             Err(e) => Done::refused(e.to_string()),
         },
@@ -107,28 +110,60 @@ pub(crate) fn execute(
     }
 }
 
-/// `{"logger": name, "level": …, "effective_level": …, "override": …, …}`:
-/// one logger's entry of the live view.
-fn logger_state(registry: &Registry, logger: &str) -> String {
-    let view = registry.live_view();
-    let name = view.logger(logger).map_or(logger, |l| l.name.as_str());
+/// `{"logger": name, "generation": …, "level": …, "effective_level": …,
+/// "propagate": …, "disabled": …, "handlers": […], "override": …}`: the
+/// logger's entry of the live view, read from the logger alone (a `get`
+/// costs as much as there are loggers; this does not). `set` is the
+/// override just set (its whole ttl left), or `None` after a reset.
+fn logger_state(
+    registry: &Registry,
+    logger: &str,
+    set: Option<(Level, Option<Duration>)>,
+) -> String {
+    let log = registry.get_logger(logger);
     let mut body = Map::new();
-    body.insert("logger".into(), Value::from(name));
-    body.insert("generation".into(), Value::from(view.generation));
-    let json = view.to_json();
-    if let Some(Value::Object(entry)) = json.get("loggers").and_then(|l| l.get(name)) {
-        for (key, value) in entry.iter() {
-            body.insert(key.to_string(), value.clone());
+    body.insert("logger".into(), Value::from(log.name()));
+    body.insert(
+        "generation".into(),
+        Value::from(registry.config_generation()),
+    );
+    body.insert("level".into(), level_value(log.level()));
+    body.insert("effective_level".into(), level_value(log.effective_level()));
+    body.insert("propagate".into(), Value::Bool(log.propagate()));
+    body.insert("disabled".into(), Value::Bool(log.disabled()));
+    let handlers = log.handlers();
+    let names = handlers
+        .iter()
+        .map(|h| Value::from(h.name().unwrap_or("(unnamed)")));
+    body.insert("handlers".into(), Value::Array(names.collect()));
+    let level_override = match set {
+        None => Value::Null,
+        Some((level, ttl)) => {
+            let mut o = Map::new();
+            o.insert("level".into(), level_value(level));
+            let secs = ttl.map_or(Value::Null, seconds);
+            o.insert("ttl_s".into(), secs.clone());
+            o.insert("remaining_s".into(), secs);
+            Value::Object(o)
         }
-    }
+    };
+    body.insert("override".into(), level_override);
     Value::Object(body).to_string()
+}
+
+/// Seconds to the millisecond, as the live view writes them.
+fn seconds(d: Duration) -> Value {
+    let millis = d.as_millis();
+    if millis % 1000 == 0 {
+        return Value::from((millis / 1000) as u64);
+    }
+    let number = crate::json::Number::from_f64(millis as f64 / 1000.0);
+    number.map_or(Value::Null, Value::from)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::level::Level;
-    use std::time::Duration;
 
     fn run(registry: &Registry, command: &Command) -> Done {
         execute(registry, command, &|apply| apply())
