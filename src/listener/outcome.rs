@@ -278,6 +278,36 @@ mod tests {
                 "refused a connection from 127.0.0.1:5000: 8 connections already in flight",
                 Level::WARNING,
             ),
+            (
+                Outcome::Done {
+                    op: Op::Get,
+                    generation: 3,
+                },
+                "ok get 3",
+                "get command generation 3 from 127.0.0.1:5000",
+                Level::DEBUG,
+            ),
+            (
+                Outcome::Done {
+                    op: Op::Set,
+                    generation: 4,
+                },
+                "ok set 4",
+                "set command generation 4 from 127.0.0.1:5000",
+                Level::INFO,
+            ),
+            (
+                Outcome::Checked,
+                "ok check",
+                "dry run passed from 127.0.0.1:5000",
+                Level::INFO,
+            ),
+            (
+                Outcome::CommandError("ttl_s: must not be negative, not -1".into()),
+                "error: ttl_s: must not be negative, not -1",
+                "command from 127.0.0.1:5000 refused: ttl_s: must not be negative, not -1",
+                Level::WARNING,
+            ),
         ];
         for (outcome, reply, log, level) in cases {
             assert_eq!(
