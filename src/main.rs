@@ -307,10 +307,14 @@ fn send(args: &[String]) -> Result<(), Failure> {
                 finish(
                     &target,
                     result.map(|reply| CommandReply { reply, body: None }),
-                    file,
+                    &format!("apply {file}"),
                 )
             }
-            Target::Unix(path) => finish(&target, send_unix(path, &config, &options), file),
+            Target::Unix(path) => finish(
+                &target,
+                send_unix(path, &config, &options),
+                &format!("apply {file}"),
+            ),
         };
     }
     let text =
@@ -360,12 +364,17 @@ fn to_fleet(
     }
 }
 
-/// Prints the status line and maps it to the exit status.
+/// Prints the status line and maps it to the exit status. `what` is what
+/// was asked (`apply FILE`, `set app.db`).
 fn finish(
     target: &Target,
     result: std::io::Result<CommandReply>,
     what: &str,
 ) -> Result<(), Failure> {
+    let unknown = match what.strip_prefix("apply ") {
+        Some(file) => format!("whether {file} was applied is unknown"),
+        None => format!("whether it did {what} is unknown"),
+    };
     let name = target.name();
     let reply = match result {
         Err(e) => return Err(Failure(format!("sending to {name} failed: {e}"), 1)),
@@ -375,7 +384,7 @@ fn finish(
     match reply {
         reply if remote::is_ok(&reply) => Ok(()),
         Reply::NoAck => Err(Failure(
-            format!("{name} closed without a reply: whether it did {what} is unknown"),
+            format!("{name} closed without a reply: {unknown}"),
             NO_REPLY,
         )),
         _ => Err(Failure(format!("{name} did not {what}"), 1)),
@@ -408,7 +417,7 @@ fn get(args: &[String]) -> Result<(), Failure> {
     }
     let (target, options) = target("get", &parsed)?;
     if let Target::Fleet(_) = target {
-        return run_command(&target, &Command::Get, &options, "answer get").map(drop);
+        return run_command(&target, &Command::Get, &options, "get").map(drop);
     }
     let result = remote::send_one(&target, &Command::Get, &options);
     let body = match &result {
@@ -416,7 +425,7 @@ fn get(args: &[String]) -> Result<(), Failure> {
             reply,
             body: Some(body),
         }) if remote::is_ok(reply) => body.clone(),
-        _ => return finish(&target, result, "answer get"),
+        _ => return finish(&target, result, "get"),
     };
     let mut out = std::io::stdout().lock();
     let written = if parsed.get("json").is_some() {

@@ -184,7 +184,9 @@ fn usage_errors_and_no_reply() {
     assert!(stdout.starts_with("sent; no reply"), "{stdout}");
     assert_eq!(
         stderr,
-        format!("loglisten: 127.0.0.1:{port} closed without a reply: whether it did answer get is unknown\n")
+        format!(
+            "loglisten: 127.0.0.1:{port} closed without a reply: whether it did get is unknown\n"
+        )
     );
 }
 
