@@ -362,3 +362,35 @@ fn a_watched_file_version_is_audited() {
         )]
     );
 }
+
+#[test]
+fn a_dry_run_is_confined_like_a_push() {
+    let r = Registry::new();
+    let dir = std::env::temp_dir().join(format!("loglisten-cmd-confine-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let l = Listener::builder()
+        .registry(&r)
+        .port(0)
+        .allow_dirs([&dir])
+        .spawn()
+        .unwrap();
+    let addr = ("127.0.0.1", l.port());
+    let outside = r#"{"version": 1, "handlers": {"h": {"class": "logging.FileHandler", "filename": "/tmp/loglisten-cmd-outside.log"}}}"#;
+    let push = send_config(addr, outside.as_bytes()).unwrap();
+    assert!(
+        matches!(&push, Reply::Error(m) if m.contains("outside the allowed directories")),
+        "{push:?}"
+    );
+    let dry = Command::Apply {
+        text: outside.into(),
+        if_generation: None,
+        dry_run: true,
+    };
+    assert_eq!(
+        send_command(addr, &dry, &SendOptions::default())
+            .unwrap()
+            .reply,
+        push
+    );
+    assert!(!std::path::Path::new("/tmp/loglisten-cmd-outside.log").exists());
+}

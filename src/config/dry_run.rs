@@ -15,6 +15,7 @@ use super::build::{discard, open_handlers, plan, Plan};
 use super::error::ConfigError;
 use super::model::Config;
 use super::opener::Opener;
+use crate::handler::cannot_open;
 use crate::handler::SyslogAddress;
 use crate::handler::{FileSettings, Mode, NullHandler, SharedHandler, SharedHandlerBuilder};
 use crate::registry::Core;
@@ -75,7 +76,7 @@ fn check(opener: Opener, target: Option<SharedHandler>) -> io::Result<SharedHand
 fn check_file(settings: &FileSettings, mode: Mode) -> io::Result<()> {
     match settings.open_check(mode)? {
         None => Ok(()),
-        Some(path) => creatable(&path),
+        Some(path) => creatable(&path).map_err(|e| cannot_open(&path, e)),
     }
 }
 

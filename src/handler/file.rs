@@ -132,6 +132,8 @@ impl FileSettings {
     pub(crate) fn open_check(&self, mode: Mode) -> io::Result<Option<PathBuf>> {
         self.check()?;
         let path = abspath(&self.filename)?;
+        // As `FileCore::open`: the destination policy, then the file.
+        crate::confine::check_path(&path)?;
         if self.delay || mode == Mode::Append && open_for_append(&path).is_some() {
             return Ok(None);
         }
@@ -142,7 +144,7 @@ impl FileSettings {
         };
         match options.open(&path) {
             Ok(_) => Ok(None),
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(cannot_open(&path, e)),
             Err(_) => Ok(Some(path)),
         }
     }
@@ -285,7 +287,7 @@ impl std::error::Error for CannotOpen {
 }
 
 /// `e`, of the same kind, saying which file.
-fn cannot_open(path: &Path, e: io::Error) -> io::Error {
+pub(crate) fn cannot_open(path: &Path, e: io::Error) -> io::Error {
     let kind = e.kind();
     io::Error::new(
         kind,

@@ -503,6 +503,7 @@ mod syslog;
 mod timed;
 mod watched;
 
+pub(crate) use file::cannot_open;
 pub use file::{FileHandler, FileSettings, Mode, SettingsError};
 pub use memory::{MemoryHandler, MemorySettings};
 pub use rotating::{RotatingFileHandler, RotatingSettings};

@@ -435,7 +435,12 @@ fn receive_and_apply(
     // is the system's socket count): a flood of bad frames costs none.
     match check_peer(shared, stream) {
         Ok(uid) => audit.uid = uid,
-        Err(refused) => return (refused, None),
+        Err(refused) => {
+            if let Outcome::PeerRefused { uid } = refused {
+                audit.uid = uid;
+            }
+            return (refused, None);
+        }
     }
     let payload = match verified(settings, message, audit) {
         Ok(payload) => payload,
