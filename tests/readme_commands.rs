@@ -62,3 +62,20 @@ fn the_get_and_set_snippets_work() {
         .unwrap();
     assert!(remaining > 590.0 && remaining <= 600.0, "{remaining}");
 }
+
+#[test]
+fn the_reset_and_apply_snippets_work() {
+    let r = Registry::new();
+    r.set_level_override("app.db", Level::DEBUG, None).unwrap();
+    let l = Listener::builder().registry(&r).port(0).spawn().unwrap();
+    let what = "the README's reset snippet";
+    let Some(out) = python::run_python(&script("reset", l.port()), "", what) else {
+        return;
+    };
+    assert_eq!(out, "ok reset 2\nok reset 2\n");
+    assert_eq!(r.get_logger("app.db").effective_level(), Level::WARNING);
+    let what = "the README's apply snippet";
+    let out = python::run_python(&script("apply", l.port()), "", what).unwrap();
+    assert_eq!(out, "ok check\nok dict 3\n");
+    assert_eq!(r.get_logger("").level(), Level::INFO);
+}
