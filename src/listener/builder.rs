@@ -385,7 +385,9 @@ impl Builder {
     /// Replaces the apply step (by default [`apply_config`](crate::apply_config)),
     /// for a program that handles configurations itself. Calls are
     /// serialized (one at a time); an `Err` is reported to the peer as
-    /// `error: <message>`.
+    /// `error: <message>`. Commands (`get`, `set`, `reset`, and `apply`
+    /// with its preconditions) act on the [`registry`](Self::registry)
+    /// itself, not through this step.
     ///
     /// ```
     /// use loglisten::{Applied, ConfigKind};
