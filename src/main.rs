@@ -72,7 +72,8 @@ usage: loglisten get [--json] [TARGET] [--key-file K]
 Shows the listener's live logging: its generation, then one row per
 logger: configured level, effective level, level override and the time
 it has left, handlers. --json prints the listener's whole answer (the
-configuration as dictConfig included) as JSON instead.";
+configuration as dictConfig included) as JSON instead. To a fleet it
+prints one line per target (`ok get N`: its generation) and a summary.";
 
 const SET_USAGE: &str = "\
 usage: loglisten set LOGGER LEVEL [--for DURATION | --until-reset] [TARGET] [--key-file K]
