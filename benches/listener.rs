@@ -2,9 +2,15 @@
 //! bare connect-send-reply round trip of the same size against a trivial
 //! std server. Also the stop() -> join() time.
 //!
-//! `cargo bench --bench listener`
+//! Then `get` and `set` commands next to a push, against a registry of 3,
+//! 13, 103 and 1003 loggers.
+//!
+//! `cargo bench --bench listener` (`-- commands` for those alone)
 
-use loglisten::{send_config, Applied, ConfigKind, Listener, Reply};
+use loglisten::{
+    send_command, send_config, Applied, Command, ConfigKind, Level, Listener, Registry, Reply,
+    SendOptions,
+};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::thread;
@@ -116,6 +122,65 @@ fn report(name: &str, s: &Stats) {
     );
 }
 
+/// Sends `command` `rounds` times in a row, a fresh connection each,
+/// waiting for each reply (and its JSON body).
+fn measure_command(port: u16, command: &Command, rounds: usize) -> Stats {
+    let addr = ("127.0.0.1", port);
+    let options = SendOptions::default();
+    let mut times = Vec::with_capacity(rounds);
+    let start = Instant::now();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let answer = send_command(addr, command, &options).unwrap();
+        times.push(t.elapsed());
+        assert!(matches!(answer.reply, Reply::Done { .. }), "{answer:?}");
+    }
+    let total = start.elapsed();
+    times.sort();
+    Stats {
+        per_second: rounds as f64 / total.as_secs_f64(),
+        p50: percentile(&times, 0.5),
+        p90: percentile(&times, 0.9),
+        p99: percentile(&times, 0.99),
+    }
+}
+
+/// `get` and `set` next to a push of CONFIG, against one registry holding
+/// CONFIG and `extra` more loggers.
+fn commands_vs_push(extra: usize) {
+    let r = Registry::new();
+    r.dict_config_str(CONFIG).unwrap();
+    for i in 0..extra {
+        r.get_logger(&format!("app.extra.{i}"));
+    }
+    let l = Listener::builder()
+        .registry(&r)
+        .port(0)
+        .allow_any_local_user()
+        .spawn()
+        .unwrap();
+    let rounds = 1000;
+    let set = Command::Set {
+        logger: "app.db".into(),
+        level: Level::DEBUG,
+        ttl: Some(Duration::from_secs(600)),
+    };
+    measure_command(l.port(), &Command::Get, 100);
+    let push = measure_rounds(l.port(), 100, rounds);
+    let get = measure_command(l.port(), &Command::Get, rounds);
+    let set = measure_command(l.port(), &set, rounds);
+    let loggers = extra + 3;
+    report(&format!("push, {loggers} loggers"), &push);
+    report(&format!("get, {loggers} loggers"), &get);
+    report(&format!("set, {loggers} loggers"), &set);
+    let ratio = |s: &Stats| s.p50.as_secs_f64() / push.p50.as_secs_f64();
+    println!(
+        "p50 vs push ({loggers} loggers): get {:.2}x, set {:.2}x",
+        ratio(&get),
+        ratio(&set)
+    );
+}
+
 fn stop_to_join() -> (Duration, Duration) {
     let mut times = Vec::new();
     for _ in 0..200 {
@@ -136,6 +201,12 @@ fn stop_to_join() -> (Duration, Duration) {
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "commands") {
+        for extra in [0, 10, 100, 1000] {
+            commands_vs_push(extra);
+        }
+        return;
+    }
     println!(
         "{ROUNDS} sequential configs of {} bytes over loopback, a fresh connection each, reply awaited",
         CONFIG.len()
@@ -180,6 +251,9 @@ fn main() {
         ratio(&full),
         ratio(&checked)
     );
+    for extra in [0, 10, 100, 1000] {
+        commands_vs_push(extra);
+    }
     let (p50, p99) = stop_to_join();
     println!(
         "stop() -> join(): median {:.1} us, p99 {:.1} us (200 runs)",

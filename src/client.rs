@@ -1,15 +1,17 @@
 //! Sending a configuration to a listener: ours (which replies) or
 //! CPython's `logging.config.listen()` (which does not).
 
+use crate::command::{Command, Op};
 use crate::config::ConfigKind;
+use crate::json::Value;
 use crate::wire::{self, Conn, FrameError, Status};
 use std::fmt;
 use std::io;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-/// The longest reply read; ours are one short line.
-const MAX_REPLY: usize = 64 * 1024;
+/// The longest reply read: a status line, and for `get` the live view.
+const MAX_REPLY: usize = 16 << 20;
 
 /// What the listener answered (see the [listener docs](crate::listener)
 /// for the status lines).
@@ -29,6 +31,15 @@ pub enum Reply {
         /// The generation now live at the listener.
         generation: u64,
     },
+    /// A command was done (`ok get 3`): the generation read or made live.
+    Done {
+        /// The command's op (get, set or reset).
+        op: Op,
+        /// The generation the listener read (`get`) or made live.
+        generation: u64,
+    },
+    /// A dry run passed (`ok check`): a push would be applied.
+    Checked,
     /// The listener's verifier discarded the message.
     Rejected,
     /// Not applied, and why.
@@ -47,6 +58,11 @@ impl fmt::Display for Reply {
                     kind: *kind,
                     generation: *generation,
                 },
+                Reply::Done { op, generation } => Status::Done {
+                    op: *op,
+                    generation: *generation,
+                },
+                Reply::Checked => Status::Checked,
                 Reply::Rejected => Status::Rejected,
                 Reply::Error(msg) => return write!(f, "error: {msg}"),
                 Reply::NoAck => return f.write_str(
@@ -165,6 +181,81 @@ pub fn send_config_unix_with(
     exchange(&mut stream, config, options, deadline)
 }
 
+/// A listener's answer to a [`Command`]: the status and, for `get`,
+/// `set` and `reset`, the JSON after the status line.
+///
+/// ```
+/// use loglisten::{CommandReply, Op, Reply};
+/// let r = CommandReply { reply: Reply::Done { op: Op::Get, generation: 2 }, body: None };
+/// assert_eq!(r.reply.to_string(), "ok get 2");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandReply {
+    /// The status line.
+    pub reply: Reply,
+    /// The JSON after it, if any.
+    pub body: Option<Value>,
+}
+
+/// Sends `command` to the listener at `addr` and returns its answer
+/// (signed when `options` has a key).
+///
+/// ```
+/// use loglisten::{send_command, Command, Level, Listener, Op, Registry, Reply, SendOptions};
+/// let registry = Registry::new();
+/// let l = Listener::builder().registry(&registry).port(0).spawn().unwrap();
+/// let addr = ("127.0.0.1", l.port());
+/// let set = Command::Set { logger: "app.db".into(), level: Level::DEBUG, ttl: None };
+/// let answer = send_command(addr, &set, &SendOptions::default()).unwrap();
+/// assert_eq!(answer.reply, Reply::Done { op: Op::Set, generation: 1 });
+/// assert_eq!(answer.body.unwrap().get("effective_level").unwrap().as_str(), Some("DEBUG"));
+/// let view = send_command(addr, &Command::Get, &SendOptions::default()).unwrap();
+/// let overrides = view.body.unwrap().get("overrides").unwrap().to_string();
+/// assert_eq!(overrides, r#"{"app.db": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
+/// ```
+pub fn send_command(
+    addr: impl ToSocketAddrs,
+    command: &Command,
+    options: &SendOptions,
+) -> io::Result<CommandReply> {
+    let deadline = Instant::now() + options.timeout;
+    let payload = command.to_json();
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to");
+    for addr in addr.to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, left(deadline)?) {
+            Ok(mut stream) => {
+                let _ = stream.set_nodelay(true);
+                stream.set_write_timeout(Some(left(deadline)?))?;
+                return exchange_with_body(&mut stream, payload.as_bytes(), options, deadline);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// [`send_command`] to a listener on the Unix domain socket at `path`.
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("loglisten-cmd-{}.sock", std::process::id()));
+/// let registry = loglisten::Registry::new();
+/// let l = loglisten::Listener::builder().registry(&registry).unix_socket(&path).spawn().unwrap();
+/// let options = loglisten::SendOptions::default();
+/// let answer = loglisten::send_command_unix(&path, &loglisten::Command::Get, &options).unwrap();
+/// assert_eq!(answer.reply.to_string(), "ok get 0");
+/// ```
+#[cfg(unix)]
+pub fn send_command_unix(
+    path: impl AsRef<std::path::Path>,
+    command: &Command,
+    options: &SendOptions,
+) -> io::Result<CommandReply> {
+    let deadline = Instant::now() + options.timeout;
+    let mut stream = std::os::unix::net::UnixStream::connect(path)?;
+    stream.set_write_timeout(Some(left(deadline)?))?;
+    exchange_with_body(&mut stream, command.to_json().as_bytes(), options, deadline)
+}
+
 /// The time left before `deadline`, or a timeout error.
 fn left(deadline: Instant) -> io::Result<Duration> {
     let left = deadline.saturating_duration_since(Instant::now());
@@ -180,6 +271,15 @@ fn exchange<C: Conn>(
     options: &SendOptions,
     deadline: Instant,
 ) -> io::Result<Reply> {
+    exchange_with_body(conn, config, options, deadline).map(|r| r.reply)
+}
+
+fn exchange_with_body<C: Conn>(
+    conn: &mut C,
+    config: &[u8],
+    options: &SendOptions,
+    deadline: Instant,
+) -> io::Result<CommandReply> {
     let payload;
     let message = match &options.key {
         Some(key) => {
@@ -198,14 +298,17 @@ fn exchange<C: Conn>(
     }
 }
 
-fn read_reply<C: Conn>(conn: &mut C, deadline: Instant) -> io::Result<Reply> {
+fn read_reply<C: Conn>(conn: &mut C, deadline: Instant) -> io::Result<CommandReply> {
     match wire::read_frame(conn, MAX_REPLY, deadline) {
-        Ok(bytes) => parse_reply(&bytes),
+        Ok(bytes) => parse_command_reply(&bytes),
         Err(FrameError::Truncated {
             in_length: true,
             got: 0,
             ..
-        }) => Ok(Reply::NoAck),
+        }) => Ok(CommandReply {
+            reply: Reply::NoAck,
+            body: None,
+        }),
         Err(FrameError::TimedOut) => Err(io::Error::new(
             io::ErrorKind::TimedOut,
             "timed out waiting for the listener's reply",
@@ -218,11 +321,18 @@ fn read_reply<C: Conn>(conn: &mut C, deadline: Instant) -> io::Result<Reply> {
     }
 }
 
-/// A reply frame to a [`Reply`] (a body after the status line, which
-/// commands will carry, is not part of a config's reply and is ignored);
-/// anything else is `InvalidData`.
+/// A reply frame to a [`Reply`] (the body after the status line, which
+/// commands carry, is dropped); anything else is `InvalidData`.
+#[cfg(test)]
 pub(crate) fn parse_reply(bytes: &[u8]) -> io::Result<Reply> {
-    let Some((status, _body)) = Status::parse(bytes) else {
+    parse_command_reply(bytes).map(|r| r.reply)
+}
+
+/// A reply frame to its status and JSON body; anything else is
+/// `InvalidData`.
+fn parse_command_reply(bytes: &[u8]) -> io::Result<CommandReply> {
+    let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
+    let Some((status, body)) = Status::parse(bytes) else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             format!(
@@ -231,11 +341,21 @@ pub(crate) fn parse_reply(bytes: &[u8]) -> io::Result<Reply> {
             ),
         ));
     };
-    Ok(match status {
+    let body = match body {
+        None => None,
+        Some(text) => Some(
+            crate::json::parse(text)
+                .map_err(|e| invalid(format!("the reply's body is not JSON: {e}")))?,
+        ),
+    };
+    let reply = match status {
         Status::Ok { kind, generation } => Reply::Ok { kind, generation },
+        Status::Done { op, generation } => Reply::Done { op, generation },
+        Status::Checked => Reply::Checked,
         Status::Rejected => Reply::Rejected,
         Status::Error(msg) => Reply::Error(msg),
-    })
+    };
+    Ok(CommandReply { reply, body })
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@
 
 mod bridge;
 mod client;
+mod command;
 mod config;
 mod confine;
 mod deadline;
@@ -73,9 +74,10 @@ pub mod pyliteral;
 #[doc(hidden)]
 pub use bridge::{__enabled, __level_of, __with_logger};
 pub use bridge::{facade_max_level, target_logger_name};
-pub use client::{send_config, send_config_with, Reply, SendOptions};
+pub use client::{send_command, send_config, send_config_with, CommandReply, Reply, SendOptions};
 #[cfg(unix)]
-pub use client::{send_config_unix, send_config_unix_with};
+pub use client::{send_command_unix, send_config_unix, send_config_unix_with};
+pub use command::{Command, Op};
 pub use config::{
     apply_config, basic_config, check_config, config_generation, current_config, dict_config,
     dict_config_str, file_config, file_config_str, file_config_str_with, file_config_with,

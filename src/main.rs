@@ -1,10 +1,15 @@
-//! `loglisten`: try the listener, send a configuration, check one.
+//! `loglisten`: try the listener, send a configuration, check one, read
+//! and change a running program's logging.
 //!
 //! ```text
 //! loglisten demo [--port P]
-//! loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]
-//! loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]
+//! loglisten send FILE [--if-generation N] [--dry-run] [TARGET] [--key-file K]
 //! loglisten check FILE
+//! loglisten get [--json] [TARGET] [--key-file K]
+//! loglisten set LOGGER LEVEL [--for DURATION | --until-reset] [TARGET] [--key-file K]
+//! loglisten reset [LOGGER] [TARGET] [--key-file K]
+//! TARGET: [--host H] [--port P | --unix PATH]
+//!         or (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D]
 //! ```
 //!
 //! `demo` runs until interrupted: std cannot install a signal handler, so
@@ -14,8 +19,9 @@
 
 mod cli;
 
-use cli::fleet::{self, FleetArgs};
-use loglisten::{get_logger, Level, Reply, SendOptions};
+use cli::fleet;
+use cli::remote::{self, Target};
+use loglisten::{get_logger, Command, CommandReply, Level, Reply, SendOptions};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -26,6 +32,9 @@ commands:
   demo    run a program that logs and listens for logging configs
   send    send a logging config to a listener
   check   validate a logging config without applying it
+  get     show a listener's live logging: loggers, levels, overrides
+  set     override a logger's level for a while
+  reset   drop a level override, or all of them
 
 `loglisten <command> --help` describes each.";
 
@@ -39,26 +48,55 @@ Send it a config from another terminal, e.g.:
   loglisten send examples/verbose.json --port P
 Ctrl-C ends it.";
 
-const SEND_USAGE: &str = "\
-usage: loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]
-       loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]
-
-Sends FILE (dictConfig JSON or fileConfig INI) to a listener at H:P
-(default 127.0.0.1:9030) or at the Unix socket PATH, and prints its reply.
---key-file signs the config with HMAC-SHA256 under the key in K (a
+const TARGET_HELP: &str = "\
+Target: a listener at H:P (--host, --port; default 127.0.0.1:9030) or
+at the Unix socket PATH (--unix), or a fleet (see below).
+--key-file signs the message with HMAC-SHA256 under the key in K (a
 trailing newline is not part of the key), stamped with the current time
 and a fresh nonce: the listener accepts it once, within its window.
 --timeout bounds each exchange: connecting, sending, the reply (like 500ms,
 90s, 2m; default 10s).
-Exits 0 only when applied; 1 when rejected or failed; 3 when no reply
-came (CPython's listener answers nothing, so the outcome is unknown).
+Exits 0 when done; 1 when rejected or failed; 2 on a usage error; 3 when
+no reply came (CPython's listener answers nothing).
 
 To a fleet: --to HOST:PORT (repeatable) and --targets F (one HOST:PORT a
 line; blank lines and # comments skipped) name the listeners. They are
 contacted concurrently, at most N at once (--parallel, default 16), each
 within the timeout. One line per target in the order given (address,
 then its reply, `error: ...` or `no reply: ...`), then a summary. Exits 0
-only when every target applied FILE, 1 otherwise.";
+only when every target did it, 1 otherwise.";
+
+const GET_USAGE: &str = "\
+usage: loglisten get [--json] [TARGET] [--key-file K]
+
+Shows the listener's live logging: its generation, then one row per
+logger: configured level, effective level, level override and the time
+it has left, handlers. --json prints the listener's whole answer (the
+configuration as dictConfig included) as JSON instead. To a fleet it
+prints one line per target (`ok get N`: its generation) and a summary.";
+
+const SET_USAGE: &str = "\
+usage: loglisten set LOGGER LEVEL [--for DURATION | --until-reset] [TARGET] [--key-file K]
+
+Overrides LOGGER's level (root for the root logger) with LEVEL (DEBUG,
+INFO, WARNING, ERROR, CRITICAL or a number) for DURATION (like 90s, 10m,
+1h; default 10m), or until `loglisten reset`. It then reverts to what the
+configuration says; a config pushed meanwhile does not cancel it.";
+
+const RESET_USAGE: &str = "\
+usage: loglisten reset [LOGGER] [TARGET] [--key-file K]
+
+Drops LOGGER's level override, or every override when no LOGGER is given.";
+
+const SEND_USAGE: &str = "\
+usage: loglisten send FILE [--if-generation N] [--dry-run] [TARGET] [--key-file K]
+       loglisten send FILE (--to HOST:PORT ... | --targets F) [--parallel N] [--timeout D] [--key-file K]
+
+Sends FILE (dictConfig JSON or fileConfig INI) and prints the reply.
+--if-generation N applies it only if generation N is live (else
+`error: generation is 9, not 7`, nothing changed). --dry-run builds it in
+the listener's process and discards it: `ok check`, or the error a real
+send would get.";
 
 const CHECK_USAGE: &str = "\
 usage: loglisten check FILE
@@ -100,6 +138,9 @@ fn run(args: &[String]) -> Result<(), Failure> {
         "demo" => demo(rest),
         "send" => send(rest),
         "check" => check(rest),
+        "get" => get(rest),
+        "set" => set(rest),
+        "reset" => reset(rest),
         other => Err(usage_error(format!(
             "unknown command '{other}' (try loglisten --help)"
         ))),
@@ -127,11 +168,24 @@ impl Parsed {
 /// Splits `args` into `--name value` options (only those in `known`) and
 /// positional arguments.
 fn parse(command: &str, args: &[String], known: &[&str]) -> Result<Parsed, Failure> {
+    parse_with_flags(command, args, known, &[])
+}
+
+/// [`parse`], and `--name` flags without a value (only those in `flags`),
+/// kept as options with an empty value.
+fn parse_with_flags(
+    command: &str,
+    args: &[String],
+    known: &[&str],
+    flags: &[&str],
+) -> Result<Parsed, Failure> {
     let mut parsed = Parsed::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
             parsed.help = true;
+        } else if let Some(name) = arg.strip_prefix("--").filter(|n| flags.contains(n)) {
+            parsed.options.push((name.to_string(), String::new()));
         } else if let Some(name) = arg.strip_prefix("--") {
             if !known.contains(&name) {
                 return Err(usage_error(format!(
@@ -228,97 +282,252 @@ fn demo(args: &[String]) -> Result<(), Failure> {
 }
 
 fn send(args: &[String]) -> Result<(), Failure> {
-    let known = [&["host", "port", "unix", "key-file"][..], &fleet::OPTIONS].concat();
-    let parsed = parse("send", args, &known)?;
+    let known = [&remote::OPTIONS[..], &fleet::OPTIONS, &["if-generation"]].concat();
+    let parsed = parse_with_flags("send", args, &known, &["dry-run"])?;
     if parsed.help {
-        println!("{SEND_USAGE}");
+        println!("{SEND_USAGE}\n\n{TARGET_HELP}");
         return Ok(());
     }
     let file = one_file("send", &parsed)?;
-    let fleet = FleetArgs::from_options("send", &parsed.options, fleet::read_targets_file)
-        .map_err(usage_error)?;
-    let unix = parsed.get("unix");
-    let host_or_port = parsed.get("port").is_some() || parsed.get("host").is_some();
-    if !fleet.targets.is_empty() && (unix.is_some() || host_or_port) {
-        return Err(usage_error(
-            "send: --to and --targets cannot be combined with --host, --port or --unix",
-        ));
-    }
-    if unix.is_some() && host_or_port {
-        return Err(usage_error(
-            "send: --unix cannot be combined with --host or --port",
-        ));
-    }
-    let port = port("send", &parsed)?;
-    let config = read_file(file)?;
-    let mut options = SendOptions {
-        timeout: fleet.timeout,
-        ..SendOptions::default()
+    let (target, options) = target("send", &parsed)?;
+    let if_generation = match parsed.get("if-generation") {
+        None => None,
+        Some(n) => Some(n.parse::<u64>().map_err(|_| {
+            usage_error(format!(
+                "send: --if-generation must be a whole number from 0, not '{n}'"
+            ))
+        })?),
     };
-    if let Some(key_file) = parsed.get("key-file") {
-        let mut key = read_file(key_file)?;
-        while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            key.pop();
-        }
-        if key.is_empty() {
-            return Err(Failure(format!("send: key file {key_file} is empty"), 1));
-        }
-        options.key = Some(key);
-    }
-    if !fleet.targets.is_empty() {
-        let mut out = std::io::stdout().lock();
-        let failed =
-            fleet::send_to_all(&fleet.targets, fleet.parallel, &config, &options, &mut out);
-        let total = fleet.targets.len();
-        return match failed {
-            0 => Ok(()),
-            _ => Err(Failure(
-                format!("{failed} of {total} failed to apply {file}"),
-                1,
-            )),
+    let dry_run = parsed.get("dry-run").is_some();
+    let config = read_file(file)?;
+    if if_generation.is_none() && !dry_run {
+        return match &target {
+            Target::Fleet(fleet) => to_fleet(fleet, &config, &options, &format!("apply {file}")),
+            Target::Tcp(host, port) => {
+                let result = loglisten::send_config_with((host.as_str(), *port), &config, &options);
+                finish(
+                    &target,
+                    result.map(|reply| CommandReply { reply, body: None }),
+                    &format!("apply {file}"),
+                )
+            }
+            Target::Unix(path) => finish(
+                &target,
+                send_unix(path, &config, &options),
+                &format!("apply {file}"),
+            ),
         };
     }
-    let (target, result) = match unix {
-        Some(path) => (path.to_string(), send_unix(path, &config, &options)),
-        None => {
-            let host = parsed.get("host").unwrap_or("127.0.0.1");
-            (
-                format!("{host}:{port}"),
-                loglisten::send_config_with((host, port), &config, &options),
-            )
-        }
+    let text =
+        String::from_utf8(config).map_err(|e| Failure(format!("{file} is not UTF-8: {e}"), 1))?;
+    let command = Command::Apply {
+        text,
+        if_generation,
+        dry_run,
     };
-    match result {
-        Err(e) => Err(Failure(format!("sending to {target} failed: {e}"), 1)),
-        Ok(reply) => {
-            println!("{reply}");
-            match reply {
-                Reply::Ok { .. } => Ok(()),
-                Reply::Rejected | Reply::Error(_) => {
-                    Err(Failure(format!("{target} did not apply {file}"), 1))
-                }
-                Reply::NoAck => Err(Failure(
-                    format!(
-                        "{target} closed without a reply: whether {file} was applied is unknown"
-                    ),
-                    NO_REPLY,
-                )),
-            }
-        }
+    run_command(&target, &command, &options, &format!("apply {file}")).map(drop)
+}
+
+/// The target options of `command` (see [`remote::target`]).
+fn target(command: &str, parsed: &Parsed) -> Result<(Target, SendOptions), Failure> {
+    remote::target(command, &parsed.options).map_err(|(m, code)| Failure(m, code))
+}
+
+/// Sends `command` to the target (or the fleet) and prints the reply;
+/// returns the reply of a single target for more printing.
+fn run_command(
+    target: &Target,
+    command: &Command,
+    options: &SendOptions,
+    what: &str,
+) -> Result<Option<CommandReply>, Failure> {
+    if let Target::Fleet(fleet) = target {
+        return to_fleet(fleet, command.to_json().as_bytes(), options, what).map(|()| None);
+    }
+    let result = remote::send_one(target, command, options);
+    let answer = result.as_ref().ok().cloned();
+    finish(target, result, what)?;
+    Ok(answer)
+}
+
+fn to_fleet(
+    fleet: &fleet::FleetArgs,
+    payload: &[u8],
+    options: &SendOptions,
+    what: &str,
+) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    let failed = fleet::send_to_all(&fleet.targets, fleet.parallel, payload, options, &mut out);
+    let total = fleet.targets.len();
+    match failed {
+        0 => Ok(()),
+        _ => Err(Failure(format!("{failed} of {total} failed to {what}"), 1)),
+    }
+}
+
+/// Prints the status line and maps it to the exit status. `what` is what
+/// was asked (`apply FILE`, `set app.db`).
+fn finish(
+    target: &Target,
+    result: std::io::Result<CommandReply>,
+    what: &str,
+) -> Result<(), Failure> {
+    let unknown = match what.strip_prefix("apply ") {
+        Some(file) => format!("whether {file} was applied is unknown"),
+        None => format!("whether it did {what} is unknown"),
+    };
+    let name = target.name();
+    let reply = match result {
+        Err(e) => return Err(Failure(format!("sending to {name} failed: {e}"), 1)),
+        Ok(answer) => answer.reply,
+    };
+    println!("{reply}");
+    match reply {
+        reply if remote::is_ok(&reply) => Ok(()),
+        Reply::NoAck => Err(Failure(
+            format!("{name} closed without a reply: {unknown}"),
+            NO_REPLY,
+        )),
+        _ => Err(Failure(format!("{name} did not {what}"), 1)),
     }
 }
 
 #[cfg(unix)]
-fn send_unix(path: &str, config: &[u8], options: &SendOptions) -> std::io::Result<Reply> {
+fn send_unix(path: &str, config: &[u8], options: &SendOptions) -> std::io::Result<CommandReply> {
     loglisten::send_config_unix_with(path, config, options)
+        .map(|reply| CommandReply { reply, body: None })
 }
 
 #[cfg(not(unix))]
-fn send_unix(_: &str, _: &[u8], _: &SendOptions) -> std::io::Result<Reply> {
+fn send_unix(_: &str, _: &[u8], _: &SendOptions) -> std::io::Result<CommandReply> {
     Err(std::io::Error::new(
         std::io::ErrorKind::Unsupported,
         "Unix domain sockets are not available on this system",
     ))
+}
+
+fn get(args: &[String]) -> Result<(), Failure> {
+    let known = [&remote::OPTIONS[..], &fleet::OPTIONS].concat();
+    let parsed = parse_with_flags("get", args, &known, &["json"])?;
+    if parsed.help {
+        println!("{GET_USAGE}\n\n{TARGET_HELP}");
+        return Ok(());
+    }
+    if let Some(extra) = parsed.positional.first() {
+        return Err(usage_error(format!("get: unexpected argument '{extra}'")));
+    }
+    let (target, options) = target("get", &parsed)?;
+    if let Target::Fleet(_) = target {
+        return run_command(&target, &Command::Get, &options, "get").map(drop);
+    }
+    let result = remote::send_one(&target, &Command::Get, &options);
+    let body = match &result {
+        Ok(CommandReply {
+            reply,
+            body: Some(body),
+        }) if remote::is_ok(reply) => body.clone(),
+        _ => return finish(&target, result, "get"),
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if parsed.get("json").is_some() {
+        use std::io::Write;
+        writeln!(out, "{body}")
+    } else {
+        remote::table(&body, &mut out)
+    };
+    // stdout closed early (`| head`): nothing more to say.
+    drop(written);
+    Ok(())
+}
+
+fn set(args: &[String]) -> Result<(), Failure> {
+    let known = [&remote::OPTIONS[..], &fleet::OPTIONS, &["for"]].concat();
+    let parsed = parse_with_flags("set", args, &known, &["until-reset"])?;
+    if parsed.help {
+        println!("{SET_USAGE}\n\n{TARGET_HELP}");
+        return Ok(());
+    }
+    let (logger, level) = match parsed.positional.as_slice() {
+        [logger, level] => (logger, level),
+        [] | [_] => return Err(usage_error("set: LOGGER and LEVEL are needed")),
+        [_, _, extra, ..] => {
+            return Err(usage_error(format!("set: unexpected argument '{extra}'")))
+        }
+    };
+    let level = Level::parse(level).map_err(|e| usage_error(format!("set: {e}")))?;
+    let ttl = match (parsed.get("for"), parsed.get("until-reset")) {
+        (Some(_), Some(_)) => {
+            return Err(usage_error(
+                "set: --for and --until-reset exclude each other",
+            ))
+        }
+        (None, Some(_)) => None,
+        (None, None) => Some(Duration::from_secs(600)),
+        (Some(d), None) => match cli::duration::parse_duration(d) {
+            Ok(d) if !d.is_zero() => Some(d),
+            Ok(_) => {
+                return Err(usage_error(
+                    "set: --for must be more than 0 (or --until-reset)",
+                ))
+            }
+            Err(e) => return Err(usage_error(format!("set: --for {e}"))),
+        },
+    };
+    let (target, options) = target("set", &parsed)?;
+    let command = Command::Set {
+        logger: logger.clone(),
+        level,
+        ttl,
+    };
+    let answer = run_command(&target, &command, &options, &format!("set {logger}"))?;
+    print_logger(answer);
+    Ok(())
+}
+
+fn reset(args: &[String]) -> Result<(), Failure> {
+    let known = [&remote::OPTIONS[..], &fleet::OPTIONS].concat();
+    let parsed = parse("reset", args, &known)?;
+    if parsed.help {
+        println!("{RESET_USAGE}\n\n{TARGET_HELP}");
+        return Ok(());
+    }
+    let logger = match parsed.positional.as_slice() {
+        [] => None,
+        [logger] => Some(logger.clone()),
+        [_, extra, ..] => return Err(usage_error(format!("reset: unexpected argument '{extra}'"))),
+    };
+    let (target, options) = target("reset", &parsed)?;
+    let what = match &logger {
+        Some(l) => format!("reset {l}"),
+        None => "reset the overrides".to_string(),
+    };
+    let answer = run_command(&target, &Command::Reset { logger }, &options, &what)?;
+    print_logger(answer);
+    Ok(())
+}
+
+/// After `set` or `reset` of one logger: its row of the `get` table.
+fn print_logger(answer: Option<CommandReply>) {
+    let Some(body) = answer.and_then(|a| a.body) else {
+        return;
+    };
+    let Some(name) = body.get("logger").and_then(|n| n.as_str()) else {
+        return;
+    };
+    let text = format!(
+        r#"{{"generation": {}, "loggers": {{{}: {body}}}}}"#,
+        body.get("generation")
+            .map_or("null".to_string(), |g| g.to_string()),
+        loglisten::json::Value::from(name)
+    );
+    if let Ok(view) = loglisten::json::parse(&text) {
+        let mut out = Vec::new();
+        if remote::table(&view, &mut out).is_ok() {
+            // The table without its generation line (the status said it).
+            let text = String::from_utf8_lossy(&out);
+            print!("{}", text.split_once('\n').map_or("", |(_, rest)| rest));
+        }
+    }
 }
 
 fn check(args: &[String]) -> Result<(), Failure> {

@@ -91,8 +91,14 @@ fn help_and_usage_errors() {
         ("demo", "usage: loglisten demo [--port P]\n"),
         (
             "send",
-            "usage: loglisten send FILE [--host H] [--port P | --unix PATH] [--key-file K]\n",
+            "usage: loglisten send FILE [--if-generation N] [--dry-run] [TARGET] [--key-file K]\n",
         ),
+        ("get", "usage: loglisten get [--json] [TARGET] [--key-file K]\n"),
+        (
+            "set",
+            "usage: loglisten set LOGGER LEVEL [--for DURATION | --until-reset] [TARGET] [--key-file K]\n",
+        ),
+        ("reset", "usage: loglisten reset [LOGGER] [TARGET] [--key-file K]\n"),
         ("check", "usage: loglisten check FILE\n"),
     ] {
         let (code, stdout, stderr) = run(&[command, "--help"]);

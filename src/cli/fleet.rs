@@ -131,7 +131,9 @@ impl Outcome {
     /// The outcome of sending a configuration.
     pub(crate) fn of_send(result: io::Result<Reply>) -> Outcome {
         match result {
-            Ok(reply @ Reply::Ok { .. }) => Outcome::Ok(reply.to_string()),
+            Ok(reply @ (Reply::Ok { .. } | Reply::Done { .. } | Reply::Checked)) => {
+                Outcome::Ok(reply.to_string())
+            }
             Ok(Reply::NoAck) => Outcome::NoReply("the listener closed without a reply".into()),
             Ok(reply) => Outcome::Failed(reply.to_string()),
             Err(e) => Outcome::NoReply(e.to_string()),

@@ -2,4 +2,5 @@
 
 pub(crate) mod duration;
 pub(crate) mod fleet;
+pub(crate) mod remote;
 pub(crate) mod targets;

@@ -15,7 +15,7 @@ use super::build::{discard, open_handlers, plan, Plan};
 use super::error::ConfigError;
 use super::model::Config;
 use super::opener::Opener;
-use crate::handler::file::cannot_open;
+use crate::handler::cannot_open;
 use crate::handler::{
     FileSettings, Mode, NullHandler, SharedHandler, SharedHandlerBuilder, SyslogAddress,
 };

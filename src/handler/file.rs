@@ -27,6 +27,7 @@ impl FileSettings {
     pub(crate) fn open_check(&self, mode: Mode) -> io::Result<Option<PathBuf>> {
         self.check()?;
         let path = abspath(&self.filename)?;
+        // As `FileCore::open`: the destination policy, then the file.
         crate::confine::check_path(&path)?;
         if self.delay || mode == Mode::Append && open_for_append(&path).is_some() {
             return Ok(None);

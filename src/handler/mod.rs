@@ -499,7 +499,7 @@ pub(crate) fn sorted_order(keys: &[&[u8]]) -> Vec<usize> {
 pub(crate) mod attrs;
 #[cfg(feature = "net-handlers")]
 mod encode;
-pub(crate) mod file;
+mod file;
 #[cfg(feature = "net-handlers")]
 mod http;
 mod memory;
@@ -515,6 +515,7 @@ mod syslog;
 mod timed;
 mod watched;
 
+pub(crate) use file::cannot_open;
 pub use file::{FileHandler, FileSettings, Mode, SettingsError};
 #[cfg(feature = "net-handlers")]
 pub use http::{HttpHandler, HttpSettings};

@@ -1,5 +1,6 @@
 //! [`Builder`]: every option of a listener, with safe defaults.
 
+use super::audit::Audit;
 use super::outcome::Outcome;
 use super::peer;
 use super::serve;
@@ -8,6 +9,7 @@ use super::socket::Socket;
 use super::Listener;
 use crate::config::{apply_config, Applied, ConfigError};
 use crate::registry::Registry;
+use crate::verify::HmacVerifier;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
@@ -86,8 +88,11 @@ impl Default for Builder {
                 peers: Peers::AnyLocalUser,
                 confine: Default::default(),
                 verify: None,
+                hmac: None,
+                registry: Registry::global().clone(),
                 apply: Arc::new(apply_config),
                 on_message: None,
+                on_audit: None,
                 max_message_bytes: 1 << 20,
                 receive_deadline: Duration::from_secs(5),
                 header_deadline: Duration::from_secs(1),
@@ -115,6 +120,7 @@ impl Builder {
     pub fn registry(mut self, registry: &Registry) -> Self {
         let target = registry.clone();
         self.settings.apply = Arc::new(move |bytes: &[u8]| target.apply_config(bytes));
+        self.settings.registry = registry.clone();
         self.registry = registry.clone();
         self
     }
@@ -243,6 +249,32 @@ impl Builder {
         verify: impl Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync + 'static,
     ) -> Self {
         self.settings.verify = Some(Arc::new(verify));
+        self.settings.hmac = None;
+        self
+    }
+
+    /// Verifies each message with `verifier` (see
+    /// [`hmac_sha256`](crate::verify::hmac_sha256)), asking it directly
+    /// so that the audit records the key id of an accepted message and
+    /// why a refused one was refused (`stale signature`, `replayed
+    /// signature`, …). The peer is still told only `rejected`.
+    ///
+    /// ```
+    /// use loglisten::verify::{sign, HmacVerifier};
+    /// use loglisten::{Listener, Reply};
+    /// let l = Listener::builder()
+    ///     .port(0)
+    ///     .verify_hmac(HmacVerifier::new(b"k".to_vec()))
+    ///     .spawn()
+    ///     .unwrap();
+    /// let reply = loglisten::send_config(("127.0.0.1", l.port()), &sign(b"other", b"{}")).unwrap();
+    /// assert_eq!(reply, Reply::Rejected);
+    /// ```
+    pub fn verify_hmac(mut self, verifier: HmacVerifier) -> Self {
+        let verifier = Arc::new(verifier);
+        let for_verify = Arc::clone(&verifier);
+        self.settings.verify = Some(Arc::new(move |msg: &[u8]| for_verify.verify(msg)));
+        self.settings.hmac = Some(verifier);
         self
     }
 
@@ -332,10 +364,30 @@ impl Builder {
         self
     }
 
+    /// Called with the [`Audit`] of each connection (its peer, uid, key
+    /// id, command, generations, payload hash and outcome: the fields of
+    /// its record on the `loglisten` logger), before the reply is sent.
+    /// Runs on the connection's thread; a panic in it is caught.
+    ///
+    /// ```
+    /// let l = loglisten::Listener::builder()
+    ///     .port(0)
+    ///     .on_audit(|audit| eprintln!("{}", audit.fields_text()))
+    ///     .spawn()
+    ///     .unwrap();
+    /// # drop(l);
+    /// ```
+    pub fn on_audit(mut self, f: impl Fn(&Audit) + Send + Sync + 'static) -> Self {
+        self.settings.on_audit = Some(Arc::new(f));
+        self
+    }
+
     /// Replaces the apply step (by default [`apply_config`](crate::apply_config)),
     /// for a program that handles configurations itself. Calls are
     /// serialized (one at a time); an `Err` is reported to the peer as
-    /// `error: <message>`.
+    /// `error: <message>`. Commands (`get`, `set`, `reset`, and `apply`
+    /// with its preconditions) act on the [`registry`](Self::registry)
+    /// itself, not through this step.
     ///
     /// ```
     /// use loglisten::{Applied, ConfigKind};
@@ -373,6 +425,7 @@ impl Builder {
     /// assert!(busy.is_err());
     /// ```
     pub fn spawn(mut self) -> io::Result<Listener> {
+        super::audit::audit_overrides(&self.registry);
         if let Some(dirs) = self.allow_dirs.take() {
             let canonical = dirs
                 .iter()

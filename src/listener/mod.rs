@@ -24,6 +24,8 @@
 //! |--------------------------|------------------------------------------------|
 //! | `ok dict <generation>`   | applied as dictConfig; the generation now live |
 //! | `ok file <generation>`   | applied as fileConfig                          |
+//! | `ok get 3`, `ok set 4`, `ok reset 5` | a command done, then a newline and its JSON |
+//! | `ok check`               | a dry run (`apply` with `dry_run`) passed       |
 //! | `rejected`               | the peer is another user, or the verifier discarded it (no more detail) |
 //! | `error: <message>`       | too large, bad frame, timed out, config error, a panic, evicted, or busy |
 //!
@@ -34,14 +36,23 @@
 //! the newcomer answered `error: busy: <n> connections already in flight`
 //! and closed unread. [`send_config`](crate::send_config) reads the reply.
 //!
+//! A payload that is a JSON object whose only key is `"loglisten"` is a
+//! [`Command`](crate::Command) (get, set, reset, apply with
+//! `if_generation` and `dry_run`), carried out after the peer check and
+//! verify; a bad one is answered `error: <field>: …` and changes nothing.
+//!
 //! # Log
 //!
-//! Every outcome goes to the `loglisten` logger: applied at INFO
-//! (`applied dict config generation 3 from 127.0.0.1:50312`), rejected,
-//! evicted or refused at WARNING (a refused peer with its uid), the rest at
-//! ERROR, each with the peer's address.
+//! Every outcome goes to the `loglisten` logger: applied or done at INFO
+//! (`applied dict config generation 3 from 127.0.0.1:50312`), a `get` at
+//! DEBUG, rejected, evicted, refused or a bad command at WARNING (a
+//! refused peer with its uid), the rest at ERROR. Its [`Audit`] facts
+//! (peer, uid, key id, op, generations, SHA-256 of the payload, outcome)
+//! are the record's extra fields; override expiries are logged there too.
 
+mod audit;
 mod builder;
+mod commands;
 mod outcome;
 mod peer;
 mod serve;
@@ -49,6 +60,7 @@ mod settings;
 mod slots;
 mod socket;
 
+pub use audit::Audit;
 pub use builder::Builder;
 pub use outcome::Outcome;
 

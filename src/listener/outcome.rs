@@ -1,5 +1,6 @@
 //! What became of one connection: the outcome, its log line and its reply.
 
+use crate::command::Op;
 use crate::config::{ConfigError, ConfigKind};
 use crate::level::Level;
 use crate::wire::{kind_word, FrameError, Status};
@@ -23,6 +24,21 @@ pub enum Outcome {
         /// The generation now live.
         generation: u64,
     },
+    /// A command ([`Command`](crate::Command)) other than `apply` was
+    /// carried out: `get` read the view at `generation`, `set` and `reset`
+    /// made `generation` live.
+    Done {
+        /// The command's op.
+        op: Op,
+        /// The generation read or made live.
+        generation: u64,
+    },
+    /// A dry run (`apply` with `dry_run`) built the configuration and
+    /// discarded it: a push would be applied.
+    Checked,
+    /// A command was refused (a field missing or wrong, an unknown logger
+    /// or level); nothing changed.
+    CommandError(String),
     /// The verifier returned `None`: the message was discarded.
     Rejected,
     /// The message was not a whole frame: the peer closed early or the
@@ -73,6 +89,11 @@ impl fmt::Display for Outcome {
                     kind_word(*kind)
                 )
             }
+            Outcome::Done { op, generation } => {
+                write!(f, "{op} command generation {generation}")
+            }
+            Outcome::Checked => f.write_str("dry run passed"),
+            Outcome::CommandError(msg) => write!(f, "command refused: {msg}"),
             Outcome::Rejected => f.write_str("rejected by verify"),
             Outcome::BadFrame(msg) => f.write_str(msg),
             Outcome::TooLarge { claimed, max } => {
@@ -108,12 +129,15 @@ impl Outcome {
         }
     }
 
-    /// The level it is logged at: INFO when applied, WARNING when refused
-    /// by verify or by the connection limit, ERROR otherwise.
+    /// The level it is logged at: DEBUG for a `get` (it changes nothing),
+    /// INFO when applied or done, WARNING when refused by verify, by the
+    /// connection limit or as a bad command, ERROR otherwise.
     pub(crate) fn level(&self) -> Level {
         match self {
-            Outcome::Applied { .. } => Level::INFO,
-            Outcome::Rejected
+            Outcome::Done { op: Op::Get, .. } => Level::DEBUG,
+            Outcome::Applied { .. } | Outcome::Done { .. } | Outcome::Checked => Level::INFO,
+            Outcome::CommandError(_)
+            | Outcome::Rejected
             | Outcome::Refused { .. }
             | Outcome::Evicted { .. }
             | Outcome::PeerRefused { .. } => Level::WARNING,
@@ -128,6 +152,12 @@ impl Outcome {
                 kind: *kind,
                 generation: *generation,
             },
+            Outcome::Done { op, generation } => Status::Done {
+                op: *op,
+                generation: *generation,
+            },
+            Outcome::Checked => Status::Checked,
+            Outcome::CommandError(msg) => Status::Error(msg.clone()),
             Outcome::Rejected | Outcome::PeerRefused { .. } => Status::Rejected,
             Outcome::Panicked(_) => {
                 Status::Error("internal error while handling the message".into())
@@ -140,7 +170,10 @@ impl Outcome {
     /// The log line: the outcome and who sent it.
     pub(crate) fn log_line(&self, peer: &str) -> String {
         match self {
-            Outcome::Applied { .. } => format!("{self} from {peer}"),
+            Outcome::Applied { .. } | Outcome::Done { .. } | Outcome::Checked => {
+                format!("{self} from {peer}")
+            }
+            Outcome::CommandError(msg) => format!("command from {peer} refused: {msg}"),
             Outcome::Rejected => format!("rejected a config from {peer}: verify refused it"),
             Outcome::Refused { in_flight } => format!(
                 "refused a connection from {peer}: {in_flight} connections already in flight"
@@ -243,6 +276,36 @@ mod tests {
                 Outcome::Refused { in_flight: 8 },
                 "error: busy: 8 connections already in flight",
                 "refused a connection from 127.0.0.1:5000: 8 connections already in flight",
+                Level::WARNING,
+            ),
+            (
+                Outcome::Done {
+                    op: Op::Get,
+                    generation: 3,
+                },
+                "ok get 3",
+                "get command generation 3 from 127.0.0.1:5000",
+                Level::DEBUG,
+            ),
+            (
+                Outcome::Done {
+                    op: Op::Set,
+                    generation: 4,
+                },
+                "ok set 4",
+                "set command generation 4 from 127.0.0.1:5000",
+                Level::INFO,
+            ),
+            (
+                Outcome::Checked,
+                "ok check",
+                "dry run passed from 127.0.0.1:5000",
+                Level::INFO,
+            ),
+            (
+                Outcome::CommandError("ttl_s: must not be negative, not -1".into()),
+                "error: ttl_s: must not be negative, not -1",
+                "command from 127.0.0.1:5000 refused: ttl_s: must not be negative, not -1",
                 Level::WARNING,
             ),
         ];

@@ -12,6 +12,8 @@
 //! refused. Only when every slot is past receiving (being applied) or not
 //! yet started is a newcomer told `busy`.
 
+use super::audit::{self, Audit};
+use super::commands;
 use super::outcome::Outcome;
 use super::peer::{self, Peer};
 use super::settings::{Peers, Settings};
@@ -27,7 +29,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// State shared by the accept thread, the connection threads and the
 /// [`Listener`] handle.
@@ -113,16 +115,26 @@ impl Shared {
         (conns.open.len(), conns.threads)
     }
 
-    fn report(&self, peer: &str, outcome: &Outcome) {
-        let log = &self.log;
-        let level = outcome.level();
-        if log.is_enabled_for(level) {
-            log.log(level, &outcome.log_line(peer));
-        }
+    fn report(&self, audit: &Audit) {
+        let outcome = &audit.outcome;
+        let line = outcome.log_line(&audit.peer);
+        audit::log(
+            &self.settings.registry,
+            outcome.level(),
+            &line,
+            &audit.fields(),
+        );
+        // The program's callbacks must not take the listener down.
         if let Some(f) = &self.settings.on_message {
-            // The program's callback must not take the listener down.
-            let _ = catch_unwind(AssertUnwindSafe(|| f(peer, outcome)));
+            let _ = catch_unwind(AssertUnwindSafe(|| f(&audit.peer, outcome)));
         }
+        if let Some(f) = &self.settings.on_audit {
+            let _ = catch_unwind(AssertUnwindSafe(|| f(audit)));
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.settings.registry.config_generation()
     }
 }
 
@@ -232,10 +244,11 @@ fn spawn_thread(
 /// Answers `error: busy` and closes, unread.
 fn refuse(shared: &Shared, mut stream: Stream, peer: &str, in_flight: usize) {
     let outcome = Outcome::Refused { in_flight };
-    shared.report(peer, &outcome);
+    let audit = Audit::new(peer, outcome, shared.generation());
+    shared.report(&audit);
     // A short write to a fresh socket does not block: the accept loop is
     // not held up.
-    let _ = wire::write_frame(&mut stream, &outcome.reply().encode(None));
+    let _ = wire::write_frame(&mut stream, &audit.outcome.reply().encode(None));
     let _ = stream.shutdown(Shutdown::Write);
 }
 
@@ -295,15 +308,19 @@ impl Drop for ThreadGuard {
 
 /// One connection: read, check the peer, verify, apply, report, reply.
 fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
-    let outcome = receive_and_apply(shared, &mut stream, progress);
-    shared.report(peer, &outcome);
+    let mut audit = Audit::new(peer, Outcome::TimedOut, shared.generation());
+    let (outcome, body) = receive_and_apply(shared, &mut stream, progress, &mut audit);
+    audit.outcome = outcome;
+    audit.generation_after = shared.generation();
+    shared.report(&audit);
     // A client that closed early (CPython's does) makes this fail: that
     // is fine. The timeout stops a client that never reads.
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = wire::write_frame(&mut stream, &outcome.reply().encode(None));
+    let reply = audit.outcome.reply().encode(body.as_deref());
+    let _ = wire::write_frame(&mut stream, &reply);
     let _ = stream.shutdown(Shutdown::Write);
     if matches!(
-        outcome,
+        audit.outcome,
         Outcome::TooLarge { .. } | Outcome::BadFrame(_) | Outcome::PeerRefused { .. }
     ) {
         drain(&mut stream);
@@ -326,23 +343,71 @@ fn drain(stream: &mut Stream) {
     }
 }
 
-/// `Some(outcome)` when the peer may not drive this listener: a TCP peer
+/// `Err(outcome)` when the peer may not drive this listener: a TCP peer
 /// of another uid, or one that cannot be identified with no verify to
 /// vouch for it. Unix socket peers are the owner by the socket's mode.
-fn refused_peer(shared: &Shared, stream: &Stream) -> Option<Outcome> {
+/// `Ok(uid)`: the peer's uid when it was looked up.
+fn check_peer(shared: &Shared, stream: &Stream) -> Result<Option<u32>, Outcome> {
     let Peers::SameUser(me) = shared.settings.peers else {
-        return None;
+        return Ok(None);
     };
-    let (local, remote) = stream.tcp_addrs()?;
+    let Some((local, remote)) = stream.tcp_addrs() else {
+        return Ok(None);
+    };
     match peer::owner(local, remote) {
-        Peer::Uid(uid) if uid == me => None,
-        Peer::Uid(uid) => Some(Outcome::PeerRefused { uid: Some(uid) }),
-        Peer::Unknown if shared.settings.verify.is_some() => None,
-        Peer::Unknown => Some(Outcome::PeerRefused { uid: None }),
+        Peer::Uid(uid) if uid == me => Ok(Some(uid)),
+        Peer::Uid(uid) => Err(Outcome::PeerRefused { uid: Some(uid) }),
+        Peer::Unknown if shared.settings.verify.is_some() => Ok(None),
+        Peer::Unknown => Err(Outcome::PeerRefused { uid: None }),
     }
 }
 
-fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) -> Outcome {
+/// The payload inside `message` as the verify step gives it, or the
+/// outcome of a refusal; records the key id or the refusal's reason when
+/// the listener holds the verifier itself.
+fn verified(settings: &Settings, message: Vec<u8>, audit: &mut Audit) -> Result<Vec<u8>, Outcome> {
+    if let Some(hmac) = &settings.hmac {
+        return match hmac.check(&message, SystemTime::now()) {
+            Ok(payload) => {
+                audit.key_id = Some(hmac.key_id().to_string());
+                Ok(payload.to_vec())
+            }
+            Err(why) => {
+                audit.refusal = Some(why.word());
+                audit.sha256 = Some(hex_sha256(&message));
+                Err(Outcome::Rejected)
+            }
+        };
+    }
+    let Some(verify) = &settings.verify else {
+        return Ok(message);
+    };
+    match catch_unwind(AssertUnwindSafe(|| verify(&message))) {
+        Ok(Some(payload)) => Ok(payload),
+        Ok(None) => {
+            audit.sha256 = Some(hex_sha256(&message));
+            Err(Outcome::Rejected)
+        }
+        Err(panic) => Err(Outcome::Panicked(format!(
+            "verify panicked: {}",
+            text(&panic)
+        ))),
+    }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    crate::sha256::sha256(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn receive_and_apply(
+    shared: &Shared,
+    stream: &mut Stream,
+    progress: &Progress,
+    audit: &mut Audit,
+) -> (Outcome, Option<String>) {
     let settings = &shared.settings;
     let now = Instant::now();
     let (header_by, deadline) = (
@@ -359,46 +424,71 @@ fn receive_and_apply(shared: &Shared, stream: &mut Stream, progress: &Progress) 
     // An eviction wins over whatever the read made of it (its reading was
     // shut down), and over a message that came in just after it.
     if progress.evicted() || (read.is_ok() && !progress.finish_reading()) {
-        return Outcome::Evicted {
-            received: progress.received(),
-        };
+        let received = progress.received();
+        return (Outcome::Evicted { received }, None);
     }
     let message = match read {
         Ok(m) => m,
-        Err(e) => return Outcome::from_frame_error(e),
+        Err(e) => return (Outcome::from_frame_error(e), None),
     };
     // Only a whole message costs a look at the socket tables (whose size
     // is the system's socket count): a flood of bad frames costs none.
-    if let Some(refused) = refused_peer(shared, stream) {
-        return refused;
+    match check_peer(shared, stream) {
+        Ok(uid) => audit.uid = uid,
+        Err(refused) => {
+            if let Outcome::PeerRefused { uid } = refused {
+                audit.uid = uid;
+            }
+            return (refused, None);
+        }
     }
-    let payload = match &settings.verify {
-        None => message,
-        Some(verify) => match catch_unwind(AssertUnwindSafe(|| verify(&message))) {
-            Ok(Some(payload)) => payload,
-            Ok(None) => return Outcome::Rejected,
-            Err(panic) => return Outcome::Panicked(format!("verify panicked: {}", text(&panic))),
-        },
+    let payload = match verified(settings, message, audit) {
+        Ok(payload) => payload,
+        Err(refused) => return (refused, None),
     };
-    // One apply at a time is the apply step's own business (see
-    // `Settings::apply`): the listener adds no second lock.
+    audit.sha256 = Some(hex_sha256(&payload));
+    audit.generation_before = shared.generation();
     // Building handlers waits on the outside world (connecting a socket):
     // each such wait is capped by this deadline, and once it has passed no
     // further handler is built.
-    let apply_by = Instant::now() + settings.apply_deadline;
-    let apply = || {
-        crate::confine::within(settings.confine.clone(), || {
-            crate::deadline::within(apply_by, || (settings.apply)(&payload))
+    let within = |step: &dyn Fn() -> Outcome| -> Outcome {
+        let apply_by = Instant::now() + settings.apply_deadline;
+        let apply = || {
+            crate::confine::within(settings.confine.clone(), || {
+                crate::deadline::within(apply_by, step)
+            })
+        };
+        catch_unwind(AssertUnwindSafe(apply)).unwrap_or_else(|panic| {
+            Outcome::Panicked(format!("the apply step panicked: {}", text(&panic)))
         })
     };
-    match catch_unwind(AssertUnwindSafe(apply)) {
-        Ok(Ok(applied)) => Outcome::Applied {
+    if let Some(command) = crate::command::detect(&payload) {
+        let command = match command {
+            Ok(command) => command,
+            Err(message) => return (Outcome::CommandError(message), None),
+        };
+        let run = || audit::in_command(|| commands::execute(&settings.registry, &command, &within));
+        let done = catch_unwind(AssertUnwindSafe(run));
+        audit.command = Some(command);
+        return match done {
+            Ok(done) => (done.outcome, done.body),
+            Err(panic) => (
+                Outcome::Panicked(format!("the command panicked: {}", text(&panic))),
+                None,
+            ),
+        };
+    }
+    audit.push = true;
+    // One apply at a time is the apply step's own business (see
+    // `Settings::apply`): the listener adds no second lock.
+    let outcome = within(&|| match (settings.apply)(&payload) {
+        Ok(applied) => Outcome::Applied {
             kind: applied.kind,
             generation: applied.generation,
         },
-        Ok(Err(error)) => Outcome::ConfigError(error),
-        Err(panic) => Outcome::Panicked(format!("the apply step panicked: {}", text(&panic))),
-    }
+        Err(error) => Outcome::ConfigError(error),
+    });
+    (outcome, None)
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 //! What the builder decided, read by the connection threads: the closures
 //! a program plugs in and the limits.
 
+use super::audit::Audit;
 use super::outcome::Outcome;
 use crate::config::{Applied, ConfigError};
+use crate::registry::Registry;
+use crate::verify::HmacVerifier;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +15,7 @@ pub(crate) type VerifyClosure = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
 /// serializes itself; a program's own step is serialized by the builder.
 pub(crate) type ApplyClosure = dyn Fn(&[u8]) -> Result<Applied, ConfigError> + Send + Sync;
 pub(crate) type OnMessage = dyn Fn(&str, &Outcome) + Send + Sync;
+pub(crate) type OnAudit = dyn Fn(&Audit) + Send + Sync;
 
 /// Which local users may drive the listener over TCP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,8 +32,14 @@ pub(crate) struct Settings {
     /// Where configurations from the wire may write and connect.
     pub confine: crate::confine::Confine,
     pub verify: Option<Arc<VerifyClosure>>,
+    /// Set by `verify_hmac`: the verifier behind `verify`, asked directly
+    /// so the audit has the key id and the reason for a refusal.
+    pub hmac: Option<Arc<HmacVerifier>>,
+    /// Where commands are carried out (and the generation is read).
+    pub registry: Registry,
     pub apply: Arc<ApplyClosure>,
     pub on_message: Option<Arc<OnMessage>>,
+    pub on_audit: Option<Arc<OnAudit>>,
     pub max_message_bytes: usize,
     pub receive_deadline: Duration,
     /// The 4-byte length prefix is due this long after the connection is
@@ -46,7 +56,9 @@ impl fmt::Debug for Settings {
             .field("peers", &self.peers)
             .field("confine", &self.confine)
             .field("verify", &self.verify.is_some())
+            .field("hmac", &self.hmac)
             .field("on_message", &self.on_message.is_some())
+            .field("on_audit", &self.on_audit.is_some())
             .field("max_message_bytes", &self.max_message_bytes)
             .field("receive_deadline", &self.receive_deadline)
             .field("header_deadline", &self.header_deadline)

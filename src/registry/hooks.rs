@@ -42,7 +42,7 @@ impl Registry {
     /// assert_eq!(CALLS.load(Ordering::SeqCst), 1);
     /// ```
     pub fn on_reconfigure(&self, hook: fn()) {
-        lock(&self.core.reconfigure_hooks).push(hook);
+        lock(&self.core.hooks).push(hook);
     }
 }
 
@@ -55,7 +55,7 @@ impl Core {
 
     /// Runs the hooks (called with no lock held: a hook may reconfigure).
     pub(super) fn run_hooks(&self) {
-        let hooks = lock(&self.reconfigure_hooks).clone();
+        let hooks = lock(&self.hooks).clone();
         for hook in hooks {
             hook();
         }

@@ -75,11 +75,11 @@ pub(crate) struct Core {
     factories: Mutex<Factories>,
     /// The lowest threshold of any logger: see `hooks.rs`.
     most_verbose: AtomicI32,
-    reconfigure_hooks: Mutex<Vec<fn()>>,
+    hooks: Mutex<Vec<fn()>>,
     /// Ends level overrides when their time is up.
     timer: Arc<timer::Timer>,
     /// Told of every override change.
-    hooks: Mutex<overrides::Hooks>,
+    override_hooks: Mutex<overrides::Hooks>,
 }
 
 impl Drop for Core {
@@ -134,9 +134,9 @@ impl Registry {
                 apply: Mutex::new(()),
                 factories: Mutex::new(Factories::default()),
                 most_verbose: AtomicI32::new(Level::WARNING.0),
-                reconfigure_hooks: Mutex::new(Vec::new()),
+                hooks: Mutex::new(Vec::new()),
                 timer: Arc::default(),
-                hooks: Mutex::default(),
+                override_hooks: Mutex::default(),
             }),
         }
     }

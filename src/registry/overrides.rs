@@ -148,7 +148,7 @@ impl super::Core {
         if changes.is_empty() {
             return;
         }
-        let hooks: Vec<Hook> = lock(&self.hooks)
+        let hooks: Vec<Hook> = lock(&self.override_hooks)
             .hooks
             .iter()
             .map(|(_, h)| h.clone())
@@ -353,7 +353,7 @@ impl Registry {
     /// removes it.
     #[allow(dead_code)] // The listener's audit is its user.
     pub(crate) fn add_override_hook(&self, hook: Hook) -> u64 {
-        let mut hooks = lock(&self.core.hooks);
+        let mut hooks = lock(&self.core.override_hooks);
         hooks.next += 1;
         let id = hooks.next;
         hooks.hooks.push((id, hook));
@@ -363,7 +363,9 @@ impl Registry {
     /// Removes the hook `id` returned by [`Registry::add_override_hook`].
     #[allow(dead_code)] // The listener's audit is its user.
     pub(crate) fn remove_override_hook(&self, id: u64) {
-        lock(&self.core.hooks).hooks.retain(|(i, _)| *i != id);
+        lock(&self.core.override_hooks)
+            .hooks
+            .retain(|(i, _)| *i != id);
     }
 }
 

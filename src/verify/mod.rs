@@ -327,6 +327,11 @@ impl HmacVerifier {
         self.nonces.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
+    /// The key's id (see [`key_id`]).
+    pub(crate) fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
     /// The configuration inside `msg`, or why it was refused.
     pub(crate) fn check<'m>(&self, msg: &'m [u8], now: SystemTime) -> Result<&'m [u8], Rejection> {
         if msg.len() < HEADER_LEN + DIGEST_LEN || !msg.starts_with(MAGIC) {
@@ -366,6 +371,19 @@ pub(crate) enum Rejection {
     Future,
     /// A nonce accepted before.
     Replayed,
+}
+
+impl Rejection {
+    /// The reason as the audit writes it.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Rejection::Malformed => "malformed",
+            Rejection::BadMac => "bad signature",
+            Rejection::Stale => "stale signature",
+            Rejection::Future => "future signature",
+            Rejection::Replayed => "replayed signature",
+        }
+    }
 }
 
 /// A key's id for audit records: the first 8 hex digits of its SHA-256,

@@ -2,7 +2,9 @@
 //! of it.
 
 use super::{WatchOptions, WatchOutcome};
+use crate::fields::Field;
 use crate::logger::{get_logger, Logger};
+use crate::record::Record;
 use crate::sync::panic_text;
 use std::fs::{self, File};
 use std::io::{self, Read};
@@ -147,14 +149,34 @@ impl State {
                 WatchOutcome::NotApplied(format!("the apply step panicked: {}", panic_text(&panic)))
             }
         };
+        let sha256 = crate::sha256::sha256(&bytes);
         self.last_bytes = Some(bytes);
-        self.report(&outcome);
+        self.report_version(&outcome, Some(sha256));
     }
 
     fn report(&self, outcome: &WatchOutcome) {
+        self.report_version(outcome, None);
+    }
+
+    /// Logs `outcome` with the audit's fields: `op=file`, the path, the
+    /// version's SHA-256 when one was read, the generation it made live,
+    /// the outcome.
+    fn report_version(&self, outcome: &WatchOutcome, sha256: Option<[u8; 32]>) {
         let level = outcome.level();
         if self.log.is_enabled_for(level) {
-            self.log.log(level, &outcome.log_line(&self.path));
+            let path = self.path.display().to_string();
+            let mut fields = vec![Field::new("op", "file"), Field::new("path", path)];
+            if let Some(sha) = sha256 {
+                let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+                fields.push(Field::new("sha256", hex));
+            }
+            if let WatchOutcome::Applied { generation, .. } = outcome {
+                fields.push(Field::new("generation_after", *generation));
+            }
+            fields.push(Field::new("outcome", outcome.to_string()));
+            let line = outcome.log_line(&self.path);
+            let record = Record::new(self.log.name(), level, &line).with_fields(&fields);
+            self.log.log_record(&record);
         }
         if let Some(f) = &self.options.on_outcome {
             // The program's callback must not end the watcher.

@@ -1,10 +1,12 @@
 //! The reply's status: written by the listener, read by the client.
 //!
 //! A reply frame's payload is one UTF-8 status line (`ok dict 3`,
-//! `rejected`, `error: <message>`). A command that returns data (a later
-//! feature) puts a newline and a JSON body after the line; the status line
-//! itself never holds a newline.
+//! `rejected`, `error: <message>`; for commands `ok get 3`, `ok set 4`,
+//! `ok reset 5`, `ok check`). A command that returns data puts a newline
+//! and a JSON body after the line; the status line itself never holds a
+//! newline.
 
+use crate::command::Op;
 use crate::config::ConfigKind;
 use std::fmt;
 
@@ -13,6 +15,11 @@ use std::fmt;
 pub(crate) enum Status {
     /// Applied; `generation` is now live.
     Ok { kind: ConfigKind, generation: u64 },
+    /// A command was done (`ok get 3`, `ok set 4`, `ok reset 5`): the
+    /// generation read or made live.
+    Done { op: Op, generation: u64 },
+    /// A dry run passed: `ok check`.
+    Checked,
     /// The peer or the message was refused; no more is said.
     Rejected,
     /// Not applied, and why (one line).
@@ -33,6 +40,8 @@ impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Status::Ok { kind, generation } => write!(f, "ok {} {generation}", kind_word(*kind)),
+            Status::Done { op, generation } => write!(f, "ok {op} {generation}"),
+            Status::Checked => f.write_str("ok check"),
             Status::Rejected => f.write_str("rejected"),
             Status::Error(msg) => {
                 f.write_str("error: ")?;
@@ -81,17 +90,23 @@ impl Status {
         if let Some(msg) = line.strip_prefix("error: ") {
             return Some(Status::Error(msg.to_string()));
         }
-        let (kind, generation) = line.strip_prefix("ok ")?.split_once(' ')?;
-        let kind = match kind {
-            "dict" => ConfigKind::Dict,
-            "file" => ConfigKind::File,
-            _ => return None,
-        };
+        if line == "ok check" {
+            return Some(Status::Checked);
+        }
+        let (word, generation) = line.strip_prefix("ok ")?.split_once(' ')?;
         let canonical = generation == "0" || !generation.starts_with('0');
         if !canonical || !generation.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         let generation = generation.parse().ok()?;
+        let kind = match word {
+            "dict" => ConfigKind::Dict,
+            "file" => ConfigKind::File,
+            _ => {
+                let op = Op::from_word(word).filter(|op| *op != Op::Apply)?;
+                return Some(Status::Done { op, generation });
+            }
+        };
         Some(Status::Ok { kind, generation })
     }
 }
@@ -137,6 +152,30 @@ mod tests {
                 )),
             ),
             (b"rejected", Some((Status::Rejected, None))),
+            (b"ok check", Some((Status::Checked, None))),
+            (
+                b"ok get 3\n{}",
+                Some((
+                    Status::Done {
+                        op: Op::Get,
+                        generation: 3,
+                    },
+                    Some("{}"),
+                )),
+            ),
+            (
+                b"ok reset 0",
+                Some((
+                    Status::Done {
+                        op: Op::Reset,
+                        generation: 0,
+                    },
+                    None,
+                )),
+            ),
+            (b"ok apply 1", None),
+            (b"ok set 01", None),
+            (b"ok check 1", None),
             (b"rejected\n", Some((Status::Rejected, Some("")))),
             (b"error: x: y", Some((Status::Error("x: y".into()), None))),
             (b"error: ", Some((Status::Error(String::new()), None))),
@@ -182,7 +221,7 @@ mod tests {
         #[test]
         fn every_status_round_trips(
             generation in any::<u64>(),
-            which in 0..4u8,
+            which in 0..7u8,
             msg in "[^\\p{Cc}]{0,20}",
             body in proptest::option::of(".{0,20}"),
         ) {
@@ -190,6 +229,9 @@ mod tests {
                 0 => Status::Ok { kind: ConfigKind::Dict, generation },
                 1 => Status::Ok { kind: ConfigKind::File, generation },
                 2 => Status::Rejected,
+                3 => Status::Checked,
+                4 => Status::Done { op: Op::Set, generation },
+                5 => Status::Done { op: Op::Get, generation },
                 _ => Status::Error(msg),
             };
             let bytes = status.encode(body.as_deref());
