@@ -7,7 +7,7 @@ use crate::config::dump::level as level_value;
 use crate::config::ApplyOptions;
 use crate::json::{Map, Value};
 use crate::level::Level;
-use crate::registry::Registry;
+use crate::registry::{seconds_value as seconds, Registry};
 use std::time::Duration;
 
 /// What a command did: the outcome (its status line) and the body after
@@ -149,16 +149,6 @@ fn logger_state(
     };
     body.insert("override".into(), level_override);
     Value::Object(body).to_string()
-}
-
-/// Seconds to the millisecond, as the live view writes them.
-fn seconds(d: Duration) -> Value {
-    let millis = d.as_millis();
-    if millis % 1000 == 0 {
-        return Value::from((millis / 1000) as u64);
-    }
-    let number = crate::json::Number::from_f64(millis as f64 / 1000.0);
-    number.map_or(Value::Null, Value::from)
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub use hooks::{most_verbose_level, on_reconfigure};
 pub(crate) use snapshot::{LoggerSettings, Snapshot, ROOT};
 pub(crate) use swap::Draft;
 pub(crate) use tree::{ancestors, LoggerNode};
+pub(crate) use view::seconds as seconds_value;
 pub use view::{LiveView, LoggerView, OverrideView};
 
 use crate::config::model::Defined;

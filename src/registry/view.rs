@@ -216,8 +216,9 @@ fn override_json(o: &OverrideView) -> Value {
     Value::Object(entry)
 }
 
-/// Seconds to the millisecond: whole seconds as an integer.
-fn seconds(d: Duration) -> Value {
+/// Seconds to the millisecond: whole seconds as an integer (the live
+/// view's and the command replies' one way of writing a duration).
+pub(crate) fn seconds(d: Duration) -> Value {
     let millis = d.as_millis();
     if millis % 1000 == 0 {
         return Value::from((millis / 1000) as u64);
