@@ -136,18 +136,8 @@ pub fn send_config_with(
     options: &SendOptions,
 ) -> io::Result<Reply> {
     let deadline = Instant::now() + options.timeout;
-    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to");
-    for addr in addr.to_socket_addrs()? {
-        match TcpStream::connect_timeout(&addr, left(deadline)?) {
-            Ok(mut stream) => {
-                let _ = stream.set_nodelay(true);
-                stream.set_write_timeout(Some(left(deadline)?))?;
-                return exchange(&mut stream, config, options, deadline);
-            }
-            Err(e) => last = e,
-        }
-    }
-    Err(last)
+    let mut stream = connect(addr, deadline)?;
+    exchange(&mut stream, config, options, deadline)
 }
 
 /// Sends `config` to a listener on the Unix domain socket at `path`.
@@ -220,18 +210,8 @@ pub fn send_command(
 ) -> io::Result<CommandReply> {
     let deadline = Instant::now() + options.timeout;
     let payload = command.to_json();
-    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to");
-    for addr in addr.to_socket_addrs()? {
-        match TcpStream::connect_timeout(&addr, left(deadline)?) {
-            Ok(mut stream) => {
-                let _ = stream.set_nodelay(true);
-                stream.set_write_timeout(Some(left(deadline)?))?;
-                return exchange_with_body(&mut stream, payload.as_bytes(), options, deadline);
-            }
-            Err(e) => last = e,
-        }
-    }
-    Err(last)
+    let mut stream = connect(addr, deadline)?;
+    exchange_with_body(&mut stream, payload.as_bytes(), options, deadline)
 }
 
 /// [`send_command`] to a listener on the Unix domain socket at `path`.
@@ -257,6 +237,23 @@ pub fn send_command_unix(
 }
 
 /// The time left before `deadline`, or a timeout error.
+/// The first of `addr`'s addresses that accepts before `deadline`, ready
+/// to write to (the last error when none does).
+fn connect(addr: impl ToSocketAddrs, deadline: Instant) -> io::Result<TcpStream> {
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to");
+    for addr in addr.to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, left(deadline)?) {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                stream.set_write_timeout(Some(left(deadline)?))?;
+                return Ok(stream);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
 fn left(deadline: Instant) -> io::Result<Duration> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
