@@ -51,6 +51,9 @@ fn config(copies: usize) -> String {
 /// noisy machine the CPU time of a single-threaded step is what is stable.
 fn now() -> f64 {
     static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    // The kernel brings a running thread's figure up to date only at a
+    // tick (4 ms) or a reschedule: yielding first makes it exact.
+    std::thread::yield_now();
     let cpu = std::fs::read_to_string("/proc/thread-self/schedstat").ok();
     let ns = cpu.and_then(|t| t.split_whitespace().next()?.parse::<u64>().ok());
     match ns {

@@ -48,6 +48,7 @@ mod fields;
 mod filter;
 mod format;
 pub mod handler;
+mod hash;
 mod level;
 pub mod listener;
 mod logger;

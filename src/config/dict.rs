@@ -19,6 +19,13 @@ const MAX_REFERENCE_DEPTH: usize = 16;
 /// Reads a value the JSON parser made: its depth limit holds, so the
 /// reader's recursion is bounded.
 pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
+    read_parsed(value, true)
+}
+
+/// [`read`], told by the parser whether any string may be a reference
+/// (see `json::parse_noting_references`): when none may, the walk that
+/// looks for them is skipped.
+pub(crate) fn read_parsed(value: Value, may_reference: bool) -> Result<Config, ConfigError> {
     let Value::Object(mut top) = value else {
         return Err(ConfigError::new("", "a dictConfig must be a JSON object"));
     };
@@ -27,7 +34,7 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
     let mut references = [false; SECTIONS.len()];
     let mut cfg = false;
     for (i, key) in SECTIONS.iter().enumerate() {
-        if let Some(section) = top.get(key) {
+        if let Some(section) = top.get(key).filter(|_| may_reference) {
             let mut found = Found::default();
             found.scan(section);
             references[i] = found.cfg || found.ext;

@@ -70,8 +70,12 @@ pub fn dict_config_str(text: &str) -> Result<Applied, ConfigError> {
     Registry::global().dict_config_str(text)
 }
 
-fn parse_json(text: &str) -> Result<Value, ConfigError> {
-    crate::json::parse(text).map_err(json_error)
+/// Parses a dictConfig text and reads it into a [`Config`].
+fn read_json(text: &str) -> Result<Config, ConfigError> {
+    let (value, references) =
+        crate::json::parse_noting_references(text, crate::json::DEFAULT_MAX_DEPTH)
+            .map_err(json_error)?;
+    dict::read_parsed(value, references)
 }
 
 fn json_error(e: crate::json::Error) -> ConfigError {
@@ -176,8 +180,11 @@ fn read_any(bytes: &[u8]) -> Result<(Config, ConfigKind), ConfigError> {
     // A UTF-8 byte order mark before JSON is skipped (CPython's
     // `json.loads` refuses it); INI text skips it in its own reader.
     let json_text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let json_error = match crate::json::parse(json_text) {
-        Ok(value @ Value::Object(_)) => return Ok((dict::read(value)?, ConfigKind::Dict)),
+    let parsed = crate::json::parse_noting_references(json_text, crate::json::DEFAULT_MAX_DEPTH);
+    let json_error = match parsed {
+        Ok((value @ Value::Object(_), references)) => {
+            return Ok((dict::read_parsed(value, references)?, ConfigKind::Dict))
+        }
         Ok(_) => None,
         Err(e) => Some(e),
     };
@@ -216,7 +223,7 @@ impl Registry {
     /// assert_eq!(applied.generation, 1);
     /// ```
     pub fn dict_config_str(&self, text: &str) -> Result<Applied, ConfigError> {
-        build::apply(&self.core, dict::read(parse_json(text)?)?, ConfigKind::Dict)
+        build::apply(&self.core, read_json(text)?, ConfigKind::Dict)
     }
 
     /// Reads an INI file and applies it to this registry (see

@@ -7,7 +7,7 @@
 //! text of its own the first time it needs to add a key.
 
 use super::Value;
-use std::collections::hash_map::RandomState;
+use crate::hash::NameHash;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
@@ -67,7 +67,7 @@ fn has_repeated_key(keys: &str, entries: &[Entry]) -> bool {
 /// kept, so growing never hashes again and probes compare hashes first.
 #[derive(Clone)]
 struct Index {
-    hasher: RandomState,
+    hasher: NameHash,
     slots: Vec<usize>,
     /// The hash of each entry's key, by position.
     hashes: Vec<u64>,
@@ -75,7 +75,7 @@ struct Index {
 
 impl Index {
     fn new(keys: &str, entries: &[Entry]) -> Index {
-        let hasher = RandomState::new();
+        let hasher = NameHash::default();
         let hashes = entries
             .iter()
             .map(|e| hasher.hash_one(key_in(keys, e)))

@@ -65,6 +65,7 @@ mod write;
 
 pub use map::{Iter, Map};
 pub use number::Number;
+pub(crate) use parse::parse_noting_references;
 pub use parse::Error;
 pub(crate) use value::truthy;
 pub use value::{Array, Value};

@@ -105,15 +105,31 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Whether a string value looks like a `cfg://` or `ext://` reference
+    /// (`://` at bytes 3 to 5).
+    references: bool,
 }
 
 pub(crate) fn parse_text(text: &str, max_depth: usize) -> Result<Value, Error> {
-    Parser {
+    parse_noting_references(text, max_depth).map(|(value, _)| value)
+}
+
+/// Parses, and tells whether any string value has `://` at bytes 3 to 5
+/// (as `cfg://…` and `ext://…` do): when none has, a dictConfig reader
+/// need not look for references (keys are not counted: they are never
+/// resolved).
+pub(crate) fn parse_noting_references(
+    text: &str,
+    max_depth: usize,
+) -> Result<(Value, bool), Error> {
+    let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
-    }
-    .document(max_depth)
+        references: false,
+    };
+    let value = parser.document(max_depth)?;
+    Ok((value, parser.references))
 }
 
 /// What follows an array item or object member.
@@ -419,10 +435,12 @@ impl Parser<'_> {
         if self.bytes.get(end) == Some(&b'"') {
             // The common case: no escapes, one copy.
             self.pos = end + 1;
+            self.references |= self.bytes.get(start + 3..start + 6) == Some(b"://");
             return Ok(self.text[start..end].to_owned());
         }
         let mut out = String::with_capacity(end - start + 16);
         self.string_rest(start, end, &mut out)?;
+        self.references |= out.as_bytes().get(3..6) == Some(b"://");
         Ok(out)
     }
 

@@ -19,7 +19,9 @@ use super::tree::Tree;
 use super::{Core, State};
 use crate::config::model::Defined;
 use crate::handler::SharedHandler;
+use crate::hash::NameHash;
 use crate::level::Level;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, MutexGuard};
 
@@ -294,8 +296,8 @@ fn new_epoch(spare: Option<&mut Arc<Snapshot>>) -> Arc<AtomicUsize> {
 }
 
 /// The handlers of `old` that `new` no longer has, in `old`'s order.
-/// Sorting, not hashing: a typical edit has a handful of handlers, and a
-/// huge one stays O(n log n).
+/// A configuration has a few handlers shared by many loggers: a set of
+/// the distinct ones keeps a huge tree linear.
 pub(super) fn replaced_handlers(old: &[Node], new: &[Node]) -> Vec<SharedHandler> {
     // Most edits (a level, a new logger) leave every handler list alone.
     let kept = |(o, n): (&Node, &Node)| {
@@ -307,21 +309,15 @@ pub(super) fn replaced_handlers(old: &[Node], new: &[Node]) -> Vec<SharedHandler
     }
     // Every handler is alive in `old` or `new` meanwhile: its address is
     // its identity.
-    let mut used: Vec<usize> = new
+    let used: HashSet<usize, NameHash> = new
         .iter()
         .flat_map(|n| &n.settings.handlers)
         .map(SharedHandler::id)
         .collect();
-    used.sort_unstable();
-    let gone = old
-        .iter()
+    let mut seen = HashSet::with_hasher(NameHash::default());
+    old.iter()
         .flat_map(|n| &n.settings.handlers)
-        .filter(|h| used.binary_search(&h.id()).is_err());
-    // The first place of each, then back in that order.
-    let mut gone: Vec<(usize, usize, &SharedHandler)> =
-        gone.enumerate().map(|(at, h)| (h.id(), at, h)).collect();
-    gone.sort_unstable_by_key(|&(id, at, _)| (id, at));
-    gone.dedup_by_key(|&mut (id, _, _)| id);
-    gone.sort_unstable_by_key(|&(_, at, _)| at);
-    gone.into_iter().map(|(_, _, h)| h.clone()).collect()
+        .filter(|h| !used.contains(&h.id()) && seen.insert(h.id()))
+        .cloned()
+        .collect()
 }

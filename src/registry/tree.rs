@@ -8,6 +8,7 @@
 //! that `_fixupChildren` visits only those.
 
 use super::snapshot::{Snapshot, ROOT};
+use crate::hash::NameHash;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicI32;
 use std::sync::Arc;
@@ -38,7 +39,8 @@ enum Entry {
 pub(crate) struct Tree {
     handles: Vec<Arc<LoggerNode>>,
     parents: Vec<usize>,
-    names: HashMap<Arc<str>, Entry>,
+    /// Hashed with [`NameHash`]: a look-up is most of `get_logger`'s cost.
+    names: HashMap<Arc<str>, Entry, NameHash>,
 }
 
 impl Tree {
@@ -53,7 +55,7 @@ impl Tree {
         Tree {
             handles: vec![root],
             parents: vec![ROOT],
-            names: HashMap::new(),
+            names: HashMap::default(),
         }
     }
 
