@@ -189,3 +189,54 @@ fn interpolation_errors_point_at_the_value_and_lookups_at_nothing() {
     assert_eq!(ini.get("s", "x").unwrap_err().position(), None);
     assert_eq!(ini.get("t", "a").unwrap_err().position(), None);
 }
+
+/// A fileConfig error found in the INI text carries its place in the file
+/// as `ConfigError::position`, as a JSON syntax error does; an error in a
+/// value that came from the defaults map has none.
+#[test]
+fn config_errors_from_the_ini_text_carry_their_position() {
+    let error = |text: &str| check_config(text.as_bytes()).unwrap_err();
+    // A literal of `args=`: its '(' is line 12, column 6.
+    let err = error(&config_with_handler("args=("));
+    assert_eq!(err.position(), Some(at(97, 12, 6)));
+    assert_eq!(err.path(), "[handler_h] args");
+    let cause = std::error::Error::source(&err)
+        .and_then(|s| s.downcast_ref::<loglisten::pyliteral::Error>())
+        .map(|e| e.position());
+    assert_eq!(
+        cause,
+        Some(at(97, 12, 6)),
+        "the cause is placed in the file too"
+    );
+    // On a continuation line.
+    let handler = "args=(sys.stderr,\n    # a comment\n\n      os.sep)";
+    assert_eq!(
+        error(&config_with_handler(handler)).position(),
+        Some(at(133, 15, 7))
+    );
+    // After a `%` expansion: where the value starts.
+    let text = config_with_handler("args=(%(x)s, os)\nx=1");
+    assert_eq!(error(&text).position(), Some(at(97, 12, 6)));
+    // An interpolation error: where the value starts.
+    let err = error(&config_with_handler("args=()\nlevel=%(nope)s"));
+    assert_eq!(err.path(), "[handler_h] level");
+    assert_eq!(err.position(), Some(at(106, 13, 7)));
+    // INI syntax: the repeated header.
+    let err = error("[loggers]\nkeys=root\n[loggers]\n");
+    assert_eq!(err.position(), Some(at(20, 3, 1)));
+    assert_eq!(
+        err.to_string(),
+        "While reading from '<string>' [line  3]: section 'loggers' already exists"
+    );
+    // An `args` taken from the defaults map is in no file.
+    let registry = loglisten::Registry::new();
+    let options = loglisten::FileConfigOptions {
+        defaults: vec![("args".into(), "(".into())],
+        ..Default::default()
+    };
+    let text = config_with_handler("");
+    let err = registry.file_config_str_with(&text, &options).unwrap_err();
+    assert_eq!(err.path(), "[handler_h] args");
+    assert_eq!(err.position(), None);
+    assert_eq!(registry.config_generation(), 0, "nothing applied");
+}

@@ -79,6 +79,12 @@ impl ConfigError {
         self
     }
 
+    /// This error, placed at `position` in the configuration's text.
+    pub(crate) fn placed(mut self, position: Option<Position>) -> ConfigError {
+        self.0.position = position;
+        self
+    }
+
     /// An error at `path` whose message is `cause`'s, kept as the source.
     #[cold]
     #[inline(never)]
@@ -99,7 +105,16 @@ impl ConfigError {
         &self.0.message
     }
 
-    /// The line and column, for syntax errors.
+    /// Where in the configuration's text, for errors of the text itself:
+    /// JSON syntax, INI syntax and interpolation, and the Python literals
+    /// of an INI `args=`/`kwargs=` (in the file, not in the value).
+    ///
+    /// ```
+    /// let err = loglisten::file_config_str("[loggers]\nkeys=root\n[loggers]\n").unwrap_err();
+    /// let at = err.position().unwrap();
+    /// assert_eq!((at.line, at.column, at.offset), (3, 1, 20));
+    /// assert!(loglisten::dict_config_str(r#"{"version": 2}"#).unwrap_err().position().is_none());
+    /// ```
     pub fn position(&self) -> Option<Position> {
         self.0.position
     }

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::classes::{parameters, standard_class};
 use super::error::ConfigError;
 use super::model::{Config, FileConfigOptions, FormatterSpec, HandlerSpec, LoggerSpec, PathStyle};
+use crate::error::Position;
 use crate::ini::{self, Ini, Section};
 use crate::json::{Map, Number, Value};
 use crate::level::Level;
@@ -46,8 +47,10 @@ pub(crate) fn read(text: &str, options: &FileConfigOptions) -> Result<Config, Co
     Ok(config)
 }
 
+/// An INI error, placed where the INI parser found it.
 fn ini_error(path: &str, e: ini::Error) -> ConfigError {
-    ConfigError::from_cause(path, e)
+    let position = e.position();
+    ConfigError::from_cause(path, e).placed(position)
 }
 
 struct Reader<'a> {
@@ -282,25 +285,26 @@ fn boolean(text: &str) -> Option<bool> {
 /// where it is in the file.
 fn literal(section: Section<'_>, option: &str, text: &str) -> Result<PyValue, ConfigError> {
     pyliteral::parse(text).map_err(|e| {
-        let e = in_file(section, option, e);
-        ConfigError::new(format!("[{}] {option}", section.name()), e.to_string())
+        let at = in_file(section, option, &e);
+        let e = match at {
+            Some(at) => e.with_position(at),
+            None => e,
+        };
+        let path = format!("[{}] {option}", section.name());
+        ConfigError::from_cause(path, e).placed(at)
     })
 }
 
-/// `e`, found in `option`'s expanded value, placed in the file: exactly
+/// Where `e`, found in `option`'s expanded value, is in the file: exactly
 /// when the raw value has no `%` before it (so reads the same up to there),
-/// else where the value starts. Left as is for a value from the defaults.
-fn in_file(section: Section<'_>, option: &str, e: pyliteral::Error) -> pyliteral::Error {
+/// else where the value starts. `None` for a value from the defaults.
+fn in_file(section: Section<'_>, option: &str, e: &pyliteral::Error) -> Option<Position> {
     let offset = e.position().offset;
     let raw = section.raw_value(option).unwrap_or_default().as_bytes();
     let exact = raw
         .get(..offset)
         .is_some_and(|before| !before.contains(&b'%'));
-    let at = section.value_position(option, if exact { offset } else { 0 });
-    match at {
-        Some(at) => e.with_position(at),
-        None => e,
-    }
+    section.value_position(option, if exact { offset } else { 0 })
 }
 
 /// Literal values as the JSON values handler keywords are read from;
