@@ -1,4 +1,6 @@
-//! Objects: members in insertion order, with a hash index for large ones.
+//! Objects' behaviour: members in insertion order, with a hash index for
+//! large ones. (The [`Map`] type itself is declared beside [`Value`] in
+//! `value.rs`, since each holds the other; this file adds the methods.)
 //!
 //! A map does not own one `String` per key: each member records where its
 //! key lies in a key text, and that text is shared. Every object of a parsed
@@ -6,48 +8,22 @@
 //! keys instead of one per key); a map built or changed by hand gets a key
 //! text of its own the first time it needs to add a key.
 
-use super::Value;
-use crate::hash::NameHash;
-use std::hash::BuildHasher;
+use super::index::Index;
+use super::value::{Entry, Map, Value};
 use std::sync::Arc;
 
 /// Above this many members a map keeps a hash index; below, a linear scan of
 /// a few short keys is faster than hashing.
 const INDEX_THRESHOLD: usize = 16;
 
-/// A JSON object: members in insertion order, like a Python dict.
-///
-/// Inserting an existing key replaces its value in place (the last value
-/// wins, at the first key's position).
-///
-/// ```
-/// use loglisten::json::{Map, Value};
-///
-/// let mut m = Map::new();
-/// m.insert("b".to_string(), Value::from(1i64));
-/// m.insert("a".to_string(), Value::from(2i64));
-/// m.insert("b".to_string(), Value::from(3i64));
-/// assert_eq!(Value::Object(m).to_string(), r#"{"b": 3, "a": 2}"#);
-/// ```
-#[derive(Default)]
-pub struct Map {
-    entries: Vec<Entry>,
-    /// The text the keys are ranges of; `None` while the map has no members.
-    keys: Option<Arc<String>>,
-    index: Option<Box<Index>>,
-}
-
-/// A member: its key is `keys[start..end]` of the map's key text.
-#[derive(Debug)]
-pub(crate) struct Entry {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) value: Value,
-}
-
 /// The key of `entry` in the key text `keys`.
 fn key_in<'a>(keys: &'a str, entry: &Entry) -> &'a str {
     keys.get(entry.start..entry.end).unwrap_or_default()
+}
+
+/// The keys of `entries` in the key text `keys`, in order.
+fn key_iter<'a>(keys: &'a str, entries: &'a [Entry]) -> impl ExactSizeIterator<Item = &'a str> {
+    entries.iter().map(move |e| key_in(keys, e))
 }
 
 /// Whether two of `entries` have the same key (a quadratic scan: for small
@@ -60,76 +36,6 @@ fn has_repeated_key(keys: &str, entries: &[Entry]) -> bool {
             .iter()
             .any(|b| b.end - b.start == a.end - a.start && keys.get(b.start..b.end) == key)
     })
-}
-
-/// Open addressing with linear probing: each slot holds an entry's position
-/// plus one (0 is empty). The table is at most half full. Each key's hash is
-/// kept, so growing never hashes again and probes compare hashes first.
-#[derive(Clone)]
-struct Index {
-    hasher: NameHash,
-    slots: Vec<usize>,
-    /// The hash of each entry's key, by position.
-    hashes: Vec<u64>,
-}
-
-impl Index {
-    fn new(keys: &str, entries: &[Entry]) -> Index {
-        let hasher = NameHash::default();
-        let hashes = entries
-            .iter()
-            .map(|e| hasher.hash_one(key_in(keys, e)))
-            .collect();
-        let mut index = Index {
-            hasher,
-            slots: Vec::new(),
-            hashes,
-        };
-        index.rebuild((entries.len() * 2).next_power_of_two().max(64));
-        index
-    }
-
-    fn rebuild(&mut self, size: usize) {
-        self.slots = vec![0; size];
-        for i in 0..self.hashes.len() {
-            let slot = self.free_slot(self.hashes[i]);
-            self.slots[slot] = i + 1;
-        }
-    }
-
-    fn free_slot(&self, hash: u64) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        while self.slots[i] != 0 {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-
-    /// `Ok(entry position)` if `key` is present, else `Err((free slot, hash))`.
-    fn probe(&self, keys: &str, entries: &[Entry], key: &str) -> Result<usize, (usize, u64)> {
-        let hash = self.hasher.hash_one(key);
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            match self.slots[i] {
-                0 => return Err((i, hash)),
-                n if self.hashes[n - 1] == hash && key_in(keys, &entries[n - 1]) == key => {
-                    return Ok(n - 1)
-                }
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    /// Records the entry just pushed at `position`, in the free `slot`.
-    fn add(&mut self, slot: usize, position: usize, hash: u64) {
-        self.slots[slot] = position + 1;
-        self.hashes.push(hash);
-        if self.hashes.len() * 2 > self.slots.len() {
-            self.rebuild(self.slots.len() * 2);
-        }
-    }
 }
 
 impl Map {
@@ -220,7 +126,7 @@ impl Map {
     fn locate(&self, key: &str) -> Result<usize, (usize, u64)> {
         let keys = self.key_text();
         match &self.index {
-            Some(index) => index.probe(keys, &self.entries, key),
+            Some(index) => index.probe(key, |i| key_in(keys, &self.entries[i]) == key),
             None => {
                 let keys = keys.as_bytes();
                 let key = key.as_bytes();
@@ -261,7 +167,10 @@ impl Map {
         match &mut self.index {
             Some(index) => index.add(slot, self.entries.len() - 1, hash),
             None if self.entries.len() > INDEX_THRESHOLD => {
-                self.index = Some(Box::new(Index::new(self.key_text(), &self.entries)));
+                self.index = Some(Box::new(Index::new(key_iter(
+                    self.key_text(),
+                    &self.entries,
+                ))));
             }
             None => {}
         }
@@ -379,7 +288,7 @@ impl Map {
         });
         if self.index.is_some() {
             self.index = (self.entries.len() > INDEX_THRESHOLD)
-                .then(|| Box::new(Index::new(keys, &self.entries)));
+                .then(|| Box::new(Index::new(key_iter(keys, &self.entries))));
         }
         found
     }
@@ -390,7 +299,7 @@ impl Map {
         self.entries.retain(|e| keep(key_in(keys, e)));
         if self.index.is_some() {
             self.index = (self.entries.len() > INDEX_THRESHOLD)
-                .then(|| Box::new(Index::new(keys, &self.entries)));
+                .then(|| Box::new(Index::new(key_iter(keys, &self.entries))));
         }
     }
 

@@ -52,10 +52,12 @@
 //!   even a value nested a million levels deep (built by hand) cannot
 //!   overflow the thread's stack.
 
-// One way: `number`; then `value` and `map`, the tree's types (a value
-// holds maps and a map holds values, so `map` names `Value`, and nothing
-// else of `value`); `walk` (drop, clone, equality) and `write` (printing)
-// over the tree; `parse` on top. Nothing below calls up.
+// One way: `number` and `index`; then `value`, the tree's types (a value
+// holds maps and arrays and they hold values, so the three are declared
+// together); `map`, the methods of maps; `walk` (drop, clone, equality)
+// and `write` (printing) over the tree; `parse` on top. Nothing below
+// calls up.
+mod index;
 mod map;
 mod number;
 mod parse;
@@ -63,12 +65,12 @@ mod value;
 mod walk;
 mod write;
 
-pub use map::{Iter, Map};
+pub use map::Iter;
 pub use number::Number;
 pub(crate) use parse::parse_noting_references;
 pub use parse::Error;
 pub(crate) use value::truthy;
-pub use value::{Array, Value};
+pub use value::{Array, Map, Value};
 
 /// How deeply arrays and objects may nest in [`parse`]: 128, like serde_json.
 /// `[[1]]` has depth 2.

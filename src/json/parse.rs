@@ -1,7 +1,7 @@
 //! The parser: one loop over the bytes with an explicit stack of open
 //! containers, so nesting costs heap, never call stack.
 
-use super::map::Entry;
+use super::value::Entry;
 use super::{Array, Map, Number, Value};
 use crate::error::{Located, Position};
 use std::fmt;

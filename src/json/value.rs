@@ -1,9 +1,12 @@
-//! The value tree: [`Value`], [`Array`] and their accessors. (A `Value`
-//! holds a [`Map`] and a map holds values: the two files name each
-//! other's type, and nothing else; the walks over the whole tree are in
-//! `walk.rs`, printing in `write.rs`.)
+//! The value tree: [`Value`], [`Array`] and [`Map`], declared together
+//! because each holds the others, and the accessors of values and arrays.
+//! The methods of maps are in `map.rs`, the walks over the whole tree in
+//! `walk.rs`, printing in `write.rs`: all of them import this file, which
+//! imports none of them.
 
-use super::{Map, Number};
+use super::index::Index;
+use super::Number;
+use std::sync::Arc;
 
 /// A JSON value.
 ///
@@ -176,6 +179,37 @@ pub(crate) fn truthy(value: &Value) -> bool {
         Value::Array(a) => !a.is_empty(),
         Value::Object(o) => !o.is_empty(),
     }
+}
+
+/// A JSON object: members in insertion order, like a Python dict.
+///
+/// Inserting an existing key replaces its value in place (the last value
+/// wins, at the first key's position).
+///
+/// ```
+/// use loglisten::json::{Map, Value};
+///
+/// let mut m = Map::new();
+/// m.insert("b".to_string(), Value::from(1i64));
+/// m.insert("a".to_string(), Value::from(2i64));
+/// m.insert("b".to_string(), Value::from(3i64));
+/// assert_eq!(Value::Object(m).to_string(), r#"{"b": 3, "a": 2}"#);
+/// ```
+#[derive(Default)]
+pub struct Map {
+    pub(super) entries: Vec<Entry>,
+    /// The text the keys are ranges of; `None` while the map has no members.
+    pub(super) keys: Option<Arc<String>>,
+    /// Present above a few members (see `map.rs`).
+    pub(super) index: Option<Box<Index>>,
+}
+
+/// A member: its key is `keys[start..end]` of the map's key text.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) value: Value,
 }
 
 /// A JSON array: a vector of values that dereferences to `[Value]`.

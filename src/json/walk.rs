@@ -2,7 +2,7 @@
 //! instead of recursion, and drop with recursion bounded to a few levels,
 //! so no nesting depth can overflow the stack.
 
-use super::map::Entry;
+use super::value::Entry;
 use super::{Array, Map, Value};
 
 // ---- drop: recursive while shallow, iterative when deep ----
