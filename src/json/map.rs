@@ -276,16 +276,21 @@ impl Map {
     pub(crate) fn extract<const N: usize>(&mut self, known: [&str; N]) -> [Option<Value>; N] {
         let mut found = std::array::from_fn(|_| None);
         let keys = self.keys.as_deref().map_or("", String::as_str);
-        self.entries.retain_mut(|e| {
-            let key = key_in(keys, e);
-            match known.iter().position(|k| *k == key) {
-                Some(i) => {
-                    found[i] = Some(std::mem::take(&mut e.value));
-                    false
+        // Compared as bytes (no char-boundary checks), kept members slid
+        // down in order: this runs once per logger of a configuration.
+        let mut kept = 0;
+        for i in 0..self.entries.len() {
+            let e = &mut self.entries[i];
+            let key = keys.as_bytes().get(e.start..e.end).unwrap_or_default();
+            match known.iter().position(|k| k.as_bytes() == key) {
+                Some(k) => found[k] = Some(std::mem::take(&mut e.value)),
+                None => {
+                    self.entries.swap(kept, i);
+                    kept += 1;
                 }
-                None => true,
             }
-        });
+        }
+        self.entries.truncate(kept);
         if self.index.is_some() {
             self.index = (self.entries.len() > INDEX_THRESHOLD)
                 .then(|| Box::new(Index::new(key_iter(keys, &self.entries))));
