@@ -545,7 +545,10 @@ fn check(args: &[String]) -> Result<(), Failure> {
         }
         Err(e) => {
             let mut line = format!("{file}: {e}");
-            if let Some(pos) = e.position() {
+            // An INI error says its line in configparser's words already.
+            let ini =
+                std::error::Error::source(&e).is_some_and(|s| s.is::<loglisten::ini::Error>());
+            if let Some(pos) = e.position().filter(|_| !ini) {
                 if !line.contains(&pos.to_string()) {
                     line = format!("{line} at {pos}");
                 }
