@@ -190,7 +190,15 @@ impl Entered {
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        INSIDE.with(|inside| inside.borrow_mut().retain(|&i| i != self.0));
+        INSIDE.with(|inside| {
+            let mut inside = inside.borrow_mut();
+            // Entered and left in nested order: the last one is ours.
+            if inside.last() == Some(&self.0) {
+                inside.pop();
+            } else {
+                inside.retain(|&i| i != self.0);
+            }
+        });
     }
 }
 
