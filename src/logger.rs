@@ -414,3 +414,49 @@ macro_rules! error {
 macro_rules! critical {
     ($logger:expr, $($arg:tt)+) => { $crate::log!($logger, $crate::Level::CRITICAL, $($arg)+) };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::handler::{SharedBuffer, StreamHandler};
+    use crate::{Formatter, Level, Registry, SharedHandler};
+
+    #[test]
+    fn every_route_of_a_call_keeps_fields_errors_and_location() {
+        let registry = Registry::new();
+        let log = registry.get_logger("t.routes");
+        log.set_level(Level::INFO);
+        let buffer = SharedBuffer::new();
+        let format = "%(levelname)s %(user)s %(lineno)d %(funcName)s %(message)s";
+        let formatter = Formatter::builder()
+            .fmt(format)
+            .default_value("user", "-")
+            .build()
+            .unwrap();
+        log.add_handler(
+            SharedHandler::builder(StreamHandler::new(buffer.clone()))
+                .formatter(formatter)
+                .build(),
+        );
+        let e = std::io::Error::other("disk full");
+        let line = line!() + 1;
+        crate::info!(log, "plain {}", 1);
+        crate::warning!(log, user = "bob"; "own field");
+        crate::error!(log, error = &e, "failed");
+        let bare = log.with_fields(Vec::<(String, i64)>::new());
+        crate::info!(bare, "adapter without fields");
+        let tagged = log.with_fields([("user", "ada")]);
+        crate::info!(tagged, "adapter");
+        crate::info!(tagged, user = "eve"; "call wins");
+        crate::debug!(tagged, "below the level");
+        let f = "every_route_of_a_call_keeps_fields_errors_and_location";
+        let expected = [
+            format!("INFO - {} {f} plain 1", line),
+            format!("WARNING bob {} {f} own field", line + 1),
+            format!("ERROR - {} {f} failed\nError: disk full", line + 2),
+            format!("INFO - {} {f} adapter without fields", line + 4),
+            format!("INFO ada {} {f} adapter", line + 6),
+            format!("INFO eve {} {f} call wins", line + 7),
+        ];
+        assert_eq!(buffer.text(), expected.join("\n") + "\n");
+    }
+}

@@ -544,8 +544,27 @@ pub use watched::WatchedFileHandler;
 
 #[cfg(test)]
 mod tests {
-    use super::sorted_order;
+    use super::{sorted_order, Entered, INSIDE};
     use proptest::prelude::*;
+
+    fn inside() -> Vec<usize> {
+        INSIDE.with(|inside| inside.borrow().clone())
+    }
+
+    #[test]
+    fn entered_handlers_leave_in_any_order() {
+        let outer = Entered::enter(1).expect("not inside 1 yet");
+        assert!(Entered::enter(1).is_none(), "inside 1 already");
+        let inner = Entered::enter(2).expect("not inside 2 yet");
+        assert_eq!(inside(), [1, 2]);
+        drop(outer); // out of nesting order: found and removed anyway
+        assert_eq!(inside(), [2]);
+        let again = Entered::enter(1).expect("left 1");
+        drop(inner);
+        assert_eq!(inside(), [1]);
+        drop(again);
+        assert_eq!(inside(), Vec::<usize>::new());
+    }
 
     #[test]
     fn sorted_order_is_byte_order_then_position() {
