@@ -77,7 +77,10 @@ impl Logger {
         self.registry.core.dispatch(&self.node, record);
     }
 
+    // What the macros call once the level check passed: out of line, so a
+    // disabled call is the check alone at the call site.
     #[doc(hidden)]
+    #[inline(never)]
     pub fn __log(
         &self,
         level: Level,
@@ -86,10 +89,20 @@ impl Logger {
         error: Option<&(dyn Error + 'static)>,
         fields: &[Field<'_>],
     ) {
-        self.log_with(level, args, location, error, fields, &[]);
+        if fields.is_empty() {
+            Record::with_call(self.name(), level, args, location, error, |r| {
+                self.log_record(r)
+            });
+        } else {
+            self.log_with_fields(level, args, location, error, fields, &[]);
+        }
     }
 
-    fn log_with(
+    /// A call with extra fields (its own or an adapter's): the record is
+    /// built as the plain one, then given the fields and, when asked, a
+    /// backtrace.
+    #[inline(never)]
+    fn log_with_fields(
         &self,
         level: Level,
         args: fmt::Arguments<'_>,
@@ -98,13 +111,13 @@ impl Logger {
         fields: &[Field<'_>],
         context: &[Field<'_>],
     ) {
-        let mut record = Record::from_args(self.name(), level, args).with_location(location);
-        if !(fields.is_empty() && context.is_empty()) {
-            record = record.with_fields(fields).with_context(context);
-            if wants_stack(fields) {
-                let trace = std::backtrace::Backtrace::force_capture();
-                record = record.with_stack_info(trace.to_string());
-            }
+        let mut record = Record::from_args(self.name(), level, args)
+            .with_location(location)
+            .with_fields(fields)
+            .with_context(context);
+        if wants_stack(fields) {
+            let trace = std::backtrace::Backtrace::force_capture();
+            record = record.with_stack_info(trace.to_string());
         }
         match error {
             Some(error) => self.log_record(&record.with_error(error)),
@@ -263,6 +276,7 @@ impl LoggerAdapter {
     }
 
     #[doc(hidden)]
+    #[inline(never)]
     pub fn __log(
         &self,
         level: Level,
@@ -271,8 +285,12 @@ impl LoggerAdapter {
         error: Option<&(dyn Error + 'static)>,
         fields: &[Field<'_>],
     ) {
-        self.logger
-            .log_with(level, args, location, error, fields, &self.fields);
+        if fields.is_empty() && self.fields.is_empty() {
+            self.logger.__log(level, args, location, error, &[]);
+        } else {
+            let logger = &self.logger;
+            logger.log_with_fields(level, args, location, error, fields, &self.fields);
+        }
     }
 }
 
@@ -395,4 +413,50 @@ macro_rules! error {
 #[macro_export]
 macro_rules! critical {
     ($logger:expr, $($arg:tt)+) => { $crate::log!($logger, $crate::Level::CRITICAL, $($arg)+) };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::handler::{SharedBuffer, StreamHandler};
+    use crate::{Formatter, Level, Registry, SharedHandler};
+
+    #[test]
+    fn every_route_of_a_call_keeps_fields_errors_and_location() {
+        let registry = Registry::new();
+        let log = registry.get_logger("t.routes");
+        log.set_level(Level::INFO);
+        let buffer = SharedBuffer::new();
+        let format = "%(levelname)s %(user)s %(lineno)d %(funcName)s %(message)s";
+        let formatter = Formatter::builder()
+            .fmt(format)
+            .default_value("user", "-")
+            .build()
+            .unwrap();
+        log.add_handler(
+            SharedHandler::builder(StreamHandler::new(buffer.clone()))
+                .formatter(formatter)
+                .build(),
+        );
+        let e = std::io::Error::other("disk full");
+        let line = line!() + 1;
+        crate::info!(log, "plain {}", 1);
+        crate::warning!(log, user = "bob"; "own field");
+        crate::error!(log, error = &e, "failed");
+        let bare = log.with_fields(Vec::<(String, i64)>::new());
+        crate::info!(bare, "adapter without fields");
+        let tagged = log.with_fields([("user", "ada")]);
+        crate::info!(tagged, "adapter");
+        crate::info!(tagged, user = "eve"; "call wins");
+        crate::debug!(tagged, "below the level");
+        let f = "every_route_of_a_call_keeps_fields_errors_and_location";
+        let expected = [
+            format!("INFO - {} {f} plain 1", line),
+            format!("WARNING bob {} {f} own field", line + 1),
+            format!("ERROR - {} {f} failed\nError: disk full", line + 2),
+            format!("INFO - {} {f} adapter without fields", line + 4),
+            format!("INFO ada {} {f} adapter", line + 6),
+            format!("INFO eve {} {f} call wins", line + 7),
+        ];
+        assert_eq!(buffer.text(), expected.join("\n") + "\n");
+    }
 }

@@ -18,8 +18,11 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// One logging call: logger name, level, message and the context Python's
-/// `LogRecord` carries. The message is formatted at most once, on first
-/// use, so a record that no handler takes never formats its arguments.
+/// `LogRecord` carries. The message is formatted on use, so a record that
+/// no handler takes never formats its arguments: a formatter's
+/// `%(message)s` writes them straight into its output (once per handler,
+/// as CPython's formatters call `getMessage()` each time), and
+/// [`Record::message`] renders them once and keeps the text.
 ///
 /// ```
 /// use loglisten::{Level, Record};
@@ -163,6 +166,40 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// Runs `f` on the record of one macro call: made in place with its
+    /// location and error (no moves of the record), and borrowing this
+    /// thread's info instead of counting a reference to it (two atomic
+    /// operations a call). The call's extra fields are added by the caller.
+    #[inline]
+    pub(crate) fn with_call<R>(
+        name: &str,
+        level: Level,
+        args: fmt::Arguments<'_>,
+        location: &'static Location,
+        error: Option<&(dyn Error + 'static)>,
+        f: impl FnOnce(&Record<'_>) -> R,
+    ) -> R {
+        start_time();
+        THREAD.with(|thread| {
+            let record = Record {
+                name: Cow::Borrowed(name),
+                level,
+                text: "",
+                args: Some(args),
+                message: OnceCell::new(),
+                created: now(),
+                location: Some(*location),
+                error,
+                error_text: None,
+                thread: Thread::Borrowed(thread),
+                fields: Fields::Borrowed(&[]),
+                context: &[],
+                stack_info: None,
+            };
+            f(&record)
+        })
+    }
+
     /// Adds extra fields (Python's `extra`); a format names them as
     /// `%(user)s`. Names that are record attributes are never looked up
     /// as fields (the macros refuse them at compile time).
@@ -297,6 +334,22 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// Appends the message to `out`. Arguments not yet rendered are
+    /// written straight in, allocating nothing: the common case of one
+    /// handler formats them once either way.
+    #[inline]
+    pub(crate) fn write_message(&self, out: &mut String) {
+        match (self.message.get(), self.args) {
+            (None, Some(args)) => match args.as_str() {
+                Some(text) => out.push_str(text),
+                None => {
+                    let _ = fmt::Write::write_fmt(out, args);
+                }
+            },
+            _ => out.push_str(self.message()),
+        }
+    }
+
     /// Seconds since the Unix epoch, as Python's `created`.
     pub fn created(&self) -> f64 {
         self.created.as_secs_f64()
@@ -378,7 +431,18 @@ impl<'a> Record<'a> {
     /// The attached error and its `source()` chain as text, one per line:
     /// `Error: <error>` then `Caused by: <source>` for each cause, the way a
     /// Python formatter appends an exception's text.
+    #[inline]
     pub fn error_text(&self) -> Option<Cow<'_, str>> {
+        // Checked inline: a record without an error (nearly all) costs the
+        // formatter no call.
+        if self.error.is_none() && self.error_text.is_none() {
+            return None;
+        }
+        self.render_error_text()
+    }
+
+    #[inline(never)]
+    fn render_error_text(&self) -> Option<Cow<'_, str>> {
         if let Some(text) = &self.error_text {
             return Some(Cow::Borrowed(text));
         }
@@ -476,6 +540,81 @@ mod tests {
         assert_eq!(owned.error_text().as_deref(), Some(expected));
         assert!(owned.error().is_none());
         assert_eq!(owned.thread(), r.thread());
+    }
+
+    /// Counts how often it is displayed.
+    struct Counted(std::cell::Cell<u32>);
+    impl fmt::Display for Counted {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.set(self.0.get() + 1);
+            write!(f, "shown {}", self.0.get())
+        }
+    }
+
+    /// Runs `f` on a record of `args` (which live for one expression).
+    fn with_args<R>(args: fmt::Arguments<'_>, f: impl FnOnce(&Record<'_>) -> R) -> R {
+        f(&Record::from_args("a", Level::INFO, args))
+    }
+
+    #[test]
+    fn write_message_renders_arguments_straight_in_until_the_message_is_kept() {
+        let counted = Counted(std::cell::Cell::new(0));
+        with_args(format_args!("<{counted}>"), |r| {
+            let mut out = String::from("x ");
+            r.write_message(&mut out);
+            assert_eq!(out, "x <shown 1>");
+            assert_eq!(r.message.get(), None, "writing keeps nothing");
+            assert_eq!(r.message(), "<shown 2>");
+            let mut again = String::new();
+            r.write_message(&mut again);
+            r.write_message(&mut again);
+            assert_eq!(
+                again, "<shown 2><shown 2>",
+                "the kept text, not a third render"
+            );
+        });
+        assert_eq!(counted.0.get(), 2);
+        let mut out = String::new();
+        with_args(format_args!("plain"), |r| r.write_message(&mut out));
+        Record::new("a", Level::INFO, "ready").write_message(&mut out);
+        assert_eq!(out, "plainready");
+    }
+
+    #[test]
+    fn a_call_record_borrows_the_thread_and_detaches_whole() {
+        let error = Outer(std::io::Error::other("disk full"));
+        let (thread, name) = {
+            let r = Record::new("a", Level::INFO, "");
+            (r.thread(), r.thread_name().to_string())
+        };
+        let kept = Record::with_call(
+            "app.db",
+            Level::ERROR,
+            format_args!("n={}", 3),
+            &HERE,
+            Some(&error),
+            |r| {
+                assert!(matches!(r.thread, Thread::Borrowed(_)));
+                assert_eq!((r.thread(), r.thread_name()), (thread, name.as_str()));
+                assert_eq!(
+                    (r.name(), r.level(), r.message()),
+                    ("app.db", Level::ERROR, "n=3")
+                );
+                assert_eq!((r.lineno(), r.module()), (42, "pool"));
+                assert_eq!(r.fields().count(), 0);
+                assert_eq!(r.stack_info(), None);
+                assert!(r.error().is_some());
+                r.detach()
+            },
+        );
+        assert_eq!((kept.thread(), kept.thread_name()), (thread, name.as_str()));
+        assert_eq!(kept.message(), "n=3");
+        assert_eq!(
+            kept.error_text().as_deref(),
+            Some("Error: could not load config\nCaused by: disk full")
+        );
+        let owned = kept.to_owned_record();
+        assert_eq!(owned.record().thread_name(), name);
     }
 
     #[test]

@@ -93,11 +93,12 @@ impl Inner {
     /// Python's `default_msec_format` `%s,%03d`, without a custom datefmt.
     fn append_msecs(&self, record: &Record, out: &mut String) {
         if self.custom_datefmt().is_none() {
-            let ms = record.msecs() as u32;
+            let ms = record.created_since_epoch().subsec_millis();
+            let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
             out.push(',');
-            out.push(char::from(b'0' + (ms / 100 % 10) as u8));
-            out.push(char::from(b'0' + (ms / 10 % 10) as u8));
-            out.push(char::from(b'0' + (ms % 10) as u8));
+            out.push(digit(ms / 100));
+            out.push(digit(ms / 10));
+            out.push(digit(ms));
         }
     }
 

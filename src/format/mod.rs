@@ -472,7 +472,7 @@ impl Inner {
                 Segment::Char(c) => out.push(*c),
                 Segment::Plain(attr) => match attr {
                     Attr::Asctime => out.push_str(asctime),
-                    Attr::Message => out.push_str(record.message()),
+                    Attr::Message => record.write_message(out),
                     Attr::Name => out.push_str(record.name()),
                     Attr::LevelName => out.push_str(&record.level_name()),
                     attr => push_str_value(&attr.value(record, asctime), out),

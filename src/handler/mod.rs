@@ -190,7 +190,15 @@ impl Entered {
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        INSIDE.with(|inside| inside.borrow_mut().retain(|&i| i != self.0));
+        INSIDE.with(|inside| {
+            let mut inside = inside.borrow_mut();
+            // Entered and left in nested order: the last one is ours.
+            if inside.last() == Some(&self.0) {
+                inside.pop();
+            } else {
+                inside.retain(|&i| i != self.0);
+            }
+        });
     }
 }
 
@@ -536,8 +544,27 @@ pub use watched::WatchedFileHandler;
 
 #[cfg(test)]
 mod tests {
-    use super::sorted_order;
+    use super::{sorted_order, Entered, INSIDE};
     use proptest::prelude::*;
+
+    fn inside() -> Vec<usize> {
+        INSIDE.with(|inside| inside.borrow().clone())
+    }
+
+    #[test]
+    fn entered_handlers_leave_in_any_order() {
+        let outer = Entered::enter(1).expect("not inside 1 yet");
+        assert!(Entered::enter(1).is_none(), "inside 1 already");
+        let inner = Entered::enter(2).expect("not inside 2 yet");
+        assert_eq!(inside(), [1, 2]);
+        drop(outer); // out of nesting order: found and removed anyway
+        assert_eq!(inside(), [2]);
+        let again = Entered::enter(1).expect("left 1");
+        drop(inner);
+        assert_eq!(inside(), [1]);
+        drop(again);
+        assert_eq!(inside(), Vec::<usize>::new());
+    }
 
     #[test]
     fn sorted_order_is_byte_order_then_position() {
