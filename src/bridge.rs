@@ -87,9 +87,10 @@ fn slot_of(target: &str) -> usize {
     (address >> 3) % SLOTS
 }
 
-/// Equal texts of equal length, compared inline a word at a time (the
-/// words overlap to cover the length): a target is a few words long, and
-/// a call to `memcmp` would cost more than the compare.
+/// Equal texts, compared inline a word at a time (the last word
+/// overlapping): a target is a few words long, and a call to `memcmp`
+/// would cost more than the compare (and keep the caller from being a
+/// leaf).
 #[inline]
 fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -97,15 +98,13 @@ fn same_text(a: &str, b: &str) -> bool {
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_ne_bytes(w)
-    };
-    match n {
-        0..=7 => a == b,
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-        _ => {
+    if n >= 8 {
+        let word = |s: &[u8], at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&s[at..at + 8]);
+            u64::from_ne_bytes(w)
+        };
+        if n > 16 {
             let mut at = 0;
             while at + 8 < n {
                 if word(a, at) != word(b, at) {
@@ -113,8 +112,19 @@ fn same_text(a: &str, b: &str) -> bool {
                 }
                 at += 8;
             }
-            word(a, n - 8) == word(b, n - 8)
+        } else if word(a, 0) != word(b, 0) {
+            return false;
         }
+        word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        let word = |s: &[u8], at: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&s[at..at + 4]);
+            u32::from_ne_bytes(w)
+        };
+        word(a, 0) == word(b, 0) && word(a, n - 4) == word(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
     }
 }
 
@@ -163,28 +173,12 @@ pub fn __enabled(target: &str, level: Level) -> bool {
 }
 
 /// The `log` bridge's fast path: whether `target`'s logger handles
-/// `level`, answered from this thread's cache when the slot's target is
-/// proven `'static` or is a short text (compared inline); `None` sends
-/// the caller to [`__enabled_log`]. Calls nothing, so the caller's frame
-/// stays a leaf.
+/// `level`, from this thread's cache (`None`: not cached, ask
+/// [`__enabled_log`]). Calls nothing, so the caller stays a leaf.
 #[doc(hidden)]
 #[inline]
 pub fn __cached_enabled(target: &str, level: Level) -> Option<bool> {
-    let slot = TARGETS.with(|cache| cache[slot_of(target)].get())?;
-    let address = target.as_ptr() as usize;
-    let n = target.len();
-    if slot.address != address || slot.target.len() != n {
-        return None;
-    }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_ne_bytes(w)
-    };
-    let (a, b) = (slot.target.as_bytes(), target.as_bytes());
-    let same = slot.target.as_ptr() as usize == address
-        || ((8..=16).contains(&n) && word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8));
-    same.then(|| slot.logger.is_enabled_for(level))
+    cached(target).map(|logger| logger.is_enabled_for(level))
 }
 
 /// [`__enabled`] for the `log` bridge: `module_path` is the record's
@@ -458,7 +452,7 @@ mod tests {
     fn the_fast_path_answers_short_and_static_targets_and_defers_the_rest() {
         let log = get_logger("bridge.fast");
         log.set_level(Level::INFO);
-        // Short text, not proven static: compared inline.
+        // Short text, not proven static.
         let short = String::from("bridge::fast");
         assert_eq!(
             __cached_enabled(&short, Level::INFO),
@@ -468,20 +462,28 @@ mod tests {
         assert!(__enabled_log(&short, None, Level::INFO));
         assert_eq!(__cached_enabled(&short, Level::INFO), Some(true));
         assert_eq!(__cached_enabled(&short, Level::DEBUG), Some(false));
-        // A long text not proven static goes to the full compare.
+        // A long text not proven static: compared too.
         let long_name = "bridge::fast::a::rather::long::target";
         let long = String::from(long_name);
         assert!(!__enabled_log(&long, None, Level::DEBUG));
-        assert_eq!(__cached_enabled(&long, Level::INFO), None);
-        // Proven static (the record's module path is the target): cached
-        // with no compare of the text.
+        assert_eq!(__cached_enabled(&long, Level::INFO), Some(true));
+        // Proven static (the record's module path is the target): the
+        // slot keeps the caller's own text, so a hit compares no text.
+        let slot_text = |target: &str| {
+            TARGETS
+                .with(|cache| cache[slot_of(target)].get())
+                .map(|s| s.target.as_ptr())
+        };
         assert!(__enabled_log(long_name, Some(long_name), Level::INFO));
+        assert_eq!(slot_text(long_name), Some(long_name.as_ptr()));
         assert_eq!(__cached_enabled(long_name, Level::INFO), Some(true));
         assert_eq!(__cached_enabled(long_name, Level::DEBUG), Some(false));
-        // A module path that is not the target proves nothing.
+        // A module path that is not the target proves nothing: the slot
+        // keeps the interned copy (at another address).
         let other = "bridge::fast::another::rather::long::target";
         assert!(__enabled_log(other, Some("bridge::fast"), Level::INFO));
-        assert_eq!(__cached_enabled(other, Level::INFO), None);
+        assert_ne!(slot_text(other), Some(other.as_ptr()));
+        assert_eq!(__cached_enabled(other, Level::INFO), Some(true));
         log.set_level(Level::NOTSET);
     }
 

@@ -451,8 +451,10 @@ mod tests {
         fields.log(&log, Level::INFO, Some(("app::jobs", "src/jobs.rs", 9)));
         assert_eq!(
             kept.lock().unwrap().as_slice(),
-            ["job 7 done | user=Str(\"bob\") attempt=Int(3) ratio=Float(0.5) \
-              path=Str(\"\\\"a\\\\\\\"b\\\"\") region=Int(7)"]
+            [
+                "job 7 done | user=Str(\"bob\") attempt=Int(3) ratio=Float(0.5) \
+              path=Str(\"\\\"a\\\\\\\"b\\\"\") region=Int(7)"
+            ]
         );
     }
 
@@ -483,10 +485,17 @@ mod tests {
         let reused = __EventFields::take();
         assert!(reused.text.capacity() >= "firstx".len());
         assert!(reused.pending.capacity() >= 1);
-        assert!(reused.fields.capacity() >= 1, "kept through the in-place collect");
+        assert!(
+            reused.fields.capacity() >= 1,
+            "kept through the in-place collect"
+        );
         assert!(reused.text.is_empty() && reused.pending.is_empty());
         let nested = __EventFields::take();
-        assert_eq!(nested.text.capacity(), 0, "taken out: a nested event starts afresh");
+        assert_eq!(
+            nested.text.capacity(),
+            0,
+            "taken out: a nested event starts afresh"
+        );
         let mut outer = reused;
         outer.sink_str("message", "outer");
         let mut inner = nested;
