@@ -352,18 +352,22 @@ macro_rules! __log_bridge_kv {
         $logger.log_record(&$out)
     };
     ($log:ident, $record:ident, $out:ident, $logger:ident, kv) => {{
-        struct Collect(::std::vec::Vec<$crate::Field<'static>>);
-        impl<'kvs> $log::kv::VisitSource<'kvs> for Collect {
+        // Keys and text values borrow from the record: no copy.
+        struct Collect<'kvs>(::std::vec::Vec<$crate::Field<'kvs>>);
+        impl<'kvs> $log::kv::VisitSource<'kvs> for Collect<'kvs> {
             fn visit_pair(
                 &mut self,
                 key: $log::kv::Key<'kvs>,
                 value: $log::kv::Value<'kvs>,
             ) -> ::core::result::Result<(), $log::kv::Error> {
-                let name = key.as_str();
-                if $crate::is_reserved_field(name) {
+                if $crate::is_reserved_field(key.as_str()) {
                     return Ok(());
                 }
-                let value: $crate::FieldValue<'static> = if let Some(b) = value.to_bool() {
+                let name: ::std::borrow::Cow<'kvs, str> = match key.to_borrowed_str() {
+                    Some(name) => ::std::borrow::Cow::Borrowed(name),
+                    None => ::std::borrow::Cow::Owned(key.as_str().to_string()),
+                };
+                let value: $crate::FieldValue<'kvs> = if let Some(b) = value.to_bool() {
                     b.into()
                 } else if let Some(n) = value.to_i64() {
                     n.into()
@@ -372,11 +376,11 @@ macro_rules! __log_bridge_kv {
                 } else if let Some(x) = value.to_f64() {
                     x.into()
                 } else if let Some(s) = value.to_borrowed_str() {
-                    s.to_string().into()
+                    s.into()
                 } else {
                     value.to_string().into()
                 };
-                self.0.push($crate::Field::new(name.to_string(), value));
+                self.0.push($crate::Field::new(name, value));
                 Ok(())
             }
         }
