@@ -43,8 +43,11 @@ const SLOTS: usize = 64;
 /// (say, built per request) are looked up each time instead of kept.
 const MAX_TARGETS: usize = 10_000;
 
-/// A cached target: its address and text, and its logger. Plain `Copy`
-/// data, so the thread-local needs no destructor and costs one access.
+/// A cached target: its address, its text, and its logger. When the
+/// caller proved the target `'static`, `target` is the caller's own text
+/// (same address): no other text can ever be at that address, so a hit
+/// needs no compare of the text. Plain `Copy` data, so the thread-local
+/// needs no destructor and costs one access.
 #[derive(Clone, Copy)]
 struct Slot {
     address: usize,
@@ -80,38 +83,64 @@ fn interned(target: &str) -> Option<(&'static str, &'static Logger)> {
 
 fn slot_of(target: &str) -> usize {
     let address = target.as_ptr() as usize;
-    ((address >> 3) ^ (address >> 9) ^ target.len()) % SLOTS
+    // Distinct targets are distinct texts, at least a word apart.
+    (address >> 3) % SLOTS
 }
 
-/// Equal texts, for the short targets usual here: two overlapping 8-byte
-/// words cover up to 16 bytes without a call to `memcmp`.
+/// Equal texts, compared inline a word at a time (the last word
+/// overlapping): a target is a few words long, and a call to `memcmp`
+/// would cost more than the compare (and keep the caller from being a
+/// leaf).
 #[inline]
 fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let n = a.len();
-    if (8..=16).contains(&n) {
+    if n >= 8 {
         let word = |s: &[u8], at: usize| {
             let mut w = [0u8; 8];
             w.copy_from_slice(&s[at..at + 8]);
             u64::from_ne_bytes(w)
         };
-        return word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8);
+        if n > 16 {
+            let mut at = 0;
+            while at + 8 < n {
+                if word(a, at) != word(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+        } else if word(a, 0) != word(b, 0) {
+            return false;
+        }
+        word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        let word = |s: &[u8], at: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&s[at..at + 4]);
+            u32::from_ne_bytes(w)
+        };
+        word(a, 0) == word(b, 0) && word(a, n - 4) == word(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
     }
-    a == b
 }
 
 /// The cached logger of `target`. Targets are nearly always `&'static
 /// str` from `module_path!()`, so the cache is keyed by address and
-/// length and checked against the text, which keeps a reused address from
-/// ever giving another target's logger.
+/// length; a slot filled from a text not proven `'static` is checked
+/// against the text too, which keeps a reused address from ever giving
+/// another target's logger.
 #[inline]
 fn cached(target: &str) -> Option<&'static Logger> {
     let slot = TARGETS.with(|cache| cache[slot_of(target)].get())?;
-    (slot.address == target.as_ptr() as usize && same_text(slot.target, target))
-        .then_some(slot.logger)
+    let address = target.as_ptr() as usize;
+    let hit = slot.address == address
+        && slot.target.len() == target.len()
+        && (slot.target.as_ptr() as usize == address || same_text(slot.target, target));
+    hit.then_some(slot.logger)
 }
 
 /// Calls `f` with the logger for `target` (see [`target_logger_name`]).
@@ -120,7 +149,18 @@ fn cached(target: &str) -> Option<&'static Logger> {
 pub fn __with_logger<R>(target: &str, f: impl FnOnce(&Logger) -> R) -> R {
     match cached(target) {
         Some(logger) => f(logger),
-        None => cache_miss(target, f),
+        None => cache_miss(target, None, f),
+    }
+}
+
+/// [`__with_logger`] for a `'static` target (tracing's callsites): its
+/// later look-ups compare no text.
+#[doc(hidden)]
+#[inline]
+pub fn __with_static_logger<R>(target: &'static str, f: impl FnOnce(&Logger) -> R) -> R {
+    match cached(target) {
+        Some(logger) => f(logger),
+        None => cache_miss(target, Some(target), f),
     }
 }
 
@@ -132,14 +172,42 @@ pub fn __enabled(target: &str, level: Level) -> bool {
     __with_logger(target, |logger| logger.is_enabled_for(level))
 }
 
+/// The `log` bridge's fast path: whether `target`'s logger handles
+/// `level`, from this thread's cache (`None`: not cached, ask
+/// [`__enabled_log`]). Calls nothing, so the caller stays a leaf.
+#[doc(hidden)]
+#[inline]
+pub fn __cached_enabled(target: &str, level: Level) -> Option<bool> {
+    cached(target).map(|logger| logger.is_enabled_for(level))
+}
+
+/// [`__enabled`] for the `log` bridge: `module_path` is the record's
+/// `&'static` module path, which is the target itself (same address)
+/// when the call named no target; then the target is proven `'static`
+/// and later look-ups compare no text.
+#[doc(hidden)]
+#[inline(never)]
+pub fn __enabled_log(target: &str, module_path: Option<&'static str>, level: Level) -> bool {
+    match cached(target) {
+        Some(logger) => logger.is_enabled_for(level),
+        None => cache_miss(target, module_path, |logger| logger.is_enabled_for(level)),
+    }
+}
+
 #[cold]
 #[inline(never)]
-fn cache_miss<R>(target: &str, f: impl FnOnce(&Logger) -> R) -> R {
+fn cache_miss<R>(target: &str, proven: Option<&'static str>, f: impl FnOnce(&Logger) -> R) -> R {
     match interned(target) {
         Some((text, logger)) => {
+            let address = target.as_ptr() as usize;
+            // The caller's own text when it is `'static` (and is the same
+            // text at the same address), else the interned copy.
+            let target_text = proven
+                .filter(|p| p.as_ptr() as usize == address && p.len() == target.len())
+                .unwrap_or(text);
             let slot = Slot {
-                address: target.as_ptr() as usize,
-                target: text,
+                address,
+                target: target_text,
                 logger,
             };
             TARGETS.with(|cache| cache[slot_of(target)].set(Some(slot)));
@@ -154,13 +222,17 @@ fn cache_miss<R>(target: &str, f: impl FnOnce(&Logger) -> R) -> R {
 #[doc(hidden)]
 #[inline]
 pub const fn __level_of(facade_level: usize) -> Level {
-    match facade_level {
-        1 => Level::ERROR,
-        2 => Level::WARNING,
-        3 => Level::INFO,
-        4 => Level::DEBUG,
-        _ => Level::TRACE,
-    }
+    // A table, not a match: one load on the bridge's hot path.
+    const LEVELS: [Level; 6] = [
+        Level::TRACE,
+        Level::ERROR,
+        Level::WARNING,
+        Level::INFO,
+        Level::DEBUG,
+        Level::TRACE,
+    ];
+    let at = if facade_level < 5 { facade_level } else { 5 };
+    LEVELS[at]
 }
 
 /// The most verbose facade level (0 off, 1 Error … 5 Trace) any logger
@@ -227,19 +299,33 @@ macro_rules! __log_bridge {
             }
             fn log(&self, record: &__loglisten_log::Record<'_>) {
                 let level = $crate::__level_of(record.level() as usize);
-                $crate::__with_logger(record.target(), |logger| {
-                    if !logger.is_enabled_for(level) {
-                        return;
-                    }
-                    let mut out = $crate::Record::from_args(logger.name(), level, *record.args());
-                    if let (Some(file), Some(line)) = (record.file_static(), record.line()) {
-                        let module = record.module_path_static().unwrap_or("");
-                        out = out.with_source(module, file, line);
-                    }
-                    $crate::__log_bridge_kv!(__loglisten_log, record, out, logger, $($kv)?);
-                });
+                // A call its logger refuses stops here, in a leaf: the
+                // rest is out of line.
+                match $crate::__cached_enabled(record.target(), level) {
+                    Some(false) => {}
+                    Some(true) => emit(record, level),
+                    None => look_up(record, level),
+                }
             }
             fn flush(&self) {}
+        }
+        #[cold]
+        #[inline(never)]
+        fn look_up(record: &__loglisten_log::Record<'_>, level: $crate::Level) {
+            if $crate::__enabled_log(record.target(), record.module_path_static(), level) {
+                emit(record, level);
+            }
+        }
+        #[inline(never)]
+        fn emit(record: &__loglisten_log::Record<'_>, level: $crate::Level) {
+            $crate::__with_logger(record.target(), |logger| {
+                let mut out = $crate::Record::from_args(logger.name(), level, *record.args());
+                if let (Some(file), Some(line)) = (record.file_static(), record.line()) {
+                    let module = record.module_path_static().unwrap_or("");
+                    out = out.with_source(module, file, line);
+                }
+                $crate::__log_bridge_kv!(__loglisten_log, record, out, logger, $($kv)?);
+            });
         }
         fn sync_max_level() {
             __loglisten_log::set_max_level(match $crate::facade_max_level() {
@@ -266,18 +352,22 @@ macro_rules! __log_bridge_kv {
         $logger.log_record(&$out)
     };
     ($log:ident, $record:ident, $out:ident, $logger:ident, kv) => {{
-        struct Collect(::std::vec::Vec<$crate::Field<'static>>);
-        impl<'kvs> $log::kv::VisitSource<'kvs> for Collect {
+        // Keys and text values borrow from the record: no copy.
+        struct Collect<'kvs>(::std::vec::Vec<$crate::Field<'kvs>>);
+        impl<'kvs> $log::kv::VisitSource<'kvs> for Collect<'kvs> {
             fn visit_pair(
                 &mut self,
                 key: $log::kv::Key<'kvs>,
                 value: $log::kv::Value<'kvs>,
             ) -> ::core::result::Result<(), $log::kv::Error> {
-                let name = key.as_str();
-                if $crate::is_reserved_field(name) {
+                if $crate::is_reserved_field(key.as_str()) {
                     return Ok(());
                 }
-                let value: $crate::FieldValue<'static> = if let Some(b) = value.to_bool() {
+                let name: ::std::borrow::Cow<'kvs, str> = match key.to_borrowed_str() {
+                    Some(name) => ::std::borrow::Cow::Borrowed(name),
+                    None => ::std::borrow::Cow::Owned(key.as_str().to_string()),
+                };
+                let value: $crate::FieldValue<'kvs> = if let Some(b) = value.to_bool() {
                     b.into()
                 } else if let Some(n) = value.to_i64() {
                     n.into()
@@ -286,11 +376,11 @@ macro_rules! __log_bridge_kv {
                 } else if let Some(x) = value.to_f64() {
                     x.into()
                 } else if let Some(s) = value.to_borrowed_str() {
-                    s.to_string().into()
+                    s.into()
                 } else {
                     value.to_string().into()
                 };
-                self.0.push($crate::Field::new(name.to_string(), value));
+                self.0.push($crate::Field::new(name, value));
                 Ok(())
             }
         }
@@ -346,9 +436,65 @@ mod tests {
     }
 
     #[test]
+    fn texts_compare_equal_only_when_equal_at_every_length() {
+        let long = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+        for n in 0..=long.len() {
+            let a = &long[..n];
+            let b = String::from(a);
+            assert!(same_text(a, &b), "{n}");
+            for at in 0..n {
+                let mut c = b.clone().into_bytes();
+                c[at] = b'#';
+                let c = String::from_utf8(c).unwrap();
+                assert!(!same_text(a, &c), "{n} {at}");
+            }
+        }
+        assert!(!same_text("abc", "abcd"));
+    }
+
+    #[test]
+    fn the_fast_path_answers_short_and_static_targets_and_defers_the_rest() {
+        let log = get_logger("bridge.fast");
+        log.set_level(Level::INFO);
+        // Short text, not proven static.
+        let short = String::from("bridge::fast");
+        assert_eq!(
+            __cached_enabled(&short, Level::INFO),
+            None,
+            "not cached yet"
+        );
+        assert!(__enabled_log(&short, None, Level::INFO));
+        assert_eq!(__cached_enabled(&short, Level::INFO), Some(true));
+        assert_eq!(__cached_enabled(&short, Level::DEBUG), Some(false));
+        // A long text not proven static: compared too.
+        let long_name = "bridge::fast::a::rather::long::target";
+        let long = String::from(long_name);
+        assert!(!__enabled_log(&long, None, Level::DEBUG));
+        assert_eq!(__cached_enabled(&long, Level::INFO), Some(true));
+        // Proven static (the record's module path is the target): the
+        // slot keeps the caller's own text, so a hit compares no text.
+        let slot_text = |target: &str| {
+            TARGETS
+                .with(|cache| cache[slot_of(target)].get())
+                .map(|s| s.target.as_ptr())
+        };
+        assert!(__enabled_log(long_name, Some(long_name), Level::INFO));
+        assert_eq!(slot_text(long_name), Some(long_name.as_ptr()));
+        assert_eq!(__cached_enabled(long_name, Level::INFO), Some(true));
+        assert_eq!(__cached_enabled(long_name, Level::DEBUG), Some(false));
+        // A module path that is not the target proves nothing: the slot
+        // keeps the interned copy (at another address).
+        let other = "bridge::fast::another::rather::long::target";
+        assert!(__enabled_log(other, Some("bridge::fast"), Level::INFO));
+        assert_ne!(slot_text(other), Some(other.as_ptr()));
+        assert_eq!(__cached_enabled(other, Level::INFO), Some(true));
+        log.set_level(Level::NOTSET);
+    }
+
+    #[test]
     fn facade_levels_map_to_python_levels() {
-        let levels: Vec<i32> = (1..=5).map(|n| __level_of(n).0).collect();
-        assert_eq!(levels, [40, 30, 20, 10, 5]);
+        let levels: Vec<i32> = (0..=7).map(|n| __level_of(n).0).collect();
+        assert_eq!(levels, [5, 40, 30, 20, 10, 5, 5, 5]);
         let log = get_logger("bridge.enabled");
         log.set_level(Level::ERROR);
         assert!(__enabled("bridge::enabled", Level::ERROR));

@@ -73,7 +73,9 @@ pub mod json;
 pub mod pyliteral;
 
 #[doc(hidden)]
-pub use bridge::{__enabled, __level_of, __with_logger};
+pub use bridge::{
+    __cached_enabled, __enabled, __enabled_log, __level_of, __with_logger, __with_static_logger,
+};
 pub use bridge::{facade_max_level, target_logger_name};
 pub use client::{send_command, send_config, send_config_with, CommandReply, Reply, SendOptions};
 #[cfg(unix)]
@@ -102,6 +104,8 @@ pub use registry::{
     disable, most_verbose_level, on_reconfigure, shutdown, LiveView, LoggerView, OverrideView,
     Registry,
 };
+#[doc(hidden)]
+pub use tracing_bridge::{__EventFields, __FieldSink, __SpanFields};
 pub use watch::{watch_file, WatchOptions, WatchOutcome, Watcher};
 
 /// The README's examples, run as doctests.

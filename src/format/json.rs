@@ -6,9 +6,11 @@
 //! the fields the format names (`%(name)s`, `{name}`, `${name}`), the
 //! `static_fields`, `exc_info` / `stack_info`, the record's extra fields,
 //! then the `timestamp`; `rename_fields` renames any of them. Written as
-//! Python's `json.dumps` writes (`", "` and `": "` separators,
-//! `json_ensure_ascii` escaping). Where we differ: a float that is not
-//! finite is written `null` (Python writes `NaN`, which is not JSON).
+//! Python's `json.dumps` writes (`", "` and `": "` separators, or with
+//! `json_indent` one item a line, `json_ensure_ascii` escaping);
+//! `exc_info_as_array` / `stack_info_as_array` write those texts as
+//! lists of lines (`str.splitlines`). Where we differ: a float that is
+//! not finite is written `null` (Python writes `NaN`, which is not JSON).
 //!
 //! Here: the record-to-JSON writer and `json.dumps` string escaping; the
 //! keyword arguments are read in `json/kwargs.rs`.
@@ -42,6 +44,10 @@ struct JsonFormat {
     skip: Vec<String>,
     timestamp: Option<String>,
     ensure_ascii: bool,
+    /// `json_indent`: the text of one level (spaces for a number).
+    indent: Option<String>,
+    exc_info_as_array: bool,
+    stack_info_as_array: bool,
     prefix: String,
     /// Formats `asctime`, when the format names it.
     asctime: Option<Formatter>,
@@ -56,6 +62,8 @@ enum Out<'r> {
     Str(Cow<'r, str>),
     Json(&'r Value),
     EmptyArray,
+    /// A text written as the list of its lines.
+    Lines(&'r str),
 }
 
 impl JsonFormat {
@@ -126,17 +134,21 @@ impl Format for JsonFormat {
             );
         }
         if let Some(text) = &error {
-            set(
-                &mut entries,
-                Cow::Borrowed(self.renamed("exc_info")),
-                Out::Str(Cow::Borrowed(text)),
-            );
+            let value = match self.exc_info_as_array {
+                true => Out::Lines(text),
+                false => Out::Str(Cow::Borrowed(text)),
+            };
+            set(&mut entries, Cow::Borrowed(self.renamed("exc_info")), value);
         }
         if let Some(stack) = record.stack_info() {
+            let value = match self.stack_info_as_array {
+                true => Out::Lines(stack),
+                false => Out::Str(Cow::Borrowed(stack)),
+            };
             set(
                 &mut entries,
                 Cow::Borrowed(self.renamed("stack_info")),
-                Out::Str(Cow::Borrowed(stack)),
+                value,
             );
         }
         for field in record.fields() {
@@ -165,22 +177,72 @@ impl Format for JsonFormat {
             }
         }
         out.push_str(&self.prefix);
+        if entries.is_empty() {
+            out.push_str("{}");
+            return Ok(());
+        }
         out.push('{');
         for (i, (key, value)) in entries.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
+            self.item(i, 1, out);
             push_json_str(key, self.ensure_ascii, out);
             out.push_str(": ");
-            self.write(value, out);
+            self.write(value, 1, out);
         }
+        self.end(0, out);
         out.push('}');
         Ok(())
     }
 }
 
 impl JsonFormat {
-    fn write(&self, value: &Out, out: &mut String) {
+    /// Before item `i` of a list or object at `depth`: `", "` between
+    /// items, or with an indent a comma, a new line and the indent.
+    fn item(&self, i: usize, depth: usize, out: &mut String) {
+        match (&self.indent, i) {
+            (None, 0) => {}
+            (None, _) => out.push_str(", "),
+            (Some(_), i) => {
+                if i > 0 {
+                    out.push(',');
+                }
+                self.end(depth, out);
+            }
+        }
+    }
+
+    /// With an indent: a new line and `depth` indents (before an item or
+    /// a closing bracket).
+    fn end(&self, depth: usize, out: &mut String) {
+        if let Some(indent) = &self.indent {
+            out.push('\n');
+            for _ in 0..depth {
+                out.push_str(indent);
+            }
+        }
+    }
+
+    /// A list of `items` at `depth`, as `json.dumps` writes one.
+    fn list<T>(
+        &self,
+        items: impl ExactSizeIterator<Item = T>,
+        depth: usize,
+        out: &mut String,
+        mut each: impl FnMut(T, &mut String),
+    ) {
+        if items.len() == 0 {
+            out.push_str("[]");
+            return;
+        }
+        out.push('[');
+        for (i, item) in items.enumerate() {
+            self.item(i, depth + 1, out);
+            each(item, out);
+        }
+        self.end(depth, out);
+        out.push(']');
+    }
+
+    fn write(&self, value: &Out, depth: usize, out: &mut String) {
         match value {
             Out::Null => out.push_str("null"),
             Out::Bool(true) => out.push_str("true"),
@@ -189,41 +251,75 @@ impl JsonFormat {
             Out::Float(x) if x.is_finite() => super::push_float_repr(*x, out),
             Out::Float(_) => out.push_str("null"),
             Out::Str(s) => push_json_str(s, self.ensure_ascii, out),
-            Out::Json(v) => self.write_value(v, out),
+            Out::Json(v) => self.write_value(v, depth, out),
             Out::EmptyArray => out.push_str("[]"),
+            Out::Lines(text) => {
+                let lines = split_lines(text);
+                self.list(lines.iter(), depth, out, |line, out| {
+                    push_json_str(line, self.ensure_ascii, out)
+                });
+            }
         }
     }
 
-    fn write_value(&self, value: &Value, out: &mut String) {
+    fn write_value(&self, value: &Value, depth: usize, out: &mut String) {
         match value {
             Value::Null => out.push_str("null"),
-            Value::Bool(b) => self.write(&Out::Bool(*b), out),
+            Value::Bool(b) => self.write(&Out::Bool(*b), depth, out),
             Value::Number(n) => out.push_str(&n.to_string()),
             Value::String(s) => push_json_str(s, self.ensure_ascii, out),
-            Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    self.write_value(item, out);
-                }
-                out.push(']');
-            }
+            Value::Array(items) => self.list(items.iter(), depth, out, |item, out| {
+                self.write_value(item, depth + 1, out)
+            }),
+            Value::Object(map) if map.is_empty() => out.push_str("{}"),
             Value::Object(map) => {
                 out.push('{');
                 for (i, (key, item)) in map.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
+                    self.item(i, depth + 1, out);
                     push_json_str(key, self.ensure_ascii, out);
                     out.push_str(": ");
-                    self.write_value(item, out);
+                    self.write_value(item, depth + 1, out);
                 }
+                self.end(depth, out);
                 out.push('}');
             }
         }
     }
+}
+
+/// Python's `str.splitlines()`: lines split at `\n`, `\r`, `\r\n`, `\v`,
+/// `\f`, `\x1c`–`\x1e`, `\x85`, U+2028 and U+2029, with no empty last line.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let ends = matches!(
+            c,
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        );
+        if !ends {
+            continue;
+        }
+        lines.push(&text[start..at]);
+        start = at + c.len_utf8();
+        if c == '\r' && chars.peek().map(|&(_, n)| n) == Some('\n') {
+            chars.next();
+            start += 1;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
 }
 
 /// A JSON string as Python's `json.dumps` writes it: with `ensure_ascii`,
@@ -377,6 +473,137 @@ mod tests {
             from_kwargs(&map).unwrap_err(),
             "__init__() got an unexpected keyword argument 'indent'"
         );
+    }
+
+    #[test]
+    fn indent_writes_one_item_a_line_as_json_dumps() {
+        let record = || Record::new("app", Level::INFO, "m");
+        let f = formatter(
+            r#"{"fmt": "%(message)s", "json_indent": 2,
+                "static_fields": {"b": [1, "x"], "c": {}, "d": [], "e": {"f": null}}}"#,
+        );
+        // json.dumps({...}, indent=2), as Python writes it.
+        assert_eq!(
+            f.format_to_string(&record()),
+            "{\n  \"message\": \"m\",\n  \"b\": [\n    1,\n    \"x\"\n  ],\n  \"c\": {},\n  \
+             \"d\": [],\n  \"e\": {\n    \"f\": null\n  }\n}"
+        );
+        let tab = formatter(r#"{"fmt": "%(message)s", "json_indent": "\t", "prefix": "> "}"#);
+        assert_eq!(
+            tab.format_to_string(&record()),
+            "> {\n\t\"message\": \"m\"\n}"
+        );
+        for (indent, want) in [
+            ("0", "{\n\"message\": \"m\"\n}"),
+            ("-3", "{\n\"message\": \"m\"\n}"),
+            ("true", "{\n \"message\": \"m\"\n}"),
+            ("null", "{\"message\": \"m\"}"),
+        ] {
+            let f = formatter(&format!(
+                r#"{{"fmt": "%(message)s", "json_indent": {indent}}}"#
+            ));
+            assert_eq!(f.format_to_string(&record()), want, "{indent}");
+        }
+        let empty = formatter(r#"{"json_indent": 2}"#);
+        assert_eq!(empty.format_to_string(&record()), "{}");
+    }
+
+    #[test]
+    fn bad_indents_are_refused_at_configuration() {
+        for (indent, error) in [
+            ("2.5", "json_indent must be an integer, a string or null"),
+            ("[2]", "json_indent must be an integer, a string or null"),
+            ("65", "json_indent above 64 is refused"),
+            ("1000000000000", "json_indent above 64 is refused"),
+        ] {
+            let map = match crate::json::parse(&format!(r#"{{"json_indent": {indent}}}"#)).unwrap()
+            {
+                Value::Object(map) => map,
+                _ => unreachable!(),
+            };
+            assert_eq!(from_kwargs(&map).unwrap_err(), error, "{indent}");
+        }
+        let long = format!(r#"{{"json_indent": "{}"}}"#, " ".repeat(65));
+        let Value::Object(map) = crate::json::parse(&long).unwrap() else {
+            unreachable!()
+        };
+        assert_eq!(
+            from_kwargs(&map).unwrap_err(),
+            "json_indent longer than 64 characters is refused"
+        );
+    }
+
+    #[test]
+    fn exc_info_and_stack_info_as_arrays_of_lines() {
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("load failed")
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = Outer(std::io::Error::other("disk full"));
+        let r = Record::new("a", Level::ERROR, "m")
+            .with_error(&e)
+            .with_stack_info("  frame 1\n  frame 2".to_string());
+        let arrays = formatter(
+            r#"{"fmt": "%(message)s", "exc_info_as_array": true, "stack_info_as_array": 1}"#,
+        );
+        assert_eq!(
+            arrays.format_to_string(&r),
+            "{\"message\": \"m\", \"exc_info\": [\"Error: load failed\", \"Caused by: disk full\"], \
+             \"stack_info\": [\"Stack (most recent call last):\", \"  frame 1\", \"  frame 2\"]}"
+        );
+        let strings = formatter(r#"{"fmt": "%(message)s", "exc_info_as_array": false}"#);
+        assert_eq!(
+            strings.format_to_string(&r),
+            "{\"message\": \"m\", \"exc_info\": \"Error: load failed\\nCaused by: disk full\", \
+             \"stack_info\": \"Stack (most recent call last):\\n  frame 1\\n  frame 2\"}"
+        );
+        let indented =
+            formatter(r#"{"fmt": "%(message)s", "json_indent": 1, "exc_info_as_array": true}"#);
+        assert_eq!(
+            indented.format_to_string(&Record::new("a", Level::ERROR, "m").with_error(&e)),
+            "{\n \"message\": \"m\",\n \"exc_info\": [\n  \"Error: load failed\",\n  \
+             \"Caused by: disk full\"\n ]\n}"
+        );
+    }
+
+    #[test]
+    fn lines_split_as_python_splitlines() {
+        let text = "a\x0bb\x0cc\x1cd\x1de\x1ef\u{85}g\u{2028}h\u{2029}i\r\nj\rk\n";
+        assert_eq!(
+            split_lines(text),
+            ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]
+        );
+        assert_eq!(split_lines("x\n\ny"), ["x", "", "y"]);
+        assert_eq!(split_lines(""), Vec::<&str>::new());
+        assert_eq!(split_lines("\r\n"), [""]);
+        if let Some(python) = crate::python_test::run_python(
+            "print([len(s) for s in 'a\\x0bb\\x0cc\\x1cd\\x1de\\x1ef\\x85g\\u2028h\\u2029i\\r\\nj\\rk\\n'.splitlines()])\n\
+             print(len('x\\n\\ny'.splitlines()), len('\\r\\n'.splitlines()))",
+            "",
+            "str.splitlines",
+        ) {
+            assert_eq!(python, "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n3 1\n");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_lines_rejoins_to_the_text_without_its_breaks(text in "[a\n\r\u{85}\u{2028}é]{0,40}") {
+            let lines = split_lines(&text);
+            let kept: usize = lines.iter().map(|l| l.len()).sum();
+            let breaks = text.replace("\r\n", "\n");
+            let removed = breaks.chars().filter(|c| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}')).count();
+            proptest::prop_assert_eq!(kept, breaks.chars().filter(|c| !matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}')).map(char::len_utf8).sum::<usize>());
+            proptest::prop_assert!(lines.len() == removed || lines.len() == removed + 1);
+        }
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub(crate) fn from_kwargs(kwargs: &Map) -> Result<Formatter, String> {
         skip: Vec::new(),
         timestamp: None,
         ensure_ascii: true,
+        indent: None,
+        exc_info_as_array: false,
+        stack_info_as_array: false,
         prefix: String::new(),
         asctime: None,
     };
@@ -71,6 +74,9 @@ pub(crate) fn from_kwargs(kwargs: &Map) -> Result<Formatter, String> {
                 }
             }
             "json_ensure_ascii" => format.ensure_ascii = truthy(value),
+            "json_indent" => format.indent = indent(value)?,
+            "exc_info_as_array" => format.exc_info_as_array = truthy(value),
+            "stack_info_as_array" => format.stack_info_as_array = truthy(value),
             "prefix" => format.prefix = value.as_str().unwrap_or("").to_string(),
             "reserved_attrs" => match value {
                 Value::Array(items) => {
@@ -101,6 +107,33 @@ pub(crate) fn from_kwargs(kwargs: &Map) -> Result<Formatter, String> {
     format.skip = reserved;
     format.skip.extend(format.required.iter().cloned());
     Ok(Formatter::custom(format))
+}
+
+/// The longest `json_indent` taken: each record repeats it once per
+/// nesting level, so a pushed configuration may not make every record
+/// megabytes long.
+const MAX_INDENT: usize = 64;
+
+/// `json_indent` as `json.dumps` takes it: `null` for none, a number of
+/// spaces (`true` is 1; below 0 is 0), or the text of one level.
+fn indent(value: &Value) -> Result<Option<String>, String> {
+    let text = match value {
+        Value::Null => return Ok(None),
+        Value::Bool(b) => " ".repeat(usize::from(*b)),
+        Value::String(s) if s.chars().count() <= MAX_INDENT => s.clone(),
+        Value::Number(n) => match n.as_i64() {
+            Some(n) if n <= MAX_INDENT as i64 => " ".repeat(usize::try_from(n).unwrap_or(0)),
+            Some(_) => return Err(format!("json_indent above {MAX_INDENT} is refused")),
+            None => return Err("json_indent must be an integer, a string or null".to_string()),
+        },
+        Value::String(_) => {
+            return Err(format!(
+                "json_indent longer than {MAX_INDENT} characters is refused"
+            ))
+        }
+        _ => return Err("json_indent must be an integer, a string or null".to_string()),
+    };
+    Ok(Some(text))
 }
 
 fn object(key: &str, value: &Value) -> Result<Vec<(String, Value)>, String> {
