@@ -43,7 +43,7 @@ fn receiver(stall_after: Option<(Duration, Duration)>) -> (u16, Arc<AtomicU64>) 
         while let Ok((mut conn, _)) = server.accept() {
             let started = Instant::now();
             let mut stalled = false;
-            let mut buf = vec![0; 1 << 16];
+            let mut buf = vec![0; 1 << 20];
             loop {
                 if let Some((after, stall)) = stall_after {
                     if !stalled && started.elapsed() >= after {
