@@ -253,7 +253,7 @@ mod tests {
             Record::new(&long, Level(i32::MAX), &long)
                 .with_location(&THERE)
                 .with_error(&error),
-            Record::from_args("a.b", Level::ERROR, format_args!("n={}", 3)).with_location(&HERE),
+            Record::new("a.b", Level::ERROR, "n=3").with_location(&HERE),
             Record::new("x", Level::CRITICAL, "z").with_location(&THERE),
         ];
         // One pickler for all: what it keeps of one file never leaks
