@@ -148,27 +148,25 @@ pub(crate) fn prepare(
         }
         #[cfg(feature = "queue-handler")]
         "logging.handlers.QueueHandler" => super::queue::prepare(&args, factories)?,
+        #[cfg(not(feature = "queue-handler"))]
+        "logging.handlers.QueueHandler" => {
+            let message = format!(
+                "{class} is left out of this build: it needs loglisten's \"queue-handler\" feature"
+            );
+            return Err(args.error("class", message));
+        }
         #[cfg(feature = "net-handlers")]
         "logging.handlers.SocketHandler"
         | "logging.handlers.DatagramHandler"
         | "logging.handlers.HTTPHandler"
         | "logging.handlers.SMTPHandler" => super::net::prepare(class, &args)?,
-        // With one feature on, that feature's classes matched above.
-        #[cfg(not(all(feature = "queue-handler", feature = "net-handlers")))]
-        #[allow(unreachable_patterns)]
-        "logging.handlers.QueueHandler"
-        | "logging.handlers.SocketHandler"
+        #[cfg(not(feature = "net-handlers"))]
+        "logging.handlers.SocketHandler"
         | "logging.handlers.DatagramHandler"
         | "logging.handlers.HTTPHandler"
         | "logging.handlers.SMTPHandler" => {
-            // One message for every left-out class (only the feature's
-            // name differs), so a build without them keeps just this arm.
-            let feature = match class {
-                "logging.handlers.QueueHandler" => "queue-handler",
-                _ => "net-handlers",
-            };
             let message = format!(
-                "{class} is left out of this build: it needs loglisten's \"{feature}\" feature"
+                "{class} is left out of this build: it needs loglisten's \"net-handlers\" feature"
             );
             return Err(args.error("class", message));
         }
