@@ -4,7 +4,7 @@
 //! classes: the receiver's `pickle.loads` builds plain values only.
 //!
 //! [`Pickler`] writes a record's dict straight into the frame buffer, the
-//! constant keys as prepared bytes; [`write_dict`] writes any such dict and
+//! constant keys as prepared bytes; `write_dict` (tests only) writes any dict and
 //! is what the tests check it against.
 
 #[cfg(test)]
