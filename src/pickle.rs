@@ -2,8 +2,14 @@
 //! float or None, in protocol 2, which is what CPython's `SocketHandler`
 //! sends (it uses protocol 1; any `pickle.loads` reads both). No memo, no
 //! classes: the receiver's `pickle.loads` builds plain values only.
+//!
+//! [`Pickler`] writes a record's dict straight into the frame buffer, the
+//! constant keys as prepared bytes; `write_dict` (tests only) writes any dict and
+//! is what the tests check it against.
 
+#[cfg(test)]
 use crate::handler::attrs::Attr;
+use crate::record::Record;
 
 const PROTO: u8 = 0x80;
 const EMPTY_DICT: u8 = b'}';
@@ -16,7 +22,89 @@ const LONG1: u8 = 0x8a;
 const BINFLOAT: u8 = b'G';
 const NONE: u8 = b'N';
 
+/// Writes `SocketHandler.makePickle(record)` frames: the 4-byte length,
+/// then the pickle of `attrs::record_dict(record)`, byte for byte, without
+/// building the dict. What depends only on the call site's file (its
+/// `filename` and `module`) is kept from one record to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Pickler {
+    /// The last file seen (its address and length) and the pickled
+    /// `pathname`, `filename` and `module` items for it.
+    file: Option<(usize, usize)>,
+    file_items: Vec<u8>,
+}
+
+impl Pickler {
+    /// Replaces `out` with the frame for `record`.
+    pub(crate) fn frame(&mut self, record: &Record<'_>, out: &mut Vec<u8>) {
+        out.clear();
+        let message = record.message();
+        let name = record.name();
+        out.reserve(FRAME_FIXED + name.len() + message.len() + self.file_items.len());
+        // The length (patched at the end), the dict, the first key.
+        out.extend_from_slice(&[0, 0, 0, 0, PROTO, 2, EMPTY_DICT, MARK]);
+        out.extend_from_slice(b"X\x04\0\0\0name");
+        write_str(out, name);
+        out.extend_from_slice(b"X\x03\0\0\0msg");
+        write_str(out, message);
+        out.extend_from_slice(b"X\x04\0\0\0argsNX\x09\0\0\0levelname");
+        write_str(out, &record.level_name());
+        out.extend_from_slice(b"X\x07\0\0\0levelno");
+        write_int(out, i64::from(record.level().0));
+        out.extend_from_slice(self.file_items(record));
+        out.extend_from_slice(b"X\x08\0\0\0exc_infoNX\x08\0\0\0exc_text");
+        match record.error_text() {
+            Some(text) => write_str(out, &text),
+            None => out.push(NONE),
+        }
+        out.extend_from_slice(b"X\x0a\0\0\0stack_infoNX\x06\0\0\0lineno");
+        write_int(out, i64::from(record.lineno()));
+        out.extend_from_slice(b"X\x08\0\0\0funcName");
+        write_str(out, record.func_name());
+        out.extend_from_slice(b"X\x07\0\0\0created");
+        write_float(out, record.created());
+        out.extend_from_slice(b"X\x05\0\0\0msecs");
+        write_float(out, record.msecs());
+        out.extend_from_slice(b"X\x0f\0\0\0relativeCreated");
+        write_float(out, record.relative_created());
+        out.extend_from_slice(b"X\x06\0\0\0thread");
+        // A u64 thread id above i64::MAX does not occur (ids count up).
+        write_int(out, record.thread() as i64);
+        out.extend_from_slice(b"X\x0a\0\0\0threadName");
+        write_str(out, record.thread_name());
+        out.extend_from_slice(b"X\x0b\0\0\0processNameX\x0b\0\0\0MainProcessX\x07\0\0\0process");
+        write_int(out, i64::from(record.process()));
+        out.extend_from_slice(&[SETITEMS, STOP]);
+        let len = u32::try_from(out.len() - 4).unwrap_or(u32::MAX);
+        out[..4].copy_from_slice(&len.to_be_bytes());
+    }
+
+    /// The pickled `pathname`, `filename` and `module` items of `record`,
+    /// made again only when its file differs from the last one's.
+    fn file_items(&mut self, record: &Record<'_>) -> &[u8] {
+        let path = record.pathname();
+        let key = (path.as_ptr() as usize, path.len());
+        if self.file != Some(key) {
+            let out = &mut self.file_items;
+            out.clear();
+            out.extend_from_slice(b"X\x08\0\0\0pathname");
+            write_str(out, path);
+            out.extend_from_slice(b"X\x08\0\0\0filename");
+            write_str(out, record.filename());
+            out.extend_from_slice(b"X\x06\0\0\0module");
+            write_str(out, record.module());
+            self.file = Some(key);
+        }
+        &self.file_items
+    }
+}
+
+/// A frame's bytes besides its variable strings: keys, opcodes, numbers,
+/// with room for a level name, a function and a thread name.
+const FRAME_FIXED: usize = 512;
+
 /// Appends the pickle of the dict `items` to `out`.
+#[cfg(test)]
 pub(crate) fn write_dict(out: &mut Vec<u8>, items: &[(&str, Attr<'_>)]) {
     out.extend_from_slice(&[PROTO, 2, EMPTY_DICT]);
     if !items.is_empty() {
@@ -31,44 +119,50 @@ pub(crate) fn write_dict(out: &mut Vec<u8>, items: &[(&str, Attr<'_>)]) {
 }
 
 fn write_str(out: &mut Vec<u8>, s: &str) {
-    out.push(BINUNICODE);
     // Records are far below 4 GiB; a longer string is cut, not wrapped.
     let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
-    out.extend_from_slice(&len.to_le_bytes());
+    let [a, b, c, d] = len.to_le_bytes();
+    out.extend_from_slice(&[BINUNICODE, a, b, c, d]);
     out.extend_from_slice(&s.as_bytes()[..len as usize]);
 }
 
+#[cfg(test)]
 fn write_value(out: &mut Vec<u8>, value: &Attr<'_>) {
     match value {
         Attr::Str(s) => write_str(out, s),
         Attr::None => out.push(NONE),
-        Attr::Float(x) => {
-            out.push(BINFLOAT);
-            out.extend_from_slice(&x.to_be_bytes());
+        Attr::Float(x) => write_float(out, *x),
+        Attr::Int(n) => write_int(out, *n),
+    }
+}
+
+fn write_float(out: &mut Vec<u8>, x: f64) {
+    let [a, b, c, d, e, f, g, h] = x.to_be_bytes();
+    out.extend_from_slice(&[BINFLOAT, a, b, c, d, e, f, g, h]);
+}
+
+fn write_int(out: &mut Vec<u8>, n: i64) {
+    match i32::try_from(n) {
+        Ok(small) => {
+            let [a, b, c, d] = small.to_le_bytes();
+            out.extend_from_slice(&[BININT, a, b, c, d]);
         }
-        Attr::Int(n) => match i32::try_from(*n) {
-            Ok(small) => {
-                out.push(BININT);
-                out.extend_from_slice(&small.to_le_bytes());
-            }
-            Err(_) => {
-                // LONG1: the shortest little-endian two's complement.
-                let bytes = n.to_le_bytes();
-                let mut len = 8;
-                while len > 1 {
-                    let (top, next) = (bytes[len - 1], bytes[len - 2]);
-                    let redundant =
-                        (top == 0 && next & 0x80 == 0) || (top == 0xff && next & 0x80 != 0);
-                    if !redundant {
-                        break;
-                    }
-                    len -= 1;
+        Err(_) => {
+            // LONG1: the shortest little-endian two's complement.
+            let bytes = n.to_le_bytes();
+            let mut len = 8;
+            while len > 1 {
+                let (top, next) = (bytes[len - 1], bytes[len - 2]);
+                let redundant = (top == 0 && next & 0x80 == 0) || (top == 0xff && next & 0x80 != 0);
+                if !redundant {
+                    break;
                 }
-                out.push(LONG1);
-                out.push(len as u8);
-                out.extend_from_slice(&bytes[..len]);
+                len -= 1;
             }
-        },
+            out.push(LONG1);
+            out.push(len as u8);
+            out.extend_from_slice(&bytes[..len]);
+        }
     }
 }
 
@@ -133,6 +227,52 @@ mod tests {
         let mut out = Vec::new();
         write_dict(&mut out, items);
         out
+    }
+
+    /// The frame as the reference writer makes it from the dict.
+    fn reference_frame(record: &Record<'_>) -> Vec<u8> {
+        let mut body = Vec::new();
+        write_dict(&mut body, &crate::handler::attrs::record_dict(record));
+        let mut out = (body.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(&body);
+        out
+    }
+
+    #[test]
+    fn frames_equal_the_pickled_record_dict() {
+        use crate::level::Level;
+        static HERE: crate::record::Location =
+            crate::record::Location::new("app::db", "src/db/pool.rs", 1 << 20, None);
+        static THERE: crate::record::Location =
+            crate::record::Location::new("app", "main", 7, Some(|| "run"));
+        let error = std::io::Error::other("disk gone");
+        let long = "é".repeat(5000);
+        let records = [
+            Record::new("app", Level::INFO, "hi"),
+            Record::new("", Level(-7), "").with_location(&HERE),
+            Record::new(&long, Level(i32::MAX), &long)
+                .with_location(&THERE)
+                .with_error(&error),
+            Record::new("a.b", Level::ERROR, "n=3").with_location(&HERE),
+            Record::new("x", Level::CRITICAL, "z").with_location(&THERE),
+        ];
+        // One pickler for all: what it keeps of one file never leaks
+        // into the next record's frame.
+        let mut pickler = Pickler::default();
+        let mut out = vec![1, 2, 3];
+        for record in records.iter().chain(records.iter().rev()) {
+            pickler.frame(record, &mut out);
+            assert_eq!(out, reference_frame(record), "{record:?}");
+        }
+        let dict = read_dict(&out[4..]).unwrap();
+        assert_eq!(dict[11], ("lineno".to_string(), Attr::Int(0)));
+        assert_eq!(
+            dict[12],
+            (
+                "funcName".to_string(),
+                Attr::Str("(unknown function)".into())
+            )
+        );
     }
 
     #[test]

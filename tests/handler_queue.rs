@@ -185,13 +185,18 @@ fn network_handlers_need_the_feature() {
 #[test]
 fn the_queue_handler_needs_the_feature() {
     let _g = serial();
-    let config = r#"{"version": 1, "handlers": {"q": {"class": "logging.handlers.QueueHandler"}}}"#;
-    let error = dict_config_str(config).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "handlers.q.class: logging.handlers.QueueHandler is left out of this build: it needs \
-         loglisten's \"queue-handler\" feature"
-    );
+    // Its handlers, even a missing one, are not looked at: the class is.
+    for extra in ["", r#", "handlers": ["missing"]"#] {
+        let config = format!(
+            r#"{{"version": 1, "handlers": {{"q": {{"class": "logging.handlers.QueueHandler"{extra}}}}}}}"#
+        );
+        let error = dict_config_str(&config).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "handlers.q.class: logging.handlers.QueueHandler is left out of this build: it needs \
+             loglisten's \"queue-handler\" feature"
+        );
+    }
 }
 
 /// A handler that signals when a record reaches it, then waits to be

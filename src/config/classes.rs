@@ -191,6 +191,8 @@ pub(crate) fn handler_references<'a>(
             .map(|t| ("target", t, "Unable to set target handler"))
             .into_iter()
             .collect(),
+        // Left out of the build, the class is refused when prepared.
+        #[cfg(feature = "queue-handler")]
         Some("logging.handlers.QueueHandler") => match kwargs.get("handlers") {
             Some(Value::Array(items)) => items
                 .iter()

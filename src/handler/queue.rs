@@ -5,8 +5,10 @@
 
 use super::{Handler, SharedHandler};
 use crate::record::{OwnedRecord, Record};
+use std::collections::LinkedList;
 use std::fmt;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
@@ -73,15 +75,19 @@ struct Shared {
     settings: QueueSettings,
     queue: Mutex<Queue>,
     ready: Condvar,
+    /// How many spare chunks the listener holds (for the tests).
+    spare: AtomicUsize,
 }
 
-/// Records in chunks of [`CHUNK`], so that a long backlog (a stalled
-/// destination) grows by one small allocation at a time and a caller never
-/// waits for one big buffer to be copied into a bigger one.
+/// Records in chunks of [`CHUNK`] linked in a list, so that a backlog of
+/// any length (a stalled destination) grows by one chunk at a time and
+/// nothing already queued is ever copied: a caller's cost does not depend
+/// on how much waits.
 struct Queue {
-    chunks: Vec<Chunk>,
+    chunks: LinkedList<Chunk>,
     len: usize,
-    /// Handed-over chunks, kept for reuse with their records' buffers.
+    /// Handed-over chunks ready for reuse with their records' buffers
+    /// (at most [`FREE_CHUNKS`]; the listener keeps it filled).
     free: Vec<Chunk>,
     /// The listener waits on `ready`: the next record wakes it.
     sleeping: bool,
@@ -112,13 +118,14 @@ impl QueueHandler {
             shared: Arc::new(Shared {
                 settings,
                 queue: Mutex::new(Queue {
-                    chunks: Vec::new(),
+                    chunks: LinkedList::new(),
                     len: 0,
                     free: Vec::new(),
                     sleeping: false,
                     stop: false,
                 }),
                 ready: Condvar::new(),
+                spare: AtomicUsize::new(0),
             }),
             thread: None,
             state: Lifecycle::NotStarted,
@@ -191,21 +198,26 @@ impl Shared {
     /// The listener thread: takes whatever is queued in one go and hands
     /// it over, until stopped and the queue is empty.
     fn listen(&self) {
-        let mut batch: Vec<Chunk> = Vec::new();
+        let mut batch: LinkedList<Chunk> = LinkedList::new();
+        // Handed-over chunks beyond the free list: they refill it, and
+        // after a long backlog the excess is freed one chunk per round,
+        // outside the lock, so no round (and no caller waiting on the
+        // allocator it uses) pays for freeing a whole backlog at once.
+        let mut spare: Vec<Chunk> = Vec::new();
         let mut batch_was_small = false;
         loop {
-            // Chunks beyond what is kept for reuse are freed here, outside
-            // the lock: after a stall that is many records, and callers
-            // must not wait for it.
-            batch.truncate(FREE_CHUNKS);
+            spare.extend(std::mem::take(&mut batch));
+            if spare.len() > FREE_CHUNKS {
+                drop(spare.pop());
+            }
             {
                 let mut queue = self.lock();
-                for mut chunk in batch.drain(..) {
-                    if queue.free.len() < FREE_CHUNKS {
-                        chunk.used = 0;
-                        queue.free.push(chunk);
-                    }
+                while queue.free.len() < FREE_CHUNKS {
+                    let Some(mut chunk) = spare.pop() else { break };
+                    chunk.used = 0;
+                    queue.free.push(chunk);
                 }
+                self.spare.store(spare.len(), Ordering::Relaxed);
                 // Right after a batch, look again shortly without asking
                 // callers to signal: under steady logging they then never
                 // pay for a wake-up, and records come in larger batches.
@@ -220,11 +232,28 @@ impl Shared {
                 }
                 while queue.len == 0 && !queue.stop {
                     queue.sleeping = true;
-                    queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
+                    if spare.len() > FREE_CHUNKS {
+                        // Idle with an excess to free: a chunk at a time.
+                        let (q, _) = self
+                            .ready
+                            .wait_timeout(queue, RELEASE_EVERY)
+                            .unwrap_or_else(|e| e.into_inner());
+                        queue = q;
+                        if queue.len == 0 && !queue.stop {
+                            queue.sleeping = false;
+                            break;
+                        }
+                    } else {
+                        queue = self.ready.wait(queue).unwrap_or_else(|e| e.into_inner());
+                    }
                 }
                 queue.sleeping = false;
                 if queue.len == 0 {
-                    return;
+                    if queue.stop {
+                        return;
+                    }
+                    // Woken to free one more spare chunk.
+                    continue;
                 }
                 queue.len = 0;
                 std::mem::swap(&mut queue.chunks, &mut batch);
@@ -244,8 +273,11 @@ const POLL: std::time::Duration = std::time::Duration::from_micros(200);
 
 /// Records per chunk of the queue.
 const CHUNK: usize = 256;
-/// Emptied chunks kept for reuse.
+/// Emptied chunks kept for reuse: this many ready for callers, and as
+/// many again spare with the listener.
 const FREE_CHUNKS: usize = 16;
+/// How often an idle listener frees one chunk of an excess.
+const RELEASE_EVERY: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Up to [`CHUNK`] records; those past `used` are spent slots whose
 /// buffers the next records reuse.
@@ -264,14 +296,14 @@ impl Queue {
     /// Queues `record` prepared with `text`, in a spent slot if there is
     /// one (no allocation) or a new one.
     fn push(&mut self, record: &Record<'_>, text: &str) {
-        if self.chunks.last().is_none_or(|c| c.used == CHUNK) {
+        if self.chunks.back().is_none_or(|c| c.used == CHUNK) {
             let chunk = self.free.pop().unwrap_or_else(|| Chunk {
                 slots: Vec::with_capacity(CHUNK),
                 used: 0,
             });
-            self.chunks.push(chunk);
+            self.chunks.push_back(chunk);
         }
-        if let Some(chunk) = self.chunks.last_mut() {
+        if let Some(chunk) = self.chunks.back_mut() {
             match chunk.slots.get_mut(chunk.used) {
                 Some(slot) => slot.prepare_from(record, text),
                 None => chunk.slots.push(OwnedRecord::prepared(record, text)),
@@ -413,6 +445,58 @@ mod tests {
             assert_eq!(out.text(), expected, "round {round}");
         }
         queue.close();
+    }
+
+    /// A handler that takes each message once its gate is open.
+    #[derive(Debug)]
+    struct Gated {
+        gate: Arc<Mutex<()>>,
+        seen: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Handler for Gated {
+        fn emit(&mut self, record: &Record, _text: &str) -> io::Result<()> {
+            let _open = self.gate.lock().unwrap();
+            self.seen.lock().unwrap().push(record.message().to_string());
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_long_backlog_is_delivered_whole_then_freed_down_to_the_kept_chunks() {
+        let gate = Arc::new(Mutex::new(()));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let target = SharedHandler::new(Gated {
+            gate: Arc::clone(&gate),
+            seen: Arc::clone(&seen),
+        });
+        let mut queue = QueueHandler::new(QueueSettings {
+            handlers: vec![target],
+            ..QueueSettings::default()
+        });
+        // The destination stalls while 40 chunks' worth queue up.
+        let total = CHUNK * 40 + 7;
+        let closed = gate.lock().unwrap();
+        for i in 0..total {
+            queue
+                .emit(&Record::new("a", Level::INFO, ""), &i.to_string())
+                .unwrap();
+        }
+        drop(closed);
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let settled = || {
+            let free = queue.shared.lock().free.len();
+            let spare = queue.shared.spare.load(Ordering::Relaxed);
+            seen.lock().unwrap().len() == total && (free, spare) == (FREE_CHUNKS, FREE_CHUNKS)
+        };
+        while !settled() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let expected: Vec<String> = (0..total).map(|i| i.to_string()).collect();
+        assert_eq!(*seen.lock().unwrap(), expected);
+        assert_eq!(queue.shared.lock().free.len(), FREE_CHUNKS);
+        assert_eq!(queue.shared.spare.load(Ordering::Relaxed), FREE_CHUNKS);
+        queue.close().unwrap();
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! 4-byte big-endian length and a pickle of its attribute dict, over TCP
 //! or UDP, as CPython's logging-cookbook receivers read them.
 
-use super::attrs::record_dict;
 use super::Handler;
+use crate::pickle::Pickler;
 use crate::record::Record;
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
@@ -52,15 +52,6 @@ impl SocketSettings {
     }
 }
 
-/// Appends `SocketHandler.makePickle(record)`: the length, then the pickle.
-pub(crate) fn make_pickle(record: &Record<'_>, out: &mut Vec<u8>) {
-    let start = out.len();
-    out.extend_from_slice(&[0; 4]);
-    crate::pickle::write_dict(out, &record_dict(record));
-    let len = u32::try_from(out.len() - start - 4).unwrap_or(u32::MAX);
-    out[start..start + 4].copy_from_slice(&len.to_be_bytes());
-}
-
 /// Python's `logging.handlers.SocketHandler(host, port)`: connects on the
 /// first record, and after a failure waits `retry_start` seconds, then
 /// twice as long each time up to `retry_max`, before trying again; records
@@ -88,7 +79,9 @@ pub struct SocketHandler {
     /// When the next connection may be tried, after a failure.
     retry_time: Option<Instant>,
     retry_period: f64,
+    /// The frame of the record being sent, its capacity kept.
     buffer: Vec<u8>,
+    pickler: Pickler,
 }
 
 impl SocketHandler {
@@ -100,6 +93,7 @@ impl SocketHandler {
             retry_time: None,
             retry_period: 0.0,
             buffer: Vec::new(),
+            pickler: Pickler::default(),
         }
     }
 
@@ -161,8 +155,7 @@ impl SocketHandler {
 
 impl Handler for SocketHandler {
     fn emit(&mut self, record: &Record, _text: &str) -> io::Result<()> {
-        self.buffer.clear();
-        make_pickle(record, &mut self.buffer);
+        self.pickler.frame(record, &mut self.buffer);
         if self.sock.is_none() {
             self.create_socket()?;
         }
@@ -207,6 +200,7 @@ pub struct DatagramHandler {
     settings: SocketSettings,
     sock: Option<(UdpSocket, SocketAddr)>,
     buffer: Vec<u8>,
+    pickler: Pickler,
 }
 
 impl DatagramHandler {
@@ -216,6 +210,7 @@ impl DatagramHandler {
             settings,
             sock: None,
             buffer: Vec::new(),
+            pickler: Pickler::default(),
         }
     }
 
@@ -239,8 +234,7 @@ impl DatagramHandler {
 impl Handler for DatagramHandler {
     fn emit(&mut self, record: &Record, _text: &str) -> io::Result<()> {
         let mut buffer = std::mem::take(&mut self.buffer);
-        buffer.clear();
-        make_pickle(record, &mut buffer);
+        self.pickler.frame(record, &mut buffer);
         let sent = self
             .socket()
             .and_then(|(sock, address)| sock.send_to(&buffer, address));
@@ -305,7 +299,7 @@ mod tests {
     fn the_frame_is_a_length_then_the_pickle() {
         let record = Record::new("app", Level::ERROR, "boom");
         let mut out = Vec::new();
-        make_pickle(&record, &mut out);
+        Pickler::default().frame(&record, &mut out);
         let len = u32::from_be_bytes(out[..4].try_into().unwrap()) as usize;
         assert_eq!(len, out.len() - 4);
         let dict = crate::pickle::read_dict(&out[4..]).unwrap();
