@@ -16,7 +16,7 @@ use super::audit::{self, Audit};
 use super::commands;
 use super::outcome::Outcome;
 use super::peer::{self, Peer};
-use super::settings::{Peers, Settings};
+use super::settings::{Peers, Settings, Turn};
 use super::slots::{Conns, Counted, Job, Progress, CHANCE};
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
@@ -313,6 +313,10 @@ fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
     audit.outcome = outcome;
     audit.generation_after = shared.generation();
     shared.report(&audit);
+    if audit.outcome == Outcome::Abandoned {
+        // Nobody to tell.
+        return;
+    }
     // A client that closed early (CPython's does) makes this fail: that
     // is fine. The timeout stops a client that never reads.
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
@@ -448,11 +452,18 @@ fn receive_and_apply(
     };
     audit.sha256 = Some(hex_sha256(&payload));
     audit.generation_before = shared.generation();
-    // Building handlers waits on the outside world (connecting a socket):
-    // each such wait is capped by this deadline, and once it has passed no
-    // further handler is built.
+    // The apply deadline counts from here: waiting for earlier applies to
+    // finish and building both come out of it. Building handlers waits on
+    // the outside world (resolving a name, connecting a socket): each such
+    // wait is capped by it, and once it has passed no further handler is
+    // built.
+    let apply_by = Instant::now() + settings.apply_deadline;
+    let still_wanted = || !stream.peer_closed();
+    let turn = Turn {
+        by: apply_by,
+        still_wanted: &still_wanted,
+    };
     let within = |step: &dyn Fn() -> Outcome| -> Outcome {
-        let apply_by = Instant::now() + settings.apply_deadline;
         let apply = || {
             crate::confine::within(settings.confine.clone(), || {
                 crate::deadline::within(apply_by, step)
@@ -467,7 +478,9 @@ fn receive_and_apply(
             Ok(command) => command,
             Err(message) => return (Outcome::CommandError(message), None),
         };
-        let run = || audit::in_command(|| commands::execute(&settings.registry, &command, &within));
+        let run = || {
+            audit::in_command(|| commands::execute(&settings.registry, &command, &within, &turn))
+        };
         let done = catch_unwind(AssertUnwindSafe(run));
         audit.command = Some(command);
         return match done {
@@ -479,14 +492,14 @@ fn receive_and_apply(
         };
     }
     audit.push = true;
-    // One apply at a time is the apply step's own business (see
-    // `Settings::apply`): the listener adds no second lock.
-    let outcome = within(&|| match (settings.apply)(&payload) {
+    // One apply at a time, in arrival order, is the apply step's own
+    // business (see `Settings::apply`): the listener adds no second lock.
+    let outcome = within(&|| match (settings.apply)(&payload, &turn) {
         Ok(applied) => Outcome::Applied {
             kind: applied.kind,
             generation: applied.generation,
         },
-        Err(error) => Outcome::ConfigError(error),
+        Err(why) => Outcome::not_applied(why),
     });
     (outcome, None)
 }

@@ -75,7 +75,10 @@ impl Gate {
                 return Some(self.pass(start));
             }
             queue = match deadline {
-                None => self.turn.wait(queue).unwrap_or_else(PoisonError::into_inner),
+                None => self
+                    .turn
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner),
                 Some(deadline) => {
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
@@ -120,7 +123,11 @@ mod tests {
     fn until_waiting(gate: &Gate, n: usize) {
         let give_up = Instant::now() + Duration::from_secs(10);
         while gate.waiting() != n {
-            assert!(Instant::now() < give_up, "{} waiting, not {n}", gate.waiting());
+            assert!(
+                Instant::now() < give_up,
+                "{} waiting, not {n}",
+                gate.waiting()
+            );
             thread::sleep(Duration::from_millis(1));
         }
     }
@@ -161,7 +168,10 @@ mod tests {
         // A patient one behind an impatient one gets in when the gate frees.
         let second = {
             let gate = Arc::clone(&gate);
-            thread::spawn(move || gate.enter_by(Some(Instant::now() + Duration::from_millis(20))).is_some())
+            thread::spawn(move || {
+                gate.enter_by(Some(Instant::now() + Duration::from_millis(20)))
+                    .is_some()
+            })
         };
         until_waiting(&gate, 1);
         let third = {

@@ -278,6 +278,12 @@ impl Core {
         self.apply.enter_by(Some(deadline))
     }
 
+    /// How many wait for their turn to apply.
+    #[cfg(test)]
+    pub(crate) fn apply_waiting(&self) -> usize {
+        self.apply.waiting()
+    }
+
     /// The registered factories.
     pub(crate) fn factories(&self) -> MutexGuard<'_, Factories> {
         lock(&self.factories)
