@@ -236,3 +236,34 @@ fn a_client_that_closes_after_sending_is_served_when_it_did_not_wait() {
     s.read_to_end(&mut reply).unwrap();
     assert_eq!(&reply[4..], b"ok dict 2");
 }
+
+#[test]
+fn a_name_that_resolves_slowly_times_out_within_the_apply_deadline() {
+    let (r, _marks, _starts) = registry();
+    let (l, _) = listener(&r, Duration::from_millis(300));
+    let config = r#"{"version": 1, "disable_existing_loggers": false,
+        "handlers": {"h": {"class": "logging.handlers.SysLogHandler",
+                           "address": ["5000.slow.test", 514]}},
+        "loggers": {"turn.dns": {"level": "DEBUG", "handlers": ["h"]}}}"#;
+    let start = Instant::now();
+    let reply = send_config(("127.0.0.1", l.port()), config.as_bytes()).unwrap();
+    let took = start.elapsed();
+    assert_eq!(
+        reply,
+        Reply::Error("timed out building handler 'h' (resolving '5000.slow.test')".into())
+    );
+    assert!(took >= Duration::from_millis(250), "took {took:?}");
+    assert!(took < Duration::from_millis(1500), "took {took:?}");
+    assert_eq!(r.get_logger("turn.dns").level(), Level::NOTSET);
+    // A dry run of it is bounded the same way.
+    let dry = r#"{"loglisten": {"op": "apply", "dry_run": true, "config": {"version": 1,
+        "handlers": {"h": {"class": "logging.handlers.SysLogHandler",
+                           "address": ["5000.slow.test", 514]}}}}}"#;
+    let start = Instant::now();
+    let reply = send_config(("127.0.0.1", l.port()), dry.as_bytes()).unwrap();
+    assert!(start.elapsed() < Duration::from_millis(1500));
+    assert_eq!(
+        reply,
+        Reply::Error("timed out building handler 'h' (resolving '5000.slow.test')".into())
+    );
+}
