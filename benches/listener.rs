@@ -5,7 +5,8 @@
 //! Then `get` and `set` commands next to a push, against a registry of 3,
 //! 13, 103 and 1003 loggers.
 //!
-//! `cargo bench --bench listener` (`-- commands` for those alone)
+//! `cargo bench --bench listener` (`-- commands` for those alone, `--
+//! same-user` for the rows up to the same-user check)
 
 use loglisten::{
     send_command, send_config, Applied, Command, ConfigKind, Level, Listener, Registry, Reply,
@@ -207,6 +208,8 @@ fn main() {
         }
         return;
     }
+    // `-- same-user`: the rows up to the same-user check, nothing after.
+    let same_user_only = std::env::args().any(|a| a == "same-user");
     println!(
         "{ROUNDS} sequential configs of {} bytes over loopback, a fresh connection each, reply awaited",
         CONFIG.len()
@@ -251,6 +254,9 @@ fn main() {
         ratio(&full),
         ratio(&checked)
     );
+    if same_user_only {
+        return;
+    }
     for extra in [0, 10, 100, 1000] {
         commands_vs_push(extra);
     }

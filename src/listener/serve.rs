@@ -347,21 +347,28 @@ fn drain(stream: &mut Stream) {
     }
 }
 
+/// The lookup of the peer's user, when the listener checks it: TCP
+/// peers, unless any local user may drive it. Unix socket peers are the
+/// owner by the socket's mode.
+fn peer_lookup(settings: &Settings, stream: &Stream) -> Option<peer::Lookup> {
+    let Peers::SameUser(_) = settings.peers else {
+        return None;
+    };
+    let (local, remote) = stream.tcp_addrs()?;
+    Some(peer::Lookup::new(local, remote))
+}
+
 /// `Err(outcome)` when the peer may not drive this listener: a TCP peer
 /// of another uid, or one that cannot be identified with no verify to
-/// vouch for it. Unix socket peers are the owner by the socket's mode.
-/// `Ok(uid)`: the peer's uid when it was looked up.
-fn check_peer(shared: &Shared, stream: &Stream) -> Result<Option<u32>, Outcome> {
-    let Peers::SameUser(me) = shared.settings.peers else {
+/// vouch for it. `Ok(uid)`: the peer's uid when it was looked up.
+fn check_peer(settings: &Settings, lookup: Option<peer::Lookup>) -> Result<Option<u32>, Outcome> {
+    let (Peers::SameUser(me), Some(lookup)) = (settings.peers, lookup) else {
         return Ok(None);
     };
-    let Some((local, remote)) = stream.tcp_addrs() else {
-        return Ok(None);
-    };
-    match peer::owner(local, remote) {
+    match lookup.finish() {
         Peer::Uid(uid) if uid == me => Ok(Some(uid)),
         Peer::Uid(uid) => Err(Outcome::PeerRefused { uid: Some(uid) }),
-        Peer::Unknown if shared.settings.verify.is_some() => Ok(None),
+        Peer::Unknown if settings.verify.is_some() => Ok(None),
         Peer::Unknown => Err(Outcome::PeerRefused { uid: None }),
     }
 }
@@ -418,7 +425,19 @@ fn receive_and_apply(
         now + settings.header_deadline,
         now + settings.receive_deadline,
     );
-    let mut counted = Counted { stream, progress };
+    // Whose the peer is gets looked up as soon as its message starts
+    // arriving, beside the reading of the rest.
+    let mut lookup = peer_lookup(settings, stream);
+    let mut start_lookup = || {
+        if let Some(lookup) = lookup.as_mut() {
+            lookup.start();
+        }
+    };
+    let mut counted = Counted {
+        stream,
+        progress,
+        on_bytes: &mut start_lookup,
+    };
     let read = wire::read_frame_by(
         &mut counted,
         settings.max_message_bytes,
@@ -435,9 +454,7 @@ fn receive_and_apply(
         Ok(m) => m,
         Err(e) => return (Outcome::from_frame_error(e), None),
     };
-    // Only a whole message costs a look at the socket tables (whose size
-    // is the system's socket count): a flood of bad frames costs none.
-    match check_peer(shared, stream) {
+    match check_peer(settings, lookup) {
         Ok(uid) => audit.uid = uid,
         Err(refused) => {
             if let Outcome::PeerRefused { uid } = refused {
