@@ -201,6 +201,39 @@ fn stop_to_join() -> (Duration, Duration) {
     (percentile(&times, 0.5), percentile(&times, 0.99))
 }
 
+/// Entries in the kernel's IPv4 TCP table (TIME_WAIT included): what a
+/// same-user lookup walks.
+fn tcp_entries() -> usize {
+    std::fs::read_to_string("/proc/net/tcp").map_or(0, |t| t.lines().count().saturating_sub(1))
+}
+
+/// `-- same-user`: the same-user row first (before the floor's thousands
+/// of connections fill the table with TIME_WAIT entries), then the floor,
+/// with the table's size at the start.
+fn same_user_only() {
+    let entries = tcp_entries();
+    let l = Listener::builder()
+        .port(0)
+        .apply(|_: &[u8]| {
+            Ok(Applied {
+                kind: ConfigKind::Dict,
+                generation: 1,
+            })
+        })
+        .spawn()
+        .unwrap();
+    let checked = measure_rounds(l.port(), 20, 200);
+    drop(l);
+    let floor = measure_rounds(floor_server(false), 20, 200);
+    println!("{entries} entries in /proc/net/tcp at the start");
+    report("floor (trivial std server)", &floor);
+    report("listener, no-op apply, same user", &checked);
+    println!(
+        "p50 vs floor: same-user check {:.2}x",
+        checked.p50.as_secs_f64() / floor.p50.as_secs_f64()
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "commands") {
         for extra in [0, 10, 100, 1000] {
@@ -208,8 +241,10 @@ fn main() {
         }
         return;
     }
-    // `-- same-user`: the rows up to the same-user check, nothing after.
-    let same_user_only = std::env::args().any(|a| a == "same-user");
+    if std::env::args().any(|a| a == "same-user") {
+        same_user_only();
+        return;
+    }
     println!(
         "{ROUNDS} sequential configs of {} bytes over loopback, a fresh connection each, reply awaited",
         CONFIG.len()
@@ -254,9 +289,6 @@ fn main() {
         ratio(&full),
         ratio(&checked)
     );
-    if same_user_only {
-        return;
-    }
     for extra in [0, 10, 100, 1000] {
         commands_vs_push(extra);
     }
