@@ -166,6 +166,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "net-handlers")]
     fn network_handlers_give_up_on_a_slow_name_within_their_timeout() {
         use crate::handler::{
             DatagramHandler, Handler, HttpHandler, HttpSettings, SmtpHandler, SmtpSettings,
