@@ -318,11 +318,14 @@ impl Builder {
         self
     }
 
-    /// How long building a received configuration may take (default 5 s).
-    /// Each step that waits on the outside world (a syslog handler
-    /// connecting over TCP, itself limited to 2 s) is cut short at this
-    /// deadline, and no handler is started after it: the pieces built are
-    /// closed, nothing changes, and the peer is told
+    /// How long applying a received configuration may take (default 5 s),
+    /// counted from the message's arrival: waiting for earlier pushes to
+    /// be applied, then building. A push still waiting when it passes is
+    /// told `error: timed out waiting for another apply to finish`. Each
+    /// step of the build that waits on the outside world (resolving a host
+    /// name, a syslog handler connecting over TCP, itself limited to 2 s)
+    /// is cut short at this deadline, and no handler is started after it:
+    /// the pieces built are closed, nothing changes, and the peer is told
     /// `error: timed out building handler 'h' (connecting to 127.0.0.1:5516)`.
     ///
     /// ```

@@ -267,3 +267,41 @@ fn a_name_that_resolves_slowly_times_out_within_the_apply_deadline() {
         Reply::Error("timed out building handler 'h' (resolving '5000.slow.test')".into())
     );
 }
+
+#[test]
+fn a_programs_own_apply_step_takes_turns_on_the_same_terms() {
+    let (entered, enters) = mpsc::channel();
+    let entered = Mutex::new(entered);
+    let applied = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&applied);
+    let l = Listener::builder()
+        .port(0)
+        .allow_any_local_user()
+        .apply_deadline(Duration::from_millis(300))
+        .apply(move |bytes: &[u8]| {
+            let _ = lock(&entered).send(());
+            lock(&seen).push(bytes.to_vec());
+            if bytes == b"slow" {
+                thread::sleep(Duration::from_millis(1000));
+            }
+            Ok(crate::Applied {
+                kind: crate::ConfigKind::Dict,
+                generation: 1,
+            })
+        })
+        .spawn()
+        .unwrap();
+    let port = l.port();
+    let slow = thread::spawn(move || send_config(("127.0.0.1", port), b"slow").unwrap());
+    enters.recv_timeout(Duration::from_secs(10)).unwrap();
+    let start = Instant::now();
+    let reply = send_config(("127.0.0.1", port), b"late").unwrap();
+    let took = start.elapsed();
+    assert_eq!(
+        reply,
+        Reply::Error("timed out waiting for another apply to finish".into())
+    );
+    assert!(took < Duration::from_millis(900), "took {took:?}");
+    assert!(matches!(slow.join().unwrap(), Reply::Ok { .. }));
+    assert_eq!(*lock(&applied), [b"slow".to_vec()]);
+}
