@@ -5,7 +5,8 @@
 //! Then `get` and `set` commands next to a push, against a registry of 3,
 //! 13, 103 and 1003 loggers.
 //!
-//! `cargo bench --bench listener` (`-- commands` for those alone)
+//! `cargo bench --bench listener` (`-- commands` for those alone, `--
+//! same-user` for the rows up to the same-user check)
 
 use loglisten::{
     send_command, send_config, Applied, Command, ConfigKind, Level, Listener, Registry, Reply,
@@ -200,11 +201,48 @@ fn stop_to_join() -> (Duration, Duration) {
     (percentile(&times, 0.5), percentile(&times, 0.99))
 }
 
+/// Entries in the kernel's IPv4 TCP table (TIME_WAIT included): what a
+/// same-user lookup walks.
+fn tcp_entries() -> usize {
+    std::fs::read_to_string("/proc/net/tcp").map_or(0, |t| t.lines().count().saturating_sub(1))
+}
+
+/// `-- same-user`: the same-user row first (before the floor's thousands
+/// of connections fill the table with TIME_WAIT entries), then the floor,
+/// with the table's size at the start.
+fn same_user_only() {
+    let entries = tcp_entries();
+    let l = Listener::builder()
+        .port(0)
+        .apply(|_: &[u8]| {
+            Ok(Applied {
+                kind: ConfigKind::Dict,
+                generation: 1,
+            })
+        })
+        .spawn()
+        .unwrap();
+    let checked = measure_rounds(l.port(), 20, 200);
+    drop(l);
+    let floor = measure_rounds(floor_server(false), 20, 200);
+    println!("{entries} entries in /proc/net/tcp at the start");
+    report("floor (trivial std server)", &floor);
+    report("listener, no-op apply, same user", &checked);
+    println!(
+        "p50 vs floor: same-user check {:.2}x",
+        checked.p50.as_secs_f64() / floor.p50.as_secs_f64()
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "commands") {
         for extra in [0, 10, 100, 1000] {
             commands_vs_push(extra);
         }
+        return;
+    }
+    if std::env::args().any(|a| a == "same-user") {
+        same_user_only();
         return;
     }
     println!(

@@ -59,6 +59,7 @@ mod pyrepr;
 mod python_test;
 mod record;
 mod registry;
+mod resolve;
 mod sha256;
 mod sync;
 mod time;

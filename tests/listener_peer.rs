@@ -109,3 +109,41 @@ fn a_peer_of_another_user_is_rejected_unless_any_user_is_allowed() {
         Outcome::Applied { .. }
     ));
 }
+
+/// The peer's user is looked up while its message is still arriving: a
+/// message sent in two parts, the second well after the first, is
+/// identified and applied, and its audit has the uid.
+#[test]
+fn a_peer_whose_message_arrives_in_parts_is_identified() {
+    use std::io::{Read, Write};
+    let registry = loglisten::Registry::new();
+    let (tx, rx) = mpsc::channel();
+    let tx = Mutex::new(tx);
+    let l = Listener::builder()
+        .registry(&registry)
+        .port(0)
+        .on_audit(move |a| {
+            let _ = tx.lock().unwrap().send((a.uid, a.outcome.clone()));
+        })
+        .spawn()
+        .unwrap();
+    let config = br#"{"version": 1, "root": {"level": "ERROR"}}"#;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", l.port())).unwrap();
+    let mut frame = (config.len() as u32).to_be_bytes().to_vec();
+    frame.extend_from_slice(config);
+    s.write_all(&frame[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    s.write_all(&frame[10..]).unwrap();
+    let mut reply = Vec::new();
+    s.read_to_end(&mut reply).unwrap();
+    assert_eq!(&reply[4..], b"ok dict 1");
+    let (uid, outcome) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(uid, Some(own_uid()));
+    assert_eq!(
+        outcome,
+        Outcome::Applied {
+            kind: ConfigKind::Dict,
+            generation: 1
+        }
+    );
+}

@@ -13,9 +13,11 @@ use crate::format::{Formatter, Style};
 use crate::handler::{SharedHandler, SharedHandlerBuilder};
 use crate::level::Level;
 use crate::registry::factories::Factories;
+use crate::registry::gate::Pass;
 use crate::registry::{ancestors, Core, Draft, LoggerSettings, ROOT};
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Applies `config` to `core`'s registry, one configuration at a time.
 pub(crate) fn apply(core: &Core, config: Config, kind: ConfigKind) -> Result<Applied, ConfigError> {
@@ -32,6 +34,66 @@ pub(crate) fn apply_with(
     options: ApplyOptions,
 ) -> Result<Applied, ConfigError> {
     let _one_at_a_time = core.apply_lock();
+    apply_in_turn(core, config, kind, options)
+}
+
+/// Why a configuration that waited for its turn was not applied.
+#[derive(Debug)]
+pub(crate) enum NotApplied {
+    /// The configuration was refused (nothing changed).
+    Config(ConfigError),
+    /// Its turn had not come by its deadline: an earlier apply ran long.
+    Overdue,
+    /// Its client had gone when its turn came: the configuration was
+    /// dropped.
+    Abandoned,
+}
+
+/// A wait for the turn after which the client is asked whether it still
+/// wants its configuration. A shorter wait is no reason to have given up,
+/// and a client that sends and closes without waiting for the reply
+/// (CPython's does) must not lose its push to a brief queue.
+pub(crate) const CHECK_AFTER: Duration = Duration::from_millis(100);
+
+/// [`apply_with`] for a configuration someone waits for: it waits for its
+/// turn (first come, first served) only until `deadline`, then, if it
+/// waited more than [`CHECK_AFTER`], is applied only if `still_wanted()`
+/// says so (checked with the turn held, so nothing goes live in between).
+/// Building is bounded by the same `deadline`.
+pub(crate) fn apply_when(
+    core: &Core,
+    config: Config,
+    kind: ConfigKind,
+    options: ApplyOptions,
+    deadline: Instant,
+    still_wanted: &dyn Fn() -> bool,
+) -> Result<Applied, NotApplied> {
+    let turn = still_wanted_after(core.apply_lock_by(deadline), still_wanted)?;
+    let applied = crate::deadline::within(deadline, || apply_in_turn(core, config, kind, options));
+    drop(turn);
+    applied.map_err(NotApplied::Config)
+}
+
+/// The turn a push waited for (`None`: its deadline came first), unless
+/// it waited more than [`CHECK_AFTER`] and its client has gone since.
+pub(crate) fn still_wanted_after<'g>(
+    turn: Option<Pass<'g>>,
+    still_wanted: &dyn Fn() -> bool,
+) -> Result<Pass<'g>, NotApplied> {
+    let turn = turn.ok_or(NotApplied::Overdue)?;
+    if turn.waited > CHECK_AFTER && !still_wanted() {
+        return Err(NotApplied::Abandoned);
+    }
+    Ok(turn)
+}
+
+/// [`apply_with`] once the apply lock is held.
+fn apply_in_turn(
+    core: &Core,
+    config: Config,
+    kind: ConfigKind,
+    options: ApplyOptions,
+) -> Result<Applied, ConfigError> {
     if let Some(expected) = options.if_generation {
         let live = core.generation();
         if live != expected {

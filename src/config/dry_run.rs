@@ -22,7 +22,6 @@ use crate::handler::{
 use crate::registry::Core;
 use std::fs::{self, Metadata};
 use std::io;
-use std::net::ToSocketAddrs;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -62,7 +61,8 @@ fn check(opener: Opener, targets: Vec<SharedHandler>) -> io::Result<SharedHandle
         }
         Opener::SysLog(settings) => {
             if let SyslogAddress::Inet { host, port } = &settings.address {
-                if (host.as_str(), *port).to_socket_addrs()?.next().is_none() {
+                let timeout = std::time::Duration::from_secs(2);
+                if crate::resolve::resolve(host, *port, timeout)?.is_empty() {
                     return Err(io::Error::other("getaddrinfo returns an empty list"));
                 }
             }

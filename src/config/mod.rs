@@ -29,6 +29,7 @@ use crate::json::Value;
 use crate::registry::Registry;
 
 pub use basic::{basic_config, BasicConfig};
+pub(crate) use build::NotApplied;
 pub use classes::{register_filter, register_formatter, register_handler};
 pub use dump::current_config;
 pub use error::ConfigError;
@@ -319,6 +320,22 @@ impl Registry {
     ) -> Result<Applied, ConfigError> {
         let (config, kind) = read_any(bytes)?;
         build::apply_with(&self.core, config, kind, options)
+    }
+
+    /// [`Registry::apply_config_with`] for a push someone waits for (the
+    /// listener's): waits for its turn behind earlier applies only until
+    /// `deadline`, is dropped if it waited long and `still_wanted()` then
+    /// says its client has gone, and builds within the same deadline
+    /// (see [`build::apply_when`]). Parsing happens before the wait.
+    pub(crate) fn apply_config_when(
+        &self,
+        bytes: &[u8],
+        options: ApplyOptions,
+        deadline: std::time::Instant,
+        still_wanted: impl Fn() -> bool,
+    ) -> Result<Applied, NotApplied> {
+        let (config, kind) = read_any(bytes).map_err(NotApplied::Config)?;
+        build::apply_when(&self.core, config, kind, options, deadline, &still_wanted)
     }
 
     /// Checks bytes as [`Registry::apply_config`] would apply them, with

@@ -7,7 +7,7 @@ use super::Handler;
 use crate::record::Record;
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::time::Duration;
 
 /// `HTTPHandler(host, url, method='GET', secure=False, credentials=None)`.
@@ -139,7 +139,8 @@ impl HttpHandler {
     fn connect(&self) -> io::Result<TcpStream> {
         let timeout = self.settings.timeout;
         let mut last = io::Error::new(io::ErrorKind::NotFound, "host has no address");
-        for address in self.settings.host_port().to_socket_addrs()? {
+        let (host, port) = self.settings.host_port();
+        for address in crate::resolve::resolve(host, port, timeout)? {
             match TcpStream::connect_timeout(&address, timeout) {
                 Ok(sock) => {
                     sock.set_write_timeout(Some(timeout))?;

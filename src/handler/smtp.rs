@@ -6,7 +6,7 @@ use super::encode::base64;
 use super::Handler;
 use crate::record::Record;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::time::Duration;
 
 /// `SMTPHandler(mailhost, fromaddr, toaddrs, subject, credentials=None,
@@ -117,7 +117,7 @@ impl SmtpHandler {
     fn connect(&self) -> io::Result<TcpStream> {
         let s = &self.settings;
         let mut last = io::Error::new(io::ErrorKind::NotFound, "host has no address");
-        for address in (s.host.as_str(), s.port).to_socket_addrs()? {
+        for address in crate::resolve::resolve(&s.host, s.port, s.timeout)? {
             match TcpStream::connect_timeout(&address, s.timeout) {
                 Ok(sock) => {
                     sock.set_write_timeout(Some(s.timeout))?;

@@ -6,7 +6,7 @@ use super::Handler;
 use crate::pickle::Pickler;
 use crate::record::Record;
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 /// Where a [`SocketHandler`] or [`DatagramHandler`] sends: `(host, port)`,
@@ -48,7 +48,7 @@ impl SocketSettings {
     }
 
     fn addresses(&self) -> io::Result<Vec<SocketAddr>> {
-        Ok((self.host.as_str(), self.port).to_socket_addrs()?.collect())
+        crate::resolve::resolve(&self.host, self.port, self.timeout)
     }
 }
 

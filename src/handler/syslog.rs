@@ -5,7 +5,7 @@ use super::Handler;
 use crate::record::Record;
 use std::fmt;
 use std::io::{self, Write};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -265,7 +265,7 @@ impl SysLogHandler {
                 let mut last_error = None;
                 let mut made = None;
                 let addresses: Vec<SocketAddr> =
-                    (host.as_str(), *port).to_socket_addrs()?.collect();
+                    crate::resolve::resolve(host, *port, CONNECT_TIMEOUT)?;
                 if addresses.is_empty() {
                     return Err(io::Error::other("getaddrinfo returns an empty list"));
                 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 /// | `generation_before`, `generation_after` | always                   |
 /// | `sha256`            | a whole message: hex SHA-256 of the payload (after verify when verified) |
 /// | `refusal`           | why a signed message was refused: `malformed`, `bad signature`, `stale signature`, `future signature`, `replayed signature` |
-/// | `outcome`           | always: the status line sent back            |
+/// | `outcome`           | always: the status line sent back; `abandoned` when the client had gone before its push's turn (nothing sent) |
 ///
 /// ```
 /// use loglisten::listener::{Audit, Outcome};
@@ -109,7 +109,12 @@ impl Audit {
         if let Some(refusal) = self.refusal {
             fields.push(Field::new("refusal", refusal));
         }
-        fields.push(Field::new("outcome", self.outcome.reply().to_string()));
+        let outcome = match self.outcome {
+            // No reply was sent: the client had gone.
+            Outcome::Abandoned => "abandoned".to_string(),
+            _ => self.outcome.reply().to_string(),
+        };
+        fields.push(Field::new("outcome", outcome));
         fields
     }
 

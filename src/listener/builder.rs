@@ -4,16 +4,18 @@ use super::audit::Audit;
 use super::outcome::Outcome;
 use super::peer;
 use super::serve;
-use super::settings::{Peers, Settings};
+use super::settings::{ApplyClosure, Peers, Settings, Turn};
 use super::socket::Socket;
 use super::Listener;
-use crate::config::{apply_config, Applied, ConfigError};
+use crate::config::build::still_wanted_after;
+use crate::config::{Applied, ApplyOptions, ConfigError, NotApplied};
+use crate::registry::gate::Gate;
 use crate::registry::Registry;
 use crate::verify::HmacVerifier;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[cfg(unix)]
@@ -90,7 +92,7 @@ impl Default for Builder {
                 verify: None,
                 hmac: None,
                 registry: Registry::global().clone(),
-                apply: Arc::new(apply_config),
+                apply: apply_to(Registry::global().clone()),
                 on_message: None,
                 on_audit: None,
                 max_message_bytes: 1 << 20,
@@ -119,7 +121,7 @@ impl Builder {
     /// ```
     pub fn registry(mut self, registry: &Registry) -> Self {
         let target = registry.clone();
-        self.settings.apply = Arc::new(move |bytes: &[u8]| target.apply_config(bytes));
+        self.settings.apply = apply_to(target);
         self.settings.registry = registry.clone();
         self.registry = registry.clone();
         self
@@ -316,11 +318,14 @@ impl Builder {
         self
     }
 
-    /// How long building a received configuration may take (default 5 s).
-    /// Each step that waits on the outside world (a syslog handler
-    /// connecting over TCP, itself limited to 2 s) is cut short at this
-    /// deadline, and no handler is started after it: the pieces built are
-    /// closed, nothing changes, and the peer is told
+    /// How long applying a received configuration may take (default 5 s),
+    /// counted from the message's arrival: waiting for earlier pushes to
+    /// be applied, then building. A push still waiting when it passes is
+    /// told `error: timed out waiting for another apply to finish`. Each
+    /// step of the build that waits on the outside world (resolving a host
+    /// name, a syslog handler connecting over TCP, itself limited to 2 s)
+    /// is cut short at this deadline, and no handler is started after it:
+    /// the pieces built are closed, nothing changes, and the peer is told
     /// `error: timed out building handler 'h' (connecting to 127.0.0.1:5516)`.
     ///
     /// ```
@@ -384,7 +389,10 @@ impl Builder {
 
     /// Replaces the apply step (by default [`apply_config`](crate::apply_config)),
     /// for a program that handles configurations itself. Calls are
-    /// serialized (one at a time); an `Err` is reported to the peer as
+    /// serialized (one at a time, in arrival order; a push that cannot
+    /// start within the apply deadline is answered `error: timed out
+    /// waiting for another apply to finish`, and one whose client has gone
+    /// by its turn is dropped); an `Err` is reported to the peer as
     /// `error: <message>`. Commands (`get`, `set`, `reset`, and `apply`
     /// with its preconditions) act on the [`registry`](Self::registry)
     /// itself, not through this step.
@@ -406,12 +414,12 @@ impl Builder {
         mut self,
         apply: impl Fn(&[u8]) -> Result<Applied, String> + Send + Sync + 'static,
     ) -> Self {
-        // The listener takes no lock of its own around the default step,
-        // which serializes itself; a program's step gets this one.
-        let one_at_a_time = Mutex::new(());
-        self.settings.apply = Arc::new(move |bytes: &[u8]| {
-            let _turn = crate::sync::lock(&one_at_a_time);
-            apply(bytes).map_err(|message| ConfigError::new("", message))
+        // The default step takes its turn at the registry's gate; a
+        // program's step gets one of its own, with the same terms.
+        let gate = Gate::default();
+        self.settings.apply = Arc::new(move |bytes: &[u8], turn: &Turn<'_>| {
+            let _turn = still_wanted_after(gate.enter_by(Some(turn.by)), turn.still_wanted)?;
+            apply(bytes).map_err(|message| NotApplied::Config(ConfigError::new("", message)))
         });
         self
     }
@@ -467,4 +475,11 @@ impl Builder {
             )),
         }
     }
+}
+
+/// The default apply step: `registry`'s, at its apply gate.
+fn apply_to(registry: Registry) -> Arc<ApplyClosure> {
+    Arc::new(move |bytes: &[u8], turn: &Turn<'_>| {
+        registry.apply_config_when(bytes, ApplyOptions::default(), turn.by, turn.still_wanted)
+    })
 }

@@ -2,6 +2,7 @@
 //! changes, the outcome and the JSON body of the reply.
 
 use super::outcome::Outcome;
+use super::settings::Turn;
 use crate::command::{Command, Op};
 use crate::config::dump::level as level_value;
 use crate::config::ApplyOptions;
@@ -28,11 +29,13 @@ impl Done {
 }
 
 /// Carries out `command` on `registry`. `apply_within` runs the apply
-/// step as the listener runs a push's (confined, with its deadline).
+/// step as the listener runs a push's (confined, with its deadline), and
+/// `apply` takes its turn on `turn`'s terms, as a push does.
 pub(crate) fn execute(
     registry: &Registry,
     command: &Command,
     apply_within: &dyn Fn(&dyn Fn() -> Outcome) -> Outcome,
+    turn: &Turn<'_>,
 ) -> Done {
     match command {
         Command::Get => {
@@ -92,15 +95,16 @@ pub(crate) fn execute(
                 if_generation: *if_generation,
                 dry_run: *dry_run,
             };
-            let outcome = apply_within(&|| match registry
-                .apply_config_with(text.as_bytes(), options)
-            {
-                Ok(_) if *dry_run => Outcome::Checked,
-                Ok(applied) => Outcome::Applied {
-                    kind: applied.kind,
-                    generation: applied.generation,
-                },
-                Err(e) => Outcome::ConfigError(e),
+            let outcome = apply_within(&|| {
+                let bytes = text.as_bytes();
+                match registry.apply_config_when(bytes, options, turn.by, turn.still_wanted) {
+                    Ok(_) if *dry_run => Outcome::Checked,
+                    Ok(applied) => Outcome::Applied {
+                        kind: applied.kind,
+                        generation: applied.generation,
+                    },
+                    Err(why) => Outcome::not_applied(why),
+                }
             });
             Done {
                 outcome,
@@ -156,7 +160,11 @@ mod tests {
     use super::*;
 
     fn run(registry: &Registry, command: &Command) -> Done {
-        execute(registry, command, &|apply| apply())
+        let turn = Turn {
+            by: std::time::Instant::now() + Duration::from_secs(5),
+            still_wanted: &|| true,
+        };
+        execute(registry, command, &|apply| apply(), &turn)
     }
 
     #[test]

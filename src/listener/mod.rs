@@ -11,8 +11,12 @@
 //! [`Builder::allow_any_local_user`]); the message is passed to the
 //! verifier and applied with [`apply_config`](crate::apply_config) (a JSON
 //! object as dictConfig, anything else as fileConfig) within the apply
-//! deadline, one configuration at a time (the apply step's own lock: the
-//! listener adds none).
+//! deadline, one configuration at a time in arrival order (the apply
+//! step's own gate: the listener adds none). The deadline counts from the
+//! message's arrival: a push still waiting for an earlier apply when it
+//! passes is answered `error: timed out waiting for another apply to
+//! finish`, and one that waited and whose client has closed the
+//! connection by its turn is dropped unapplied (audited as `abandoned`).
 //!
 //! # Reply
 //!
@@ -59,6 +63,8 @@ mod serve;
 mod settings;
 mod slots;
 mod socket;
+#[cfg(test)]
+mod turn_tests;
 
 pub use audit::Audit;
 pub use builder::Builder;

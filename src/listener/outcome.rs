@@ -1,7 +1,7 @@
 //! What became of one connection: the outcome, its log line and its reply.
 
 use crate::command::Op;
-use crate::config::{ConfigError, ConfigKind};
+use crate::config::{ConfigError, ConfigKind, NotApplied};
 use crate::level::Level;
 use crate::wire::{kind_word, FrameError, Status};
 use std::fmt;
@@ -70,6 +70,13 @@ pub enum Outcome {
         /// Bytes it had sent by then.
         received: usize,
     },
+    /// The push waited for earlier applies to finish past its apply
+    /// deadline and was answered with an error; nothing of it was applied.
+    Overdue,
+    /// The push waited behind earlier applies, and when its turn came its
+    /// client had closed the connection: it was dropped unapplied (and no
+    /// reply sent). Its audit's outcome is `abandoned`.
+    Abandoned,
     /// The connection was answered `error: busy` and closed unread:
     /// `max_connections` were in flight and none could be evicted (all
     /// being applied, or just accepted).
@@ -111,6 +118,10 @@ impl fmt::Display for Outcome {
             Outcome::PeerRefused { uid: None } => {
                 f.write_str("peer refused: its user could not be identified")
             }
+            Outcome::Overdue => f.write_str("timed out waiting for another apply to finish"),
+            Outcome::Abandoned => f.write_str(
+                "abandoned: the client had closed its connection when its turn to apply came",
+            ),
             Outcome::Evicted { received } => write!(
                 f,
                 "evicted after {received} bytes: every connection slot was taken \
@@ -121,6 +132,15 @@ impl fmt::Display for Outcome {
 }
 
 impl Outcome {
+    /// The outcome of a push that was not applied.
+    pub(crate) fn not_applied(why: NotApplied) -> Outcome {
+        match why {
+            NotApplied::Config(error) => Outcome::ConfigError(error),
+            NotApplied::Overdue => Outcome::Overdue,
+            NotApplied::Abandoned => Outcome::Abandoned,
+        }
+    }
+
     pub(crate) fn from_frame_error(e: FrameError) -> Outcome {
         match e {
             FrameError::TooLarge { claimed, max } => Outcome::TooLarge { claimed, max },
@@ -140,6 +160,8 @@ impl Outcome {
             | Outcome::Rejected
             | Outcome::Refused { .. }
             | Outcome::Evicted { .. }
+            | Outcome::Overdue
+            | Outcome::Abandoned
             | Outcome::PeerRefused { .. } => Level::WARNING,
             _ => Level::ERROR,
         }
@@ -182,6 +204,13 @@ impl Outcome {
             Outcome::PeerRefused { .. } => format!("refused a config from {peer}: {self}"),
             Outcome::Evicted { received } => format!(
                 "evicted a connection from {peer} after {received} bytes: every slot was taken"
+            ),
+            Outcome::Overdue => format!(
+                "config from {peer} not applied: timed out waiting for another apply to finish"
+            ),
+            Outcome::Abandoned => format!(
+                "dropped a config from {peer}: the client had closed its connection when \
+                 its turn to apply came"
             ),
             other => format!("bad message from {peer}: {other}"),
         }
@@ -276,6 +305,21 @@ mod tests {
                 Outcome::Refused { in_flight: 8 },
                 "error: busy: 8 connections already in flight",
                 "refused a connection from 127.0.0.1:5000: 8 connections already in flight",
+                Level::WARNING,
+            ),
+            (
+                Outcome::Overdue,
+                "error: timed out waiting for another apply to finish",
+                "config from 127.0.0.1:5000 not applied: timed out waiting for another apply \
+                 to finish",
+                Level::WARNING,
+            ),
+            (
+                Outcome::Abandoned,
+                "error: abandoned: the client had closed its connection when its turn to \
+                 apply came",
+                "dropped a config from 127.0.0.1:5000: the client had closed its connection \
+                 when its turn to apply came",
                 Level::WARNING,
             ),
             (

@@ -11,6 +11,9 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
 
 /// What the tables say about one connection's peer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +22,80 @@ pub(crate) enum Peer {
     Uid(u32),
     /// Not found, or no longer held by any process.
     Unknown,
+}
+
+/// The owner lookup of one connection's peer, run on a helper thread
+/// beside the reading of its message, so that a push pays the longer of
+/// the two rather than their sum, and a slow lookup holds up only its own
+/// connection. It is started by the message's first bytes (an idle or
+/// empty connection costs none), at most [`MAX_LOOKUPS`] at a time in the
+/// process; beyond that, or without a thread, [`Lookup::finish`] looks on
+/// the caller's thread, once the whole message is in.
+#[derive(Debug)]
+pub(crate) struct Lookup {
+    local: SocketAddr,
+    remote: SocketAddr,
+    answer: Option<mpsc::Receiver<Peer>>,
+}
+
+/// Lookups running on helper threads, the process over.
+static LOOKUPS: AtomicUsize = AtomicUsize::new(0);
+
+/// A flood of connections that send a few bytes and go costs at most this
+/// many table walks at a time.
+pub(crate) const MAX_LOOKUPS: usize = 8;
+
+impl Lookup {
+    /// A lookup of the peer of `local` <-> `remote`, not started.
+    pub fn new(local: SocketAddr, remote: SocketAddr) -> Lookup {
+        Lookup {
+            local,
+            remote,
+            answer: None,
+        }
+    }
+
+    /// Starts the lookup on a helper thread, unless it runs already or
+    /// [`MAX_LOOKUPS`] do.
+    pub fn start(&mut self) {
+        if self.answer.is_some() {
+            return;
+        }
+        if LOOKUPS.fetch_add(1, Ordering::SeqCst) >= MAX_LOOKUPS {
+            LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let (local, remote) = (self.local, self.remote);
+        let spawned = thread::Builder::new()
+            .name("loglisten-peer".into())
+            .spawn(move || {
+                let peer = owner(local, remote);
+                LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+                // The connection may be gone: nobody to tell.
+                let _ = tx.send(peer);
+            });
+        match spawned {
+            Ok(_) => self.answer = Some(rx),
+            Err(_) => {
+                LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// Whether it runs on a helper thread.
+    #[cfg(test)]
+    pub fn started(&self) -> bool {
+        self.answer.is_some()
+    }
+
+    /// The answer: the helper's, or looked up now if there is none.
+    pub fn finish(self) -> Peer {
+        match self.answer.and_then(|answer| answer.recv().ok()) {
+            Some(peer) => peer,
+            None => owner(self.local, self.remote),
+        }
+    }
 }
 
 /// Where the tables are, or `None` on a system without them.
@@ -244,6 +321,24 @@ mod tests {
         let (accepted, peer) = server.accept().unwrap();
         let me = own_uid().unwrap();
         assert_eq!(owner(accepted.local_addr().unwrap(), peer), Peer::Uid(me));
+        drop(client);
+    }
+
+    #[test]
+    fn a_started_lookup_answers_as_one_on_the_spot() {
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = std::net::TcpStream::connect(server.local_addr().unwrap()).unwrap();
+        let (accepted, peer) = server.accept().unwrap();
+        let local = accepted.local_addr().unwrap();
+        let me = Peer::Uid(own_uid().unwrap());
+        let mut early = Lookup::new(local, peer);
+        early.start();
+        early.start();
+        assert!(early.started());
+        assert_eq!(early.finish(), me);
+        let late = Lookup::new(local, peer);
+        assert!(!late.started());
+        assert_eq!(late.finish(), me);
         drop(client);
     }
 

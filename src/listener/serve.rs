@@ -16,7 +16,7 @@ use super::audit::{self, Audit};
 use super::commands;
 use super::outcome::Outcome;
 use super::peer::{self, Peer};
-use super::settings::{Peers, Settings};
+use super::settings::{Peers, Settings, Turn};
 use super::slots::{Conns, Counted, Job, Progress, CHANCE};
 use super::socket::{Socket, Stream, WakeAddr};
 use super::Listener;
@@ -313,6 +313,10 @@ fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
     audit.outcome = outcome;
     audit.generation_after = shared.generation();
     shared.report(&audit);
+    if audit.outcome == Outcome::Abandoned {
+        // Nobody to tell.
+        return;
+    }
     // A client that closed early (CPython's does) makes this fail: that
     // is fine. The timeout stops a client that never reads.
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
@@ -343,21 +347,28 @@ fn drain(stream: &mut Stream) {
     }
 }
 
+/// The lookup of the peer's user, when the listener checks it: TCP
+/// peers, unless any local user may drive it. Unix socket peers are the
+/// owner by the socket's mode.
+fn peer_lookup(settings: &Settings, stream: &Stream) -> Option<peer::Lookup> {
+    let Peers::SameUser(_) = settings.peers else {
+        return None;
+    };
+    let (local, remote) = stream.tcp_addrs()?;
+    Some(peer::Lookup::new(local, remote))
+}
+
 /// `Err(outcome)` when the peer may not drive this listener: a TCP peer
 /// of another uid, or one that cannot be identified with no verify to
-/// vouch for it. Unix socket peers are the owner by the socket's mode.
-/// `Ok(uid)`: the peer's uid when it was looked up.
-fn check_peer(shared: &Shared, stream: &Stream) -> Result<Option<u32>, Outcome> {
-    let Peers::SameUser(me) = shared.settings.peers else {
+/// vouch for it. `Ok(uid)`: the peer's uid when it was looked up.
+fn check_peer(settings: &Settings, lookup: Option<peer::Lookup>) -> Result<Option<u32>, Outcome> {
+    let (Peers::SameUser(me), Some(lookup)) = (settings.peers, lookup) else {
         return Ok(None);
     };
-    let Some((local, remote)) = stream.tcp_addrs() else {
-        return Ok(None);
-    };
-    match peer::owner(local, remote) {
+    match lookup.finish() {
         Peer::Uid(uid) if uid == me => Ok(Some(uid)),
         Peer::Uid(uid) => Err(Outcome::PeerRefused { uid: Some(uid) }),
-        Peer::Unknown if shared.settings.verify.is_some() => Ok(None),
+        Peer::Unknown if settings.verify.is_some() => Ok(None),
         Peer::Unknown => Err(Outcome::PeerRefused { uid: None }),
     }
 }
@@ -414,7 +425,19 @@ fn receive_and_apply(
         now + settings.header_deadline,
         now + settings.receive_deadline,
     );
-    let mut counted = Counted { stream, progress };
+    // Whose the peer is gets looked up as soon as its message starts
+    // arriving, beside the reading of the rest.
+    let mut lookup = peer_lookup(settings, stream);
+    let mut start_lookup = || {
+        if let Some(lookup) = lookup.as_mut() {
+            lookup.start();
+        }
+    };
+    let mut counted = Counted {
+        stream,
+        progress,
+        on_bytes: &mut start_lookup,
+    };
     let read = wire::read_frame_by(
         &mut counted,
         settings.max_message_bytes,
@@ -431,9 +454,7 @@ fn receive_and_apply(
         Ok(m) => m,
         Err(e) => return (Outcome::from_frame_error(e), None),
     };
-    // Only a whole message costs a look at the socket tables (whose size
-    // is the system's socket count): a flood of bad frames costs none.
-    match check_peer(shared, stream) {
+    match check_peer(settings, lookup) {
         Ok(uid) => audit.uid = uid,
         Err(refused) => {
             if let Outcome::PeerRefused { uid } = refused {
@@ -448,11 +469,18 @@ fn receive_and_apply(
     };
     audit.sha256 = Some(hex_sha256(&payload));
     audit.generation_before = shared.generation();
-    // Building handlers waits on the outside world (connecting a socket):
-    // each such wait is capped by this deadline, and once it has passed no
-    // further handler is built.
+    // The apply deadline counts from here: waiting for earlier applies to
+    // finish and building both come out of it. Building handlers waits on
+    // the outside world (resolving a name, connecting a socket): each such
+    // wait is capped by it, and once it has passed no further handler is
+    // built.
+    let apply_by = Instant::now() + settings.apply_deadline;
+    let still_wanted = || !stream.peer_closed();
+    let turn = Turn {
+        by: apply_by,
+        still_wanted: &still_wanted,
+    };
     let within = |step: &dyn Fn() -> Outcome| -> Outcome {
-        let apply_by = Instant::now() + settings.apply_deadline;
         let apply = || {
             crate::confine::within(settings.confine.clone(), || {
                 crate::deadline::within(apply_by, step)
@@ -467,7 +495,9 @@ fn receive_and_apply(
             Ok(command) => command,
             Err(message) => return (Outcome::CommandError(message), None),
         };
-        let run = || audit::in_command(|| commands::execute(&settings.registry, &command, &within));
+        let run = || {
+            audit::in_command(|| commands::execute(&settings.registry, &command, &within, &turn))
+        };
         let done = catch_unwind(AssertUnwindSafe(run));
         audit.command = Some(command);
         return match done {
@@ -479,14 +509,14 @@ fn receive_and_apply(
         };
     }
     audit.push = true;
-    // One apply at a time is the apply step's own business (see
-    // `Settings::apply`): the listener adds no second lock.
-    let outcome = within(&|| match (settings.apply)(&payload) {
+    // One apply at a time, in arrival order, is the apply step's own
+    // business (see `Settings::apply`): the listener adds no second lock.
+    let outcome = within(&|| match (settings.apply)(&payload, &turn) {
         Ok(applied) => Outcome::Applied {
             kind: applied.kind,
             generation: applied.generation,
         },
-        Err(error) => Outcome::ConfigError(error),
+        Err(why) => Outcome::not_applied(why),
     });
     (outcome, None)
 }

@@ -3,17 +3,27 @@
 
 use super::audit::Audit;
 use super::outcome::Outcome;
-use crate::config::{Applied, ConfigError};
+use crate::config::{Applied, NotApplied};
 use crate::registry::Registry;
 use crate::verify::HmacVerifier;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub(crate) type VerifyClosure = dyn Fn(&[u8]) -> Option<Vec<u8>> + Send + Sync;
-/// The apply step. The default, [`apply_config`](crate::apply_config),
-/// serializes itself; a program's own step is serialized by the builder.
-pub(crate) type ApplyClosure = dyn Fn(&[u8]) -> Result<Applied, ConfigError> + Send + Sync;
+/// The apply step of a push. The default (the registry's
+/// `apply_config_when`) takes its turn at the registry's apply gate; a
+/// program's own step takes it at the builder's gate. Either way pushes go
+/// one at a time, in arrival order, each waiting only until its deadline.
+pub(crate) type ApplyClosure =
+    dyn Fn(&[u8], &Turn<'_>) -> Result<Applied, NotApplied> + Send + Sync;
+
+/// The terms of one push's turn: applied by `by` or not at all, and
+/// dropped if `still_wanted` says its client has gone after a long wait.
+pub(crate) struct Turn<'a> {
+    pub by: Instant,
+    pub still_wanted: &'a dyn Fn() -> bool,
+}
 pub(crate) type OnMessage = dyn Fn(&str, &Outcome) + Send + Sync;
 pub(crate) type OnAudit = dyn Fn(&Audit) + Send + Sync;
 

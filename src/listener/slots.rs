@@ -195,16 +195,21 @@ fn least_progress(candidates: impl Iterator<Item = Option<(usize, Duration)>>) -
     best.map(|(i, _)| i)
 }
 
-/// A connection whose reads are counted into its [`Progress`].
+/// A connection whose reads are counted into its [`Progress`];
+/// `on_bytes` is called after each read that got some.
 pub(crate) struct Counted<'a> {
     pub stream: &'a mut Stream,
     pub progress: &'a Progress,
+    pub on_bytes: &'a mut dyn FnMut(),
 }
 
 impl Read for Counted<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.stream.read(buf)?;
         self.progress.received.fetch_add(n, Ordering::Relaxed);
+        if n > 0 {
+            (self.on_bytes)();
+        }
         Ok(n)
     }
 }

@@ -115,6 +115,27 @@ impl Stream {
         }
     }
 
+    /// Whether the peer has closed its end (or reset it): a read would
+    /// find the end of the stream. Looks without waiting; a byte past the
+    /// message (a Unix socket cannot peek) is consumed.
+    pub fn peer_closed(&self) -> bool {
+        let mut byte = [0u8; 1];
+        let looked = match self {
+            Stream::Tcp(s) => nonblocking(s, TcpStream::set_nonblocking, |s| s.peek(&mut byte)),
+            #[cfg(unix)]
+            Stream::Unix(s) => {
+                nonblocking(s, UnixStream::set_nonblocking, |mut s| s.read(&mut byte))
+            }
+        };
+        match looked {
+            Ok(n) => n == 0,
+            Err(e) => !matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+            ),
+        }
+    }
+
     pub fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.set_write_timeout(timeout),
@@ -122,6 +143,18 @@ impl Stream {
             Stream::Unix(s) => s.set_write_timeout(timeout),
         }
     }
+}
+
+/// `look` at `s` switched to non-blocking for the while.
+fn nonblocking<S>(
+    s: &S,
+    set: fn(&S, bool) -> io::Result<()>,
+    look: impl FnOnce(&S) -> io::Result<usize>,
+) -> io::Result<usize> {
+    set(s, true)?;
+    let looked = look(s);
+    set(s, false)?;
+    looked
 }
 
 impl Read for Stream {

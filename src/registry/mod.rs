@@ -12,6 +12,7 @@
 
 mod dispatch;
 pub(crate) mod factories;
+pub(crate) mod gate;
 mod hooks;
 pub(crate) mod overrides;
 pub(crate) mod snapshot;
@@ -71,8 +72,8 @@ pub(crate) struct Core {
     /// path, and what [`Registry::config_generation`] reports.
     generation: AtomicU64,
     state: Mutex<State>,
-    /// Configurations are applied one at a time.
-    apply: Mutex<()>,
+    /// Configurations are applied one at a time, in arrival order.
+    apply: gate::Gate,
     factories: Mutex<Factories>,
     /// The lowest threshold of any logger: see `hooks.rs`.
     most_verbose: AtomicI32,
@@ -132,7 +133,7 @@ impl Registry {
                 id,
                 generation: AtomicU64::new(0),
                 state: Mutex::new(state),
-                apply: Mutex::new(()),
+                apply: gate::Gate::default(),
                 factories: Mutex::new(Factories::default()),
                 most_verbose: AtomicI32::new(Level::WARNING.0),
                 hooks: Mutex::new(Vec::new()),
@@ -265,9 +266,22 @@ impl Core {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// Holds off every other configuration while the guard lives.
-    pub(crate) fn apply_lock(&self) -> MutexGuard<'_, ()> {
-        lock(&self.apply)
+    /// Holds off every other configuration while the guard lives; waits
+    /// for its turn behind those that asked first.
+    pub(crate) fn apply_lock(&self) -> gate::Pass<'_> {
+        self.apply.enter()
+    }
+
+    /// [`apply_lock`](Self::apply_lock), giving up (`None`) when the turn
+    /// has not come by `deadline`.
+    pub(crate) fn apply_lock_by(&self, deadline: std::time::Instant) -> Option<gate::Pass<'_>> {
+        self.apply.enter_by(Some(deadline))
+    }
+
+    /// How many wait for their turn to apply.
+    #[cfg(test)]
+    pub(crate) fn apply_waiting(&self) -> usize {
+        self.apply.waiting()
     }
 
     /// The registered factories.
