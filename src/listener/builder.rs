@@ -425,7 +425,6 @@ impl Builder {
     /// assert!(busy.is_err());
     /// ```
     pub fn spawn(mut self) -> io::Result<Listener> {
-        super::audit::audit_overrides(&self.registry);
         if let Some(dirs) = self.allow_dirs.take() {
             let canonical = dirs
                 .iter()
