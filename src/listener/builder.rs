@@ -18,8 +18,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-#[cfg(unix)]
-
 /// What [`Builder::allow_any_local_user`] was told.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum LocalUsers {
