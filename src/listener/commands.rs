@@ -36,13 +36,13 @@ pub(crate) fn execute(
 ) -> Done {
     match command {
         Command::Get => {
-            let view = registry.live_view();
+            let (generation, body) = registry.live_view_json();
             Done {
                 outcome: Outcome::Done {
                     op: Op::Get,
-                    generation: view.generation,
+                    generation,
                 },
-                body: Some(view.to_json().to_string()),
+                body: Some(body),
             }
         }
         Command::Set { logger, level, ttl } => {
