@@ -162,7 +162,7 @@ fn commands_vs_push(extra: usize) {
     let rounds = 1000;
     let set = Command::Set {
         logger: "app.db".into(),
-        level: Level::DEBUG,
+        level: Level::DEBUG.into(),
         ttl: Some(Duration::from_secs(600)),
     };
     measure_command(l.port(), &Command::Get, 100);

@@ -195,7 +195,7 @@ pub struct CommandReply {
 /// let registry = Registry::new();
 /// let l = Listener::builder().registry(&registry).port(0).spawn().unwrap();
 /// let addr = ("127.0.0.1", l.port());
-/// let set = Command::Set { logger: "app.db".into(), level: Level::DEBUG, ttl: None };
+/// let set = Command::Set { logger: "app.db".into(), level: Level::DEBUG.into(), ttl: None };
 /// let answer = send_command(addr, &set, &SendOptions::default()).unwrap();
 /// assert_eq!(answer.reply, Reply::Done { op: Op::Set, generation: 1 });
 /// assert_eq!(answer.body.unwrap().get("effective_level").unwrap().as_str(), Some("DEBUG"));

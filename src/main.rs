@@ -21,7 +21,7 @@ mod cli;
 
 use cli::fleet;
 use cli::remote::{self, Target};
-use loglisten::{get_logger, Command, CommandReply, Level, Reply, SendOptions};
+use loglisten::{get_logger, Command, CommandReply, Level, LevelSpec, Reply, SendOptions};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -78,8 +78,9 @@ prints one line per target (`ok get N`: its generation) and a summary.";
 const SET_USAGE: &str = "\
 usage: loglisten set LOGGER LEVEL [--for DURATION | --until-reset] [TARGET] [--key-file K]
 
-Overrides LOGGER's level (root for the root logger) with LEVEL (DEBUG,
-INFO, WARNING, ERROR, CRITICAL or a number) for DURATION (like 90s, 10m,
+Overrides LOGGER's level (root for the root logger) with LEVEL (a level
+name the target knows: DEBUG, INFO, WARNING, ERROR, CRITICAL, TRACE or
+one the program registered; or a number) for DURATION (like 90s, 10m,
 1h; default 10m), or until `loglisten reset`. It then reverts to what the
 configuration says; a config pushed meanwhile does not cancel it.";
 
@@ -454,7 +455,12 @@ fn set(args: &[String]) -> Result<(), Failure> {
             return Err(usage_error(format!("set: unexpected argument '{extra}'")))
         }
     };
-    let level = Level::parse(level).map_err(|e| usage_error(format!("set: {e}")))?;
+    // A number is a level; a name goes as it is, for the listener to
+    // resolve: it may know names (TRACE, its own) that this process does not.
+    let level = match level.parse::<i32>() {
+        Ok(n) => LevelSpec::Level(Level(n)),
+        Err(_) => LevelSpec::Name(level.clone()),
+    };
     let ttl = match (parsed.get("for"), parsed.get("until-reset")) {
         (Some(_), Some(_)) => {
             return Err(usage_error(

@@ -65,7 +65,7 @@ fn set_get_reset_over_the_wire_with_their_audit() {
     let o = SendOptions::default();
     let set = Command::Set {
         logger: "app.db".into(),
-        level: Level::DEBUG,
+        level: Level::DEBUG.into(),
         ttl: Some(Duration::from_secs(600)),
     };
     let answer = send_command(addr, &set, &o).unwrap();
@@ -293,7 +293,7 @@ fn records_on_the_loglisten_logger_carry_the_fields_once() {
     let addr = ("127.0.0.1", l.port());
     let set = Command::Set {
         logger: "x".into(),
-        level: Level::INFO,
+        level: Level::INFO.into(),
         ttl: Some(Duration::from_millis(200)),
     };
     send_command(addr, &set, &SendOptions::default()).unwrap();

@@ -129,7 +129,7 @@ fn command_fields(command: &Command, fields: &mut Vec<Field<'static>>) {
         Command::Get => {}
         Command::Set { logger, level, ttl } => {
             fields.push(Field::new("logger", logger.clone()));
-            fields.push(Field::new("level", level.name().into_owned()));
+            fields.push(Field::new("level", level.to_string()));
             fields.push(ttl_field(*ttl));
         }
         Command::Reset { logger } => {

@@ -46,13 +46,18 @@ pub(crate) fn execute(
             }
         }
         Command::Set { logger, level, ttl } => {
-            match registry.set_level_override(logger, *level, *ttl) {
+            // A name is resolved here, with the names this process knows.
+            let level = match level.resolve() {
+                Ok(level) => level,
+                Err(message) => return Done::refused(message),
+            };
+            match registry.set_level_override(logger, level, *ttl) {
                 Ok(generation) => Done {
                     outcome: Outcome::Done {
                         op: Op::Set,
                         generation,
                     },
-                    body: Some(logger_state(registry, logger, Some((*level, *ttl)))),
+                    body: Some(logger_state(registry, logger, Some((level, *ttl)))),
                 },
                 Err(e) => Done::refused(e.to_string()),
             }
@@ -166,7 +171,7 @@ mod tests {
             .unwrap();
         let set = Command::Set {
             logger: "app.db".into(),
-            level: Level::DEBUG,
+            level: Level::DEBUG.into(),
             ttl: None,
         };
         let done = run(&r, &set);
