@@ -422,19 +422,18 @@ fn get(args: &[String]) -> Result<(), Failure> {
         return run_command(&target, &Command::Get, &options, "get").map(drop);
     }
     let result = remote::send_one(&target, &Command::Get, &options);
-    let body = match &result {
-        Ok(CommandReply {
-            reply,
-            body: Some(body),
-        }) if remote::is_ok(reply) => body.clone(),
+    let answer = match result {
+        Ok(answer) if remote::is_ok(&answer.reply) && answer.body.is_some() => answer,
         _ => return finish(&target, result, "get"),
     };
     let mut out = std::io::stdout().lock();
-    let written = if parsed.get("json").is_some() {
-        use std::io::Write;
-        writeln!(out, "{body}")
-    } else {
-        remote::table(&body, &mut out)
+    let written = match (parsed.get("json"), answer.json()) {
+        (Some(_), Ok(_)) => {
+            use std::io::Write;
+            writeln!(out, "{}", answer.body.unwrap_or_default())
+        }
+        (None, Ok(body)) => remote::table(&body, &mut out),
+        (_, Err(e)) => return Err(Failure(format!("{}: {e}", target.name()), 1)),
     };
     // stdout closed early (`| head`): nothing more to say.
     drop(written);
@@ -514,7 +513,7 @@ fn reset(args: &[String]) -> Result<(), Failure> {
 
 /// After `set` or `reset` of one logger: its row of the `get` table.
 fn print_logger(answer: Option<CommandReply>) {
-    let Some(body) = answer.and_then(|a| a.body) else {
+    let Some(body) = answer.and_then(|a| a.json().ok()) else {
         return;
     };
     let Some(name) = body.get("logger").and_then(|n| n.as_str()) else {

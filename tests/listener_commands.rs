@@ -76,7 +76,7 @@ fn set_get_reset_over_the_wire_with_their_audit() {
             generation: 2
         }
     );
-    let body = answer.body.unwrap();
+    let body = answer.json().unwrap();
     assert_eq!(body.get("effective_level").unwrap().as_str(), Some("DEBUG"));
     assert_eq!(body.get("level").unwrap().as_str(), Some("ERROR"));
     assert!(r.get_logger("app.db").is_enabled_for(Level::DEBUG));
@@ -114,7 +114,7 @@ fn set_get_reset_over_the_wire_with_their_audit() {
             generation: 3
         }
     );
-    let view = view.body.unwrap();
+    let view = view.json().unwrap();
     let db = view.get("loggers").unwrap().get("app.db").unwrap();
     assert_eq!(db.get("level").unwrap().as_str(), Some("CRITICAL"));
     let o_db = view.get("overrides").unwrap().get("app.db").unwrap();
