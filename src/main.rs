@@ -73,7 +73,8 @@ Shows the listener's live logging: its generation, then one row per
 logger: configured level, effective level, level override and the time
 it has left, handlers. --json prints the listener's whole answer (the
 configuration as dictConfig included) as JSON instead. To a fleet it
-prints one line per target (`ok get N`: its generation) and a summary.";
+prints one line per target (`ok get N`: its generation, or why not), the
+target's table (or JSON) indented below it, then a summary.";
 
 const SET_USAGE: &str = "\
 usage: loglisten set LOGGER LEVEL [--for DURATION | --until-reset] [TARGET] [--key-file K]
@@ -418,8 +419,9 @@ fn get(args: &[String]) -> Result<(), Failure> {
         return Err(usage_error(format!("get: unexpected argument '{extra}'")));
     }
     let (target, options) = target("get", &parsed)?;
-    if let Target::Fleet(_) = target {
-        return run_command(&target, &Command::Get, &options, "get").map(drop);
+    let json = parsed.get("json").is_some();
+    if let Target::Fleet(fleet) = &target {
+        return get_from_fleet(fleet, &options, json);
     }
     let result = remote::send_one(&target, &Command::Get, &options);
     let answer = match result {
@@ -427,7 +429,7 @@ fn get(args: &[String]) -> Result<(), Failure> {
         _ => return finish(&target, result, "get"),
     };
     let mut out = std::io::stdout().lock();
-    let written = match (parsed.get("json"), answer.json()) {
+    let written = match (json.then_some(()), answer.json()) {
         (Some(_), Ok(_)) => {
             use std::io::Write;
             writeln!(out, "{}", answer.body.unwrap_or_default())
@@ -438,6 +440,41 @@ fn get(args: &[String]) -> Result<(), Failure> {
     // stdout closed early (`| head`): nothing more to say.
     drop(written);
     Ok(())
+}
+
+/// `get` from a fleet: each target's line, its table (or JSON) below it,
+/// the summary.
+fn get_from_fleet(
+    fleet: &fleet::FleetArgs,
+    options: &SendOptions,
+    json: bool,
+) -> Result<(), Failure> {
+    let show = |answer: &CommandReply| {
+        let body = answer.body.as_deref().unwrap_or_default();
+        if json {
+            return body.to_string();
+        }
+        let mut table = Vec::new();
+        match answer.json() {
+            Ok(view) => drop(remote::table(&view, &mut table)),
+            Err(e) => return e.to_string(),
+        }
+        String::from_utf8_lossy(&table).into_owned()
+    };
+    let mut out = std::io::stdout().lock();
+    let failed = fleet::command_to_all(
+        &fleet.targets,
+        fleet.parallel,
+        &Command::Get,
+        options,
+        show,
+        &mut out,
+    );
+    let total = fleet.targets.len();
+    match failed {
+        0 => Ok(()),
+        _ => Err(Failure(format!("{failed} of {total} failed to get"), 1)),
+    }
 }
 
 fn set(args: &[String]) -> Result<(), Failure> {

@@ -119,7 +119,9 @@ fn a_fleet_gets_sets_and_resets() {
         args.push(format!("127.0.0.1:{port}"));
     }
     let strs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, _) = run(&strs);
+    let mut set = strs.clone();
+    set.push("--until-reset");
+    let (code, stdout, _) = run(&set);
     assert_eq!(code, 0);
     let want: String = listeners
         .iter()
@@ -134,7 +136,43 @@ fn a_fleet_gets_sets_and_resets() {
     get.splice(0..3, ["get"]);
     let (code, stdout, _) = run(&get);
     assert_eq!(code, 0);
-    assert!(stdout.contains("ok get 1\n"), "{stdout}");
+    // Each target's line, its table below it, then the summary.
+    let want: String = listeners
+        .iter()
+        .map(|(_, p)| {
+            format!(
+                "127.0.0.1:{p}  ok get 1\n  \
+                 generation 1\n  \
+                 LOGGER     LEVEL    EFFECTIVE  OVERRIDE          HANDLERS\n  \
+                 root       WARNING  WARNING    -                 -\n  \
+                 loglisten  NOTSET   WARNING    -                 -\n  \
+                 fleet.x    NOTSET   INFO       INFO until reset  -\n"
+            )
+        })
+        .collect::<String>()
+        + "3 targets: 3 ok, 0 failed\n";
+    assert_eq!(stdout, want);
+    // A target that is down: its line says so, and no table.
+    let down = TcpListener::bind("127.0.0.1:0").unwrap();
+    let down_port = down.local_addr().unwrap().port();
+    drop(down);
+    let (_, first_port) = &listeners[0];
+    let to_first = format!("127.0.0.1:{first_port}");
+    let to_down = format!("127.0.0.1:{down_port}");
+    let (code, stdout, stderr) = run(&["get", "--to", &to_first, "--to", &to_down, "--json"]);
+    assert_eq!(code, 1);
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some(format!("{to_first}  ok get 1").as_str()));
+    let json = lines.next().unwrap().strip_prefix("  ").unwrap();
+    assert_eq!(json, registries[0].live_view().to_json().to_string());
+    let down_line = lines.next().unwrap();
+    assert!(
+        down_line.starts_with(&format!("{to_down}  no reply: ")),
+        "{down_line}"
+    );
+    assert_eq!(lines.next(), Some("2 targets: 1 ok, 1 failed"));
+    assert_eq!(lines.next(), None);
+    assert_eq!(stderr, "loglisten: 1 of 2 failed to get\n");
     let mut reset = strs.clone();
     reset.splice(0..3, ["reset", "fleet.nope"]);
     let (code, stdout, stderr) = run(&reset);
