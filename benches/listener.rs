@@ -2,8 +2,9 @@
 //! bare connect-send-reply round trip of the same size against a trivial
 //! std server. Also the stop() -> join() time.
 //!
-//! Then `get` and `set` commands next to a push, against a registry of 3,
-//! 13, 103 and 1003 loggers.
+//! Then `get` (with and without the client parsing its body) and `set`
+//! commands next to a push, against a registry of 3, 13, 103, 1003 and
+//! 10,003 loggers.
 //!
 //! `cargo bench --bench listener` (`-- commands` for those alone, `--
 //! same-user` for the rows up to the same-user check)
@@ -126,6 +127,17 @@ fn report(name: &str, s: &Stats) {
 /// Sends `command` `rounds` times in a row, a fresh connection each,
 /// waiting for each reply (and its JSON body).
 fn measure_command(port: u16, command: &Command, rounds: usize) -> Stats {
+    measure_command_then(port, command, rounds, |_| {})
+}
+
+/// [`measure_command`], each round timed until `then` is done with the
+/// answer too.
+fn measure_command_then(
+    port: u16,
+    command: &Command,
+    rounds: usize,
+    then: impl Fn(&loglisten::CommandReply),
+) -> Stats {
     let addr = ("127.0.0.1", port);
     let options = SendOptions::default();
     let mut times = Vec::with_capacity(rounds);
@@ -133,6 +145,7 @@ fn measure_command(port: u16, command: &Command, rounds: usize) -> Stats {
     for _ in 0..rounds {
         let t = Instant::now();
         let answer = send_command(addr, command, &options).unwrap();
+        then(&answer);
         times.push(t.elapsed());
         assert!(matches!(answer.reply, Reply::Done { .. }), "{answer:?}");
     }
@@ -163,21 +176,29 @@ fn commands_vs_push(extra: usize) {
     let rounds = 1000;
     let set = Command::Set {
         logger: "app.db".into(),
-        level: Level::DEBUG,
+        level: Level::DEBUG.into(),
         ttl: Some(Duration::from_secs(600)),
     };
     measure_command(l.port(), &Command::Get, 100);
     let push = measure_rounds(l.port(), 100, rounds);
     let get = measure_command(l.port(), &Command::Get, rounds);
+    let parsed = measure_command_then(l.port(), &Command::Get, rounds, |answer| {
+        assert!(answer.json().is_ok());
+    });
     let set = measure_command(l.port(), &set, rounds);
     let loggers = extra + 3;
     report(&format!("push, {loggers} loggers"), &push);
     report(&format!("get, {loggers} loggers"), &get);
+    report(
+        &format!("get + parse of the body, {loggers} loggers"),
+        &parsed,
+    );
     report(&format!("set, {loggers} loggers"), &set);
     let ratio = |s: &Stats| s.p50.as_secs_f64() / push.p50.as_secs_f64();
     println!(
-        "p50 vs push ({loggers} loggers): get {:.2}x, set {:.2}x",
+        "p50 vs push ({loggers} loggers): get {:.2}x, get + parse {:.2}x, set {:.2}x",
         ratio(&get),
+        ratio(&parsed),
         ratio(&set)
     );
 }
@@ -236,7 +257,7 @@ fn same_user_only() {
 
 fn main() {
     if std::env::args().any(|a| a == "commands") {
-        for extra in [0, 10, 100, 1000] {
+        for extra in [0, 10, 100, 1000, 10_000] {
             commands_vs_push(extra);
         }
         return;

@@ -172,19 +172,47 @@ pub fn send_config_unix_with(
 }
 
 /// A listener's answer to a [`Command`]: the status and, for `get`,
-/// `set` and `reset`, the JSON after the status line.
+/// `set` and `reset`, the JSON text after the status line, parsed only
+/// when asked ([`json`](Self::json)): a `get` of many loggers is read
+/// at the cost of its bytes, and a program that only wants the status
+/// (or passes the text on) pays no parse.
 ///
 /// ```
 /// use loglisten::{CommandReply, Op, Reply};
-/// let r = CommandReply { reply: Reply::Done { op: Op::Get, generation: 2 }, body: None };
-/// assert_eq!(r.reply.to_string(), "ok get 2");
+/// let r = CommandReply {
+///     reply: Reply::Done { op: Op::Reset, generation: 2 },
+///     body: Some(r#"{"overrides": {}}"#.into()),
+/// };
+/// assert_eq!(r.reply.to_string(), "ok reset 2");
+/// assert_eq!(r.json().unwrap().get("overrides").unwrap().to_string(), "{}");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommandReply {
     /// The status line.
     pub reply: Reply,
-    /// The JSON after it, if any.
-    pub body: Option<Value>,
+    /// The JSON text after it, if any.
+    pub body: Option<String>,
+}
+
+impl CommandReply {
+    /// The body parsed; an `InvalidData` error when there is none or it
+    /// is not JSON.
+    ///
+    /// ```
+    /// use loglisten::{CommandReply, Reply};
+    /// let r = CommandReply { reply: Reply::Checked, body: None };
+    /// assert_eq!(r.json().unwrap_err().to_string(), "the reply has no body");
+    /// let r = CommandReply { reply: Reply::Checked, body: Some("{".into()) };
+    /// assert!(r.json().unwrap_err().to_string().starts_with("the reply's body is not JSON: "));
+    /// ```
+    pub fn json(&self) -> io::Result<Value> {
+        let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
+        let text = self
+            .body
+            .as_deref()
+            .ok_or_else(|| invalid("the reply has no body".into()))?;
+        crate::json::parse(text).map_err(|e| invalid(format!("the reply's body is not JSON: {e}")))
+    }
 }
 
 /// Sends `command` to the listener at `addr` and returns its answer
@@ -195,12 +223,12 @@ pub struct CommandReply {
 /// let registry = Registry::new();
 /// let l = Listener::builder().registry(&registry).port(0).spawn().unwrap();
 /// let addr = ("127.0.0.1", l.port());
-/// let set = Command::Set { logger: "app.db".into(), level: Level::DEBUG, ttl: None };
+/// let set = Command::Set { logger: "app.db".into(), level: Level::DEBUG.into(), ttl: None };
 /// let answer = send_command(addr, &set, &SendOptions::default()).unwrap();
 /// assert_eq!(answer.reply, Reply::Done { op: Op::Set, generation: 1 });
-/// assert_eq!(answer.body.unwrap().get("effective_level").unwrap().as_str(), Some("DEBUG"));
+/// assert_eq!(answer.json().unwrap().get("effective_level").unwrap().as_str(), Some("DEBUG"));
 /// let view = send_command(addr, &Command::Get, &SendOptions::default()).unwrap();
-/// let overrides = view.body.unwrap().get("overrides").unwrap().to_string();
+/// let overrides = view.json().unwrap().get("overrides").unwrap().to_string();
 /// assert_eq!(overrides, r#"{"app.db": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
 /// ```
 pub fn send_command(
@@ -325,10 +353,9 @@ pub(crate) fn parse_reply(bytes: &[u8]) -> io::Result<Reply> {
     parse_command_reply(bytes).map(|r| r.reply)
 }
 
-/// A reply frame to its status and JSON body; anything else is
-/// `InvalidData`.
+/// A reply frame to its status and body (its text, parsed by
+/// [`CommandReply::json`] when asked); anything else is `InvalidData`.
 fn parse_command_reply(bytes: &[u8]) -> io::Result<CommandReply> {
-    let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
     let Some((status, body)) = Status::parse(bytes) else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -338,13 +365,7 @@ fn parse_command_reply(bytes: &[u8]) -> io::Result<CommandReply> {
             ),
         ));
     };
-    let body = match body {
-        None => None,
-        Some(text) => Some(
-            crate::json::parse(text)
-                .map_err(|e| invalid(format!("the reply's body is not JSON: {e}")))?,
-        ),
-    };
+    let body = body.map(str::to_string);
     let reply = match status {
         Status::Ok { kind, generation } => Reply::Ok { kind, generation },
         Status::Done { op, generation } => Reply::Done { op, generation },

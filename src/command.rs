@@ -63,6 +63,63 @@ impl fmt::Display for Op {
     }
 }
 
+/// The level of a [`Command::Set`]: a level, or a name for the listener to
+/// resolve (one the program registered with
+/// [`add_level_name`](crate::add_level_name), which the sender may not
+/// know). An unknown name is answered `error: level: unknown level "…"`.
+///
+/// ```
+/// use loglisten::{Command, Level, LevelSpec};
+/// let named = Command::Set { logger: "app".into(), level: LevelSpec::Name("VERBOSE".into()), ttl: None };
+/// assert_eq!(named.to_json(), r#"{"loglisten": {"op": "set", "logger": "app", "level": "VERBOSE", "ttl_s": 0}}"#);
+/// assert_eq!(LevelSpec::from(Level::DEBUG).to_string(), "DEBUG");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LevelSpec {
+    /// This level.
+    Level(Level),
+    /// The level the listener knows by this name.
+    Name(String),
+}
+
+impl From<Level> for LevelSpec {
+    fn from(level: Level) -> Self {
+        LevelSpec::Level(level)
+    }
+}
+
+impl fmt::Display for LevelSpec {
+    /// The level's name, or the name given.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LevelSpec::Level(level) => f.write_str(&level.name()),
+            LevelSpec::Name(name) => f.write_str(name),
+        }
+    }
+}
+
+impl LevelSpec {
+    /// The level, resolving a name with this process's level names; the
+    /// error names the field and the level.
+    pub(crate) fn resolve(&self) -> Result<Level, String> {
+        match self {
+            LevelSpec::Level(level) => Ok(*level),
+            LevelSpec::Name(name) => level(Some(&Value::from(name.as_str()))),
+        }
+    }
+
+    /// As the wire carries it: a name, or a number for an unnamed level.
+    fn to_value(&self) -> Value {
+        match self {
+            LevelSpec::Name(name) => Value::from(name.as_str()),
+            LevelSpec::Level(level) => match Level::from_name(&level.name()) {
+                Some(named) if named == *level => Value::from(level.name().into_owned()),
+                _ => Value::from(i64::from(level.0)),
+            },
+        }
+    }
+}
+
 /// A command for a listener, sent with
 /// [`send_command`](crate::send_command).
 ///
@@ -71,7 +128,7 @@ impl fmt::Display for Op {
 /// use std::time::Duration;
 /// let set = Command::Set {
 ///     logger: "app.db".into(),
-///     level: Level::DEBUG,
+///     level: Level::DEBUG.into(),
 ///     ttl: Some(Duration::from_secs(90)),
 /// };
 /// assert_eq!(
@@ -91,8 +148,9 @@ pub enum Command {
     Set {
         /// The logger's name.
         logger: String,
-        /// The level in force meanwhile.
-        level: Level,
+        /// The level in force meanwhile (a name for the listener to
+        /// resolve, or a level).
+        level: LevelSpec,
         /// How long; `None`: until reset.
         ttl: Option<Duration>,
     },
@@ -142,11 +200,7 @@ impl Command {
             Command::Get => {}
             Command::Set { logger, level, ttl } => {
                 body.insert("logger".into(), Value::from(logger.as_str()));
-                let level = match Level::from_name(&level.name()) {
-                    Some(named) if named == *level => Value::from(level.name().into_owned()),
-                    _ => Value::from(i64::from(level.0)),
-                };
-                body.insert("level".into(), level);
+                body.insert("level".into(), level.to_value());
                 body.insert("ttl_s".into(), ttl.map_or(Value::from(0u64), seconds));
             }
             Command::Reset { logger } => {
@@ -236,7 +290,7 @@ pub(crate) fn parse(body: &Value) -> Result<Command, String> {
         Op::Get => Ok(Command::Get),
         Op::Set => Ok(Command::Set {
             logger: string(fields, "logger")?.ok_or("logger: missing")?,
-            level: level(fields.get("level"))?,
+            level: LevelSpec::Level(level(fields.get("level"))?),
             ttl: crate::registry::overrides::parse_ttl_seconds(fields.get("ttl_s"))?,
         }),
         Op::Reset => Ok(Command::Reset {

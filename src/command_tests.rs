@@ -13,7 +13,7 @@ fn commands_parse() {
             r#"{"loglisten": {"op": "set", "logger": "app.db", "level": "DEBUG", "ttl_s": 600}}"#,
             Command::Set {
                 logger: "app.db".into(),
-                level: Level::DEBUG,
+                level: Level::DEBUG.into(),
                 ttl: Some(Duration::from_secs(600)),
             },
         ),
@@ -21,7 +21,7 @@ fn commands_parse() {
             r#"{"loglisten": {"op": "set", "logger": "", "level": 15, "ttl_s": 0.5}}"#,
             Command::Set {
                 logger: "".into(),
-                level: Level(15),
+                level: Level(15).into(),
                 ttl: Some(Duration::from_millis(500)),
             },
         ),
@@ -29,7 +29,7 @@ fn commands_parse() {
             r#"{"loglisten": {"op": "set", "logger": "a", "level": "ERROR"}}"#,
             Command::Set {
                 logger: "a".into(),
-                level: Level::ERROR,
+                level: Level::ERROR.into(),
                 ttl: Some(Duration::from_secs(600)),
             },
         ),
@@ -37,7 +37,7 @@ fn commands_parse() {
             r#"{"loglisten": {"op": "set", "logger": "a", "level": "ERROR", "ttl_s": 0}}"#,
             Command::Set {
                 logger: "a".into(),
-                level: Level::ERROR,
+                level: Level::ERROR.into(),
                 ttl: None,
             },
         ),
@@ -185,12 +185,12 @@ fn to_json_round_trips() {
         Command::Get,
         Command::Set {
             logger: "a \"b\"".into(),
-            level: Level(15),
+            level: Level(15).into(),
             ttl: Some(Duration::from_millis(1500)),
         },
         Command::Set {
             logger: "root".into(),
-            level: Level::CRITICAL,
+            level: Level::CRITICAL.into(),
             ttl: None,
         },
         Command::Reset { logger: None },

@@ -81,7 +81,7 @@ pub use bridge::{facade_max_level, target_logger_name};
 pub use client::{send_command, send_config, send_config_with, CommandReply, Reply, SendOptions};
 #[cfg(unix)]
 pub use client::{send_command_unix, send_config_unix, send_config_unix_with};
-pub use command::{Command, Op};
+pub use command::{Command, LevelSpec, Op};
 pub use config::{
     apply_config, basic_config, check_config, config_generation, current_config, dict_config,
     dict_config_str, file_config, file_config_str, file_config_str_with, file_config_with,

@@ -21,7 +21,7 @@ mod cli;
 
 use cli::fleet;
 use cli::remote::{self, Target};
-use loglisten::{get_logger, Command, CommandReply, Level, Reply, SendOptions};
+use loglisten::{get_logger, Command, CommandReply, Level, LevelSpec, Reply, SendOptions};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -73,13 +73,15 @@ Shows the listener's live logging: its generation, then one row per
 logger: configured level, effective level, level override and the time
 it has left, handlers. --json prints the listener's whole answer (the
 configuration as dictConfig included) as JSON instead. To a fleet it
-prints one line per target (`ok get N`: its generation) and a summary.";
+prints one line per target (`ok get N`: its generation, or why not), the
+target's table (or JSON) indented below it, then a summary.";
 
 const SET_USAGE: &str = "\
 usage: loglisten set LOGGER LEVEL [--for DURATION | --until-reset] [TARGET] [--key-file K]
 
-Overrides LOGGER's level (root for the root logger) with LEVEL (DEBUG,
-INFO, WARNING, ERROR, CRITICAL or a number) for DURATION (like 90s, 10m,
+Overrides LOGGER's level (root for the root logger) with LEVEL (a level
+name the target knows: DEBUG, INFO, WARNING, ERROR, CRITICAL, TRACE or
+one the program registered; or a number) for DURATION (like 90s, 10m,
 1h; default 10m), or until `loglisten reset`. It then reverts to what the
 configuration says; a config pushed meanwhile does not cancel it.";
 
@@ -417,27 +419,62 @@ fn get(args: &[String]) -> Result<(), Failure> {
         return Err(usage_error(format!("get: unexpected argument '{extra}'")));
     }
     let (target, options) = target("get", &parsed)?;
-    if let Target::Fleet(_) = target {
-        return run_command(&target, &Command::Get, &options, "get").map(drop);
+    let json = parsed.get("json").is_some();
+    if let Target::Fleet(fleet) = &target {
+        return get_from_fleet(fleet, &options, json);
     }
     let result = remote::send_one(&target, &Command::Get, &options);
-    let body = match &result {
-        Ok(CommandReply {
-            reply,
-            body: Some(body),
-        }) if remote::is_ok(reply) => body.clone(),
+    let answer = match result {
+        Ok(answer) if remote::is_ok(&answer.reply) && answer.body.is_some() => answer,
         _ => return finish(&target, result, "get"),
     };
     let mut out = std::io::stdout().lock();
-    let written = if parsed.get("json").is_some() {
-        use std::io::Write;
-        writeln!(out, "{body}")
-    } else {
-        remote::table(&body, &mut out)
+    let written = match (json.then_some(()), answer.json()) {
+        (Some(_), Ok(_)) => {
+            use std::io::Write;
+            writeln!(out, "{}", answer.body.unwrap_or_default())
+        }
+        (None, Ok(body)) => remote::table(&body, &mut out),
+        (_, Err(e)) => return Err(Failure(format!("{}: {e}", target.name()), 1)),
     };
     // stdout closed early (`| head`): nothing more to say.
     drop(written);
     Ok(())
+}
+
+/// `get` from a fleet: each target's line, its table (or JSON) below it,
+/// the summary.
+fn get_from_fleet(
+    fleet: &fleet::FleetArgs,
+    options: &SendOptions,
+    json: bool,
+) -> Result<(), Failure> {
+    let show = |answer: &CommandReply| {
+        let body = answer.body.as_deref().unwrap_or_default();
+        if json {
+            return body.to_string();
+        }
+        let mut table = Vec::new();
+        match answer.json() {
+            Ok(view) => drop(remote::table(&view, &mut table)),
+            Err(e) => return e.to_string(),
+        }
+        String::from_utf8_lossy(&table).into_owned()
+    };
+    let mut out = std::io::stdout().lock();
+    let failed = fleet::command_to_all(
+        &fleet.targets,
+        fleet.parallel,
+        &Command::Get,
+        options,
+        show,
+        &mut out,
+    );
+    let total = fleet.targets.len();
+    match failed {
+        0 => Ok(()),
+        _ => Err(Failure(format!("{failed} of {total} failed to get"), 1)),
+    }
 }
 
 fn set(args: &[String]) -> Result<(), Failure> {
@@ -454,7 +491,12 @@ fn set(args: &[String]) -> Result<(), Failure> {
             return Err(usage_error(format!("set: unexpected argument '{extra}'")))
         }
     };
-    let level = Level::parse(level).map_err(|e| usage_error(format!("set: {e}")))?;
+    // A number is a level; a name goes as it is, for the listener to
+    // resolve: it may know names (TRACE, its own) that this process does not.
+    let level = match level.parse::<i32>() {
+        Ok(n) => LevelSpec::Level(Level(n)),
+        Err(_) => LevelSpec::Name(level.clone()),
+    };
     let ttl = match (parsed.get("for"), parsed.get("until-reset")) {
         (Some(_), Some(_)) => {
             return Err(usage_error(
@@ -508,7 +550,7 @@ fn reset(args: &[String]) -> Result<(), Failure> {
 
 /// After `set` or `reset` of one logger: its row of the `get` table.
 fn print_logger(answer: Option<CommandReply>) {
-    let Some(body) = answer.and_then(|a| a.body) else {
+    let Some(body) = answer.and_then(|a| a.json().ok()) else {
         return;
     };
     let Some(name) = body.get("logger").and_then(|n| n.as_str()) else {

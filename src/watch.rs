@@ -49,8 +49,9 @@
 
 mod poll;
 
-use crate::config::{apply_config, Applied, ConfigKind};
+use crate::config::{Applied, ConfigKind};
 use crate::level::Level;
+use crate::registry::Registry;
 use crate::wire::kind_word;
 use poll::State;
 use std::fmt;
@@ -66,7 +67,8 @@ type OnOutcome = dyn Fn(&WatchOutcome) + Send;
 /// Options of [`watch_file`].
 ///
 /// Defaults: poll every second, files up to 1 MiB (the listener's message
-/// limit), applied with [`apply_config`](crate::apply_config), no callback.
+/// limit), applied with [`apply_config`](crate::apply_config) to the
+/// process's registry and logged on its `loglisten` logger, no callback.
 ///
 /// ```
 /// use std::time::Duration;
@@ -80,7 +82,11 @@ type OnOutcome = dyn Fn(&WatchOutcome) + Send;
 pub struct WatchOptions {
     interval: Duration,
     max_bytes: u64,
-    apply: Box<ApplyFn>,
+    /// Where versions are applied (unless `apply` replaces the step) and
+    /// the outcomes logged.
+    registry: Registry,
+    /// The program's apply step; `None`: the registry's `apply_config`.
+    apply: Option<Box<ApplyFn>>,
     on_outcome: Option<Box<OnOutcome>>,
 }
 
@@ -89,6 +95,8 @@ impl fmt::Debug for WatchOptions {
         f.debug_struct("WatchOptions")
             .field("interval", &self.interval)
             .field("max_bytes", &self.max_bytes)
+            .field("registry", &self.registry)
+            .field("apply", &self.apply.is_some())
             .field("on_outcome", &self.on_outcome.is_some())
             .finish_non_exhaustive()
     }
@@ -99,7 +107,8 @@ impl Default for WatchOptions {
         WatchOptions {
             interval: Duration::from_secs(1),
             max_bytes: 1 << 20,
-            apply: Box::new(|bytes: &[u8]| apply_config(bytes).map_err(|e| e.to_string())),
+            registry: Registry::global().clone(),
+            apply: None,
             on_outcome: None,
         }
     }
@@ -129,10 +138,33 @@ impl WatchOptions {
         self
     }
 
-    /// Replaces the apply step (by default
-    /// [`apply_config`](crate::apply_config)), to target another registry
-    /// or handle the file yourself. An `Err` is reported as
-    /// [`WatchOutcome::NotApplied`] with its text.
+    /// Applies the file to `registry` (by default [`Registry::global`])
+    /// and logs the outcomes on its `loglisten` logger, each record with
+    /// the audit's fields (`op=file`, `path`, `sha256`,
+    /// `generation_before`, `generation_after`, `outcome`).
+    ///
+    /// ```
+    /// use loglisten::{Level, Registry, WatchOptions};
+    /// let registry = Registry::new();
+    /// let path = std::env::temp_dir().join(format!("loglisten-doc-reg-{}.json", std::process::id()));
+    /// std::fs::write(&path, r#"{"version": 1, "root": {"level": "ERROR"}}"#)?;
+    /// let watcher = loglisten::watch_file(&path, WatchOptions::default().registry(&registry))?;
+    /// assert_eq!(registry.get_logger("").level(), Level::ERROR);
+    /// # drop(watcher);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn registry(mut self, registry: &Registry) -> Self {
+        self.registry = registry.clone();
+        self
+    }
+
+    /// Replaces the apply step (by default the registry's
+    /// [`apply_config`](Registry::apply_config)), to handle the file
+    /// yourself. An `Err` is reported as [`WatchOutcome::NotApplied`]
+    /// with its text. The outcomes are still logged on the
+    /// [`registry`](Self::registry)'s `loglisten` logger, without
+    /// `generation_before` (the step may apply elsewhere).
     ///
     /// ```
     /// use loglisten::{Applied, ConfigKind};
@@ -147,7 +179,9 @@ impl WatchOptions {
         mut self,
         apply: impl Fn(&[u8]) -> Result<Applied, E> + Send + 'static,
     ) -> Self {
-        self.apply = Box::new(move |bytes: &[u8]| apply(bytes).map_err(|e| e.to_string()));
+        self.apply = Some(Box::new(move |bytes: &[u8]| {
+            apply(bytes).map_err(|e| e.to_string())
+        }));
         self
     }
 

@@ -65,7 +65,7 @@ fn set_get_reset_over_the_wire_with_their_audit() {
     let o = SendOptions::default();
     let set = Command::Set {
         logger: "app.db".into(),
-        level: Level::DEBUG,
+        level: Level::DEBUG.into(),
         ttl: Some(Duration::from_secs(600)),
     };
     let answer = send_command(addr, &set, &o).unwrap();
@@ -76,7 +76,7 @@ fn set_get_reset_over_the_wire_with_their_audit() {
             generation: 2
         }
     );
-    let body = answer.body.unwrap();
+    let body = answer.json().unwrap();
     assert_eq!(body.get("effective_level").unwrap().as_str(), Some("DEBUG"));
     assert_eq!(body.get("level").unwrap().as_str(), Some("ERROR"));
     assert!(r.get_logger("app.db").is_enabled_for(Level::DEBUG));
@@ -114,7 +114,7 @@ fn set_get_reset_over_the_wire_with_their_audit() {
             generation: 3
         }
     );
-    let view = view.body.unwrap();
+    let view = view.json().unwrap();
     let db = view.get("loggers").unwrap().get("app.db").unwrap();
     assert_eq!(db.get("level").unwrap().as_str(), Some("CRITICAL"));
     let o_db = view.get("overrides").unwrap().get("app.db").unwrap();
@@ -293,7 +293,7 @@ fn records_on_the_loglisten_logger_carry_the_fields_once() {
     let addr = ("127.0.0.1", l.port());
     let set = Command::Set {
         logger: "x".into(),
-        level: Level::INFO,
+        level: Level::INFO.into(),
         ttl: Some(Duration::from_millis(200)),
     };
     send_command(addr, &set, &SendOptions::default()).unwrap();
@@ -328,38 +328,52 @@ fn records_on_the_loglisten_logger_carry_the_fields_once() {
 }
 
 #[test]
-fn a_watched_file_version_is_audited() {
+fn a_watched_file_version_is_audited_like_a_push() {
     let r = Registry::new();
+    r.dict_config_str(r#"{"version": 1, "incremental": true}"#)
+        .unwrap();
     let seen = Fields::default();
-    // The watcher logs on the process's `loglisten` logger; no other test
-    // of this file logs there.
-    let log = loglisten::get_logger("loglisten");
+    let log = r.get_logger("loglisten");
     log.add_handler(SharedHandler::new(seen.clone()));
     log.set_level(Level::INFO);
     let dir = std::env::temp_dir().join(format!("loglisten-cmd-watch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("logging.json");
-    let config = br#"{"version": 1, "root": {"level": "ERROR"}}"#;
+    let config =
+        br#"{"version": 1, "disable_existing_loggers": false, "root": {"level": "ERROR"}}"#;
     std::fs::write(&path, config).unwrap();
-    let target = r.clone();
     let options = loglisten::WatchOptions::default()
         .interval(Duration::from_millis(20))
-        .apply(move |bytes: &[u8]| target.apply_config(bytes));
+        .registry(&r);
     let watcher = loglisten::watch_file(&path, options).unwrap();
+    // A version that fails keeps the generation: before and after equal.
+    let bad = br#"{"version": 2}"#;
+    let tmp = dir.join("logging.json.tmp");
+    std::fs::write(&tmp, bad).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
     let start = std::time::Instant::now();
-    while seen.0.lock().unwrap().is_empty() && start.elapsed() < Duration::from_secs(10) {
+    while seen.0.lock().unwrap().len() < 2 && start.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(10));
     }
     watcher.stop();
     let lines = seen.0.lock().unwrap().clone();
     assert_eq!(
         lines,
-        [format!(
-            "INFO applied dict config generation 1 from file {p}|op=file path={p} sha256={} \
-             generation_after=1 outcome=applied dict config generation 1",
-            sha256_hex(config),
-            p = path.display()
-        )]
+        [
+            format!(
+                "INFO applied dict config generation 4 from file {p}|op=file path={p} sha256={} \
+                 generation_before=3 generation_after=4 outcome=applied dict config generation 4",
+                sha256_hex(config),
+                p = path.display()
+            ),
+            format!(
+                "WARNING config file {p} not applied: version: Unsupported version: 2|op=file \
+                 path={p} sha256={} generation_before=4 generation_after=4 \
+                 outcome=config not applied: version: Unsupported version: 2",
+                sha256_hex(bad),
+                p = path.display()
+            )
+        ]
     );
 }
 

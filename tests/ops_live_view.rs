@@ -161,7 +161,8 @@ fn the_view_reports_levels_overrides_and_handlers() {
     assert_eq!(view.generation, registry.config_generation());
     assert_eq!(view.config, registry.current_config());
     let names: Vec<&str> = view.loggers.iter().map(|l| l.name.as_str()).collect();
-    assert_eq!(names, ["root", "app", "off", "app.db"]);
+    // `loglisten`: the override's audit record is logged there.
+    assert_eq!(names, ["root", "app", "off", "app.db", "loglisten"]);
     let app = view.logger("app").unwrap();
     assert_eq!(
         (app.level, app.effective_level),
@@ -291,8 +292,9 @@ fn ten_thousand_loggers_and_a_thousand_overrides_in_one_view() {
             .unwrap();
     }
     let view = registry.live_view();
-    // The root, 100 placeholders made loggers by nobody: only named ones.
-    assert_eq!(view.loggers.len(), 10_001);
+    // The root, 100 placeholders made loggers by nobody: only named ones,
+    // and `loglisten`, where the first override's audit record went.
+    assert_eq!(view.loggers.len(), 10_002);
     let overridden: Vec<&str> = view
         .loggers
         .iter()
@@ -309,6 +311,6 @@ fn ten_thousand_loggers_and_a_thousand_overrides_in_one_view() {
     let dump = registry.current_config();
     assert_eq!(
         dump.get("loggers").unwrap().as_object().unwrap().len(),
-        10_000
+        10_001
     );
 }

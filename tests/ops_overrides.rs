@@ -122,3 +122,59 @@ fn an_override_on_the_root_reaches_every_inheriting_logger() {
     assert_eq!(registry.reset_override("root"), Ok(true));
     assert!(!deep.is_enabled_for(Level::INFO));
 }
+
+/// Each record as `LEVEL message|name=value ...`.
+#[derive(Debug, Default, Clone)]
+struct Audited(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl loglisten::Handler for Audited {
+    fn emit(&mut self, record: &loglisten::Record, _text: &str) -> std::io::Result<()> {
+        let pairs: Vec<String> = record
+            .fields()
+            .map(|f| format!("{}={}", f.name(), f.value()))
+            .collect();
+        let line = format!(
+            "{} {}|{}",
+            record.level_name(),
+            record.message(),
+            pairs.join(" ")
+        );
+        self.0.lock().unwrap().push(line);
+        Ok(())
+    }
+}
+
+#[test]
+fn every_override_change_is_audited_without_a_listener() {
+    let registry = Registry::new();
+    let seen = Audited::default();
+    let log = registry.get_logger("loglisten");
+    log.add_handler(loglisten::SharedHandler::new(seen.clone()));
+    log.set_level(Level::INFO);
+    // Adding the handler and setting the level made generations 1 and 2.
+    assert_eq!(registry.config_generation(), 2);
+    registry
+        .set_level_override("a", Level::DEBUG, Some(Duration::from_millis(40)))
+        .unwrap();
+    registry
+        .set_level_override("b", Level::ERROR, None)
+        .unwrap();
+    let expired = when(Duration::from_secs(10), || {
+        seen.0.lock().unwrap().len() == 3
+    });
+    assert!(expired.is_some(), "{:?}", seen.0.lock().unwrap());
+    assert_eq!(registry.reset_override("b"), Ok(true));
+    assert_eq!(
+        *seen.0.lock().unwrap(),
+        [
+            "INFO level override DEBUG on a set by the program; generation 3|op=set logger=a \
+             level=DEBUG ttl_s=0.04 generation_before=2 generation_after=3 outcome=set by the program",
+            "INFO level override ERROR on b set by the program; generation 4|op=set logger=b \
+             level=ERROR ttl_s=0 generation_before=3 generation_after=4 outcome=set by the program",
+            "INFO level override DEBUG on a expired; generation 5|op=expire logger=a \
+             level=DEBUG ttl_s=0.04 generation_before=4 generation_after=5 outcome=expired",
+            "INFO level override ERROR on b reset by the program; generation 6|op=reset logger=b \
+             level=ERROR ttl_s=0 generation_before=5 generation_after=6 outcome=reset by the program",
+        ]
+    );
+}

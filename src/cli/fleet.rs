@@ -1,6 +1,7 @@
 //! Several targets at once: the `--to`, `--targets`, `--parallel` and
 //! `--timeout` options, a bounded pool that runs one job per target, and
-//! the report (one line per target in the order given, then a summary).
+//! the report (one line per target in the order given, for `get` each
+//! followed by its table, then a summary).
 //!
 //! A command uses it in three steps:
 //! [`FleetArgs::from_options`] reads the options, [`run_bounded`] runs the
@@ -9,7 +10,7 @@
 
 use super::duration::parse_duration;
 use super::targets::{parse_target, parse_targets_file};
-use loglisten::{Reply, SendOptions};
+use loglisten::{Command, CommandReply, Reply, SendOptions};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -294,6 +295,48 @@ pub(crate) fn send_to_all(
         |target| Outcome::of_send(send(target)),
         |index, outcome| report.line(out, index, outcome),
     );
+    report.finish(out)
+}
+
+/// Sends `command` to every target as [`send_to_all`] does, and below
+/// the line of each target that did it prints what `show` makes of its
+/// answer (a `get`'s table), each line indented by two spaces. `show`
+/// runs on the pool's threads. Returns the number of targets that failed.
+pub(crate) fn command_to_all(
+    targets: &[String],
+    parallel: usize,
+    command: &Command,
+    options: &SendOptions,
+    show: impl Fn(&CommandReply) -> String + Sync,
+    out: &mut impl Write,
+) -> usize {
+    let mut report = Report::new(targets);
+    let send = |target: &String| {
+        contact(target, options.timeout, system_lookup, |addresses, left| {
+            let options = SendOptions {
+                timeout: left,
+                ..options.clone()
+            };
+            loglisten::send_command(addresses, command, &options)
+        })
+    };
+    let job = |target: &String| match send(target) {
+        Ok(answer) => {
+            let outcome = Outcome::of_send(Ok(answer.reply.clone()));
+            let shown = matches!(outcome, Outcome::Ok(_)).then(|| show(&answer));
+            (outcome, shown)
+        }
+        Err(e) => (Outcome::of_send(Err(e)), None),
+    };
+    run_bounded(targets, parallel, job, |index, (outcome, shown)| {
+        report.line(out, index, outcome);
+        if let Some(text) = shown {
+            for line in text.lines() {
+                // stdout closed early: the exit status still tells.
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    });
     report.finish(out)
 }
 

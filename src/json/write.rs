@@ -168,6 +168,22 @@ fn write_map(out: &mut fmt::Formatter<'_>, map: &Map) -> fmt::Result {
     w.finish(first)
 }
 
+impl Value {
+    /// `s` as a JSON string literal, as [`Value::String`] writes it: for
+    /// writers that make JSON text without building a value.
+    pub(crate) fn quoted(s: &str) -> impl fmt::Display + '_ {
+        Quoted(s)
+    }
+}
+
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_string(f, self.0)
+    }
+}
+
 /// Writes a string literal with `ensure_ascii`: printable ASCII as is, the
 /// rest escaped (`\n` and friends, else `\u00XX`, surrogate pairs above
 /// U+FFFF), lowercase hex as Python writes it.

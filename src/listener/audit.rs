@@ -1,17 +1,11 @@
 //! The audit: one record on the `loglisten` logger for every message the
-//! listener handles and every override change, its facts as extra fields.
+//! listener handles, its facts as extra fields. (Override changes made
+//! outside a command are audited by the registry itself.)
 
 use super::outcome::Outcome;
 use crate::command::Command;
-use crate::fields::{Field, FieldValue};
-use crate::level::Level;
-use crate::record::Record;
-use crate::registry::overrides::{Change, Reason};
-use crate::registry::{Core, Registry};
-use crate::sync::lock;
-use std::cell::Cell;
-use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
+use crate::fields::Field;
+use crate::registry::ttl_field;
 
 /// What the listener knew about one connection and what it did: logged
 /// on the `loglisten` logger as extra fields, and passed to
@@ -140,7 +134,7 @@ fn command_fields(command: &Command, fields: &mut Vec<Field<'static>>) {
         Command::Get => {}
         Command::Set { logger, level, ttl } => {
             fields.push(Field::new("logger", logger.clone()));
-            fields.push(Field::new("level", level.name().into_owned()));
+            fields.push(Field::new("level", level.to_string()));
             fields.push(ttl_field(*ttl));
         }
         Command::Reset { logger } => {
@@ -163,88 +157,4 @@ fn command_fields(command: &Command, fields: &mut Vec<Field<'static>>) {
     }
 }
 
-/// `ttl_s`: seconds, 0 for until reset.
-fn ttl_field(ttl: Option<Duration>) -> Field<'static> {
-    match ttl {
-        Some(d) if d.subsec_nanos() == 0 => Field::new("ttl_s", d.as_secs()),
-        Some(d) => Field::new("ttl_s", FieldValue::Float(d.as_secs_f64())),
-        None => Field::new("ttl_s", 0u64),
-    }
-}
-
-/// Logs `line` at `level` on `registry`'s `loglisten` logger with
-/// `fields`.
-pub(crate) fn log(registry: &Registry, level: Level, line: &str, fields: &[Field<'_>]) {
-    let log = registry.get_logger("loglisten");
-    if log.is_enabled_for(level) {
-        log.log_record(&Record::new(log.name(), level, line).with_fields(fields));
-    }
-}
-
-thread_local! {
-    /// Set while the listener carries out a command: its own record
-    /// covers the override changes it makes.
-    static IN_COMMAND: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f` as a command's step: override changes it makes are not
-/// audited a second time.
-pub(crate) fn in_command<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            IN_COMMAND.with(|c| c.set(self.0));
-        }
-    }
-    let _restore = Restore(IN_COMMAND.with(|c| c.replace(true)));
-    f()
-}
-
-/// The registries whose override changes are audited (each once, however
-/// many listeners it has).
-static AUDITED: Mutex<Vec<Weak<Core>>> = Mutex::new(Vec::new());
-
-/// Audits `registry`'s override changes from now on: expiries, and sets
-/// and resets made through the API (a command's are in its own record).
-pub(crate) fn audit_overrides(registry: &Registry) {
-    let mut audited = lock(&AUDITED);
-    audited.retain(|w| w.strong_count() > 0);
-    let core = Arc::downgrade(&registry.core);
-    if audited.iter().any(|w| w.ptr_eq(&core)) {
-        return;
-    }
-    audited.push(core.clone());
-    drop(audited);
-    // A weak handle: the hook lives in the registry it logs to.
-    registry.add_override_hook(Arc::new(move |change: &Change| {
-        if IN_COMMAND.with(Cell::get) {
-            return;
-        }
-        if let Some(core) = core.upgrade() {
-            log_change(&Registry { core }, change);
-        }
-    }));
-}
-
-fn log_change(registry: &Registry, change: &Change) {
-    let (op, line) = match change.reason {
-        Reason::Set => ("set", "set by the program"),
-        Reason::Reset => ("reset", "reset by the program"),
-        Reason::Expired => ("expire", "expired"),
-    };
-    let level = change.level.name();
-    let fields = [
-        Field::new("op", op),
-        Field::new("logger", change.logger.as_str()),
-        Field::new("level", level.as_ref()),
-        ttl_field(change.ttl),
-        Field::new("generation_before", change.generation.saturating_sub(1)),
-        Field::new("generation_after", change.generation),
-        Field::new("outcome", line),
-    ];
-    let message = format!(
-        "level override {level} on {} {line}; generation {}",
-        change.logger, change.generation
-    );
-    log(registry, Level::INFO, &message, &fields);
-}
+pub(crate) use crate::registry::{audit_log as log, in_command};

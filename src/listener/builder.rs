@@ -12,14 +12,13 @@ use crate::config::{Applied, ApplyOptions, ConfigError, NotApplied};
 use crate::registry::gate::Gate;
 use crate::registry::Registry;
 use crate::verify::HmacVerifier;
+use crate::watch::WatchOptions;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-#[cfg(unix)]
-use std::path::PathBuf;
 
 /// What [`Builder::allow_any_local_user`] was told.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -61,6 +60,8 @@ pub struct Builder {
     settings: Settings,
     /// Where configurations are applied and the outcomes logged.
     registry: Registry,
+    /// Files watched while the listener runs.
+    watch: Vec<(PathBuf, WatchOptions)>,
 }
 
 impl fmt::Debug for Builder {
@@ -73,6 +74,7 @@ impl fmt::Debug for Builder {
         d.field("local_users", &self.local_users);
         d.field("settings", &self.settings)
             .field("registry", &self.registry)
+            .field("watch", &self.watch)
             .finish()
     }
 }
@@ -102,6 +104,7 @@ impl Default for Builder {
                 max_connections: 8,
             },
             registry: Registry::global().clone(),
+            watch: Vec::new(),
         }
     }
 }
@@ -433,7 +436,6 @@ impl Builder {
     /// assert!(busy.is_err());
     /// ```
     pub fn spawn(mut self) -> io::Result<Listener> {
-        super::audit::audit_overrides(&self.registry);
         if let Some(dirs) = self.allow_dirs.take() {
             let canonical = dirs
                 .iter()
@@ -445,16 +447,74 @@ impl Builder {
                 .collect::<io::Result<Vec<_>>>()?;
             self.settings.confine.dirs = Some(canonical.into());
         }
-        #[cfg(unix)]
-        if let Some(path) = self.unix {
-            let socket = super::socket::bind_unix(&path)?;
-            let log = self.registry.get_logger("loglisten");
-            return serve::start(Socket::Unix(socket), self.settings, log);
-        }
-        self.settings.peers = self.peer_policy()?;
-        let listener = TcpListener::bind((self.ip, self.port))?;
         let log = self.registry.get_logger("loglisten");
-        serve::start(Socket::Tcp(listener), self.settings, log)
+        let mut listener = match self.bind()? {
+            socket @ Socket::Tcp(_) => {
+                self.settings.peers = self.peer_policy()?;
+                serve::start(socket, self.settings, log)?
+            }
+            #[cfg(unix)]
+            socket => serve::start(socket, self.settings, log)?,
+        };
+        listener.watch(self.watch, &self.registry)?;
+        Ok(listener)
+    }
+
+    /// The socket: the Unix one if asked, else TCP.
+    fn bind(&self) -> io::Result<Socket> {
+        #[cfg(unix)]
+        if let Some(path) = &self.unix {
+            return Ok(Socket::Unix(super::socket::bind_unix(path)?));
+        }
+        Ok(Socket::Tcp(TcpListener::bind((self.ip, self.port))?))
+    }
+
+    /// Watches the configuration file at `path` while the listener runs,
+    /// as [`watch_file`](crate::watch_file) does (polled every second;
+    /// see [`watch_file_with`](Self::watch_file_with) for options): it is
+    /// applied to the listener's [`registry`](Self::registry) when the
+    /// listener starts, before [`spawn`](Self::spawn) returns, and at every
+    /// change; each version is logged on the registry's `loglisten` logger
+    /// with the audit's fields (`op=file`, `path`, `sha256`,
+    /// `generation_before`, `generation_after`, `outcome`). The watcher
+    /// stops with the listener ([`Listener::stop`], [`Listener::join`]
+    /// or drop). May be called for several files.
+    ///
+    /// ```
+    /// use loglisten::{Level, Listener, Registry};
+    /// let registry = Registry::new();
+    /// let path = std::env::temp_dir().join(format!("loglisten-doc-lw-{}.json", std::process::id()));
+    /// std::fs::write(&path, r#"{"version": 1, "root": {"level": "ERROR"}}"#)?;
+    /// let listener = Listener::builder().registry(&registry).port(0).watch_file(&path).spawn()?;
+    /// assert_eq!(registry.get_logger("").level(), Level::ERROR);
+    /// listener.stop();
+    /// listener.join()?;
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn watch_file(self, path: impl Into<PathBuf>) -> Self {
+        self.watch_file_with(path, WatchOptions::default())
+    }
+
+    /// [`watch_file`](Self::watch_file) with options (interval, size
+    /// limit, apply step, callback). The options' registry is replaced by
+    /// the listener's.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let path = std::env::temp_dir().join(format!("loglisten-doc-lww-{}.json", std::process::id()));
+    /// let options = loglisten::WatchOptions::default().interval(Duration::from_millis(100));
+    /// let listener = loglisten::Listener::builder()
+    ///     .registry(&loglisten::Registry::new())
+    ///     .port(0)
+    ///     .watch_file_with(&path, options)
+    ///     .spawn()?;
+    /// # drop(listener);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn watch_file_with(mut self, path: impl Into<PathBuf>, options: WatchOptions) -> Self {
+        self.watch.push((path.into(), options));
+        self
     }
 
     /// Who may connect over TCP: this process's user, unless told

@@ -39,23 +39,28 @@ pub(crate) fn execute(
 ) -> Done {
     match command {
         Command::Get => {
-            let view = registry.live_view();
+            let (generation, body) = registry.live_view_json();
             Done {
                 outcome: Outcome::Done {
                     op: Op::Get,
-                    generation: view.generation,
+                    generation,
                 },
-                body: Some(view.to_json().to_string()),
+                body: Some(body),
             }
         }
         Command::Set { logger, level, ttl } => {
-            match registry.set_level_override(logger, *level, *ttl) {
+            // A name is resolved here, with the names this process knows.
+            let level = match level.resolve() {
+                Ok(level) => level,
+                Err(message) => return Done::refused(message),
+            };
+            match registry.set_level_override(logger, level, *ttl) {
                 Ok(generation) => Done {
                     outcome: Outcome::Done {
                         op: Op::Set,
                         generation,
                     },
-                    body: Some(logger_state(registry, logger, Some((*level, *ttl)))),
+                    body: Some(logger_state(registry, logger, Some((level, *ttl)))),
                 },
                 Err(e) => Done::refused(e.to_string()),
             }
@@ -174,7 +179,7 @@ mod tests {
             .unwrap();
         let set = Command::Set {
             logger: "app.db".into(),
-            level: Level::DEBUG,
+            level: Level::DEBUG.into(),
             ttl: None,
         };
         let done = run(&r, &set);

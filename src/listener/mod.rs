@@ -73,8 +73,10 @@ pub use outcome::Outcome;
 use crate::registry::Registry;
 use crate::sync::lock;
 use crate::verify::VerifyFn;
+use crate::watch::{WatchOptions, Watcher};
 use serve::Shared;
 use std::io;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Weak};
 use std::thread::JoinHandle;
 
@@ -108,6 +110,8 @@ pub struct Listener {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<io::Result<()>>>,
     port: u16,
+    /// The files it watches ([`Builder::watch_file`]): they stop with it.
+    watchers: Vec<Watcher>,
 }
 
 /// Starts a listener on `127.0.0.1:port`, like CPython's
@@ -189,7 +193,8 @@ impl Listener {
     }
 
     /// Stops this listener: no new connections, those in progress are shut
-    /// down. Returns at once; [`join`](Self::join) waits for the thread.
+    /// down, the files it watches are no longer looked at. Returns at
+    /// once; [`join`](Self::join) waits for the threads.
     ///
     /// ```
     /// let l = loglisten::listen(0, None).unwrap();
@@ -200,11 +205,15 @@ impl Listener {
     /// ```
     pub fn stop(&self) {
         self.shared.stop();
+        for watcher in &self.watchers {
+            watcher.stop();
+        }
     }
 
     /// Waits until the listener's thread has ended (after [`stop`](Self::stop)
-    /// or [`stop_listening`]) and every connection thread with it, and
-    /// returns the thread's result. It does not stop the listener itself.
+    /// or [`stop_listening`]) and every connection thread with it, then
+    /// stops its file watchers and waits for them, and returns the
+    /// thread's result. It does not stop the listener itself.
     ///
     /// ```
     /// let l = loglisten::listen(0, None).unwrap();
@@ -216,12 +225,32 @@ impl Listener {
     }
 
     fn join_thread(&mut self) -> io::Result<()> {
-        match self.thread.take() {
+        let result = match self.thread.take() {
             Some(t) => t
                 .join()
                 .unwrap_or_else(|_| Err(io::Error::other("the listener thread panicked"))),
             None => Ok(()),
+        };
+        // The listener has ended (stop, or stop_listening): so do they.
+        for watcher in self.watchers.drain(..) {
+            watcher.stop();
+            watcher.join();
         }
+        result
+    }
+
+    /// Starts watching each file for this listener's `registry`: the first
+    /// version of each is applied before this returns.
+    pub(super) fn watch(
+        &mut self,
+        files: Vec<(PathBuf, WatchOptions)>,
+        registry: &Registry,
+    ) -> io::Result<()> {
+        for (path, options) in files {
+            let watcher = crate::watch::watch_file(path, options.registry(registry))?;
+            self.watchers.push(watcher);
+        }
+        Ok(())
     }
 
     /// Connections being served or queued (each registered for shutdown),
@@ -235,7 +264,7 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        self.shared.stop();
+        self.stop();
         let _ = self.join_thread();
     }
 }

@@ -84,6 +84,7 @@ pub(crate) fn start(socket: Socket, settings: Settings, log: Logger) -> io::Resu
         shared,
         thread: Some(thread?),
         port,
+        watchers: Vec::new(),
     })
 }
 

@@ -21,6 +21,7 @@ mod timer;
 pub(crate) mod tree;
 mod view;
 
+pub(crate) use hooks::{audit_log, in_command, ttl_field};
 pub use hooks::{most_verbose_level, on_reconfigure};
 pub(crate) use snapshot::{LoggerSettings, Snapshot, ROOT};
 pub(crate) use swap::Draft;

@@ -130,7 +130,7 @@ pub(crate) struct Change {
     pub generation: u64,
 }
 
-/// A function told of every override change (the listener's audit).
+/// A function told of every override change (tests watch the timer by it).
 pub(crate) type Hook = Arc<dyn Fn(&Change) + Send + Sync>;
 
 /// The hooks of a registry, each with the id that removes it.
@@ -140,15 +140,16 @@ pub(crate) struct Hooks {
     hooks: Vec<(u64, Hook)>,
 }
 
-impl super::Core {
-    /// Calls every hook with each change, outside every registry lock (a
-    /// hook may log; it must not wait for another thread that applies a
-    /// configuration or sets an override).
+impl Registry {
+    /// Audits each change (see `hooks.rs`) and calls every hook with it,
+    /// outside every registry lock (a hook may log; it must not wait for
+    /// another thread that applies a configuration or sets an override).
     pub(crate) fn tell(&self, changes: &[Change]) {
         if changes.is_empty() {
             return;
         }
-        let hooks: Vec<Hook> = lock(&self.override_hooks)
+        self.audit_changes(changes);
+        let hooks: Vec<Hook> = lock(&self.core.override_hooks)
             .hooks
             .iter()
             .map(|(_, h)| h.clone())
@@ -164,8 +165,9 @@ impl super::Core {
     /// tells the hooks. The timer's step.
     pub(crate) fn expire_due(&self, now: Instant) {
         let changes = {
-            let _one_at_a_time = self.apply_lock();
+            let _one_at_a_time = self.core.apply_lock();
             if self
+                .core
                 .state()
                 .overrides
                 .next_deadline()
@@ -173,14 +175,14 @@ impl super::Core {
             {
                 return;
             }
-            let (ended, _) = self.reconfigure(|draft| {
+            let (ended, _) = self.core.reconfigure(|draft| {
                 let due = draft.overrides().take_due(now);
                 let name = |id: usize| draft.name(id).to_string();
                 due.into_iter()
                     .map(|(id, o)| (name(id), o))
                     .collect::<Vec<_>>()
             });
-            let generation = self.generation();
+            let generation = self.core.generation();
             let change = |(logger, o): (String, Override)| Change {
                 logger,
                 level: o.level,
@@ -260,7 +262,7 @@ impl Registry {
         };
         timer::poke(self, ttl.is_some());
         let generation = change.generation;
-        self.core.tell(&[change]);
+        self.tell(&[change]);
         Ok(generation)
     }
 
@@ -295,7 +297,7 @@ impl Registry {
             }
         };
         timer::poke(self, false);
-        self.core.tell(&changes);
+        self.tell(&changes);
         Ok(true)
     }
 
@@ -318,7 +320,7 @@ impl Registry {
             self.end(|o| Some(o.clear()))
         };
         timer::poke(self, false);
-        self.core.tell(&changes);
+        self.tell(&changes);
         changes.len()
     }
 
@@ -351,7 +353,7 @@ impl Registry {
     /// Calls `hook` with every override change from now on (set, reset,
     /// expired), outside the registry's locks; returns the id that
     /// removes it.
-    #[allow(dead_code)] // The listener's audit is its user.
+    #[allow(dead_code)] // Tests watch the changes through it.
     pub(crate) fn add_override_hook(&self, hook: Hook) -> u64 {
         let mut hooks = lock(&self.core.override_hooks);
         hooks.next += 1;
@@ -361,7 +363,7 @@ impl Registry {
     }
 
     /// Removes the hook `id` returned by [`Registry::add_override_hook`].
-    #[allow(dead_code)] // The listener's audit is its user.
+    #[allow(dead_code)] // Tests watch the changes through it.
     pub(crate) fn remove_override_hook(&self, id: u64) {
         lock(&self.core.override_hooks)
             .hooks

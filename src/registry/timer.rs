@@ -73,8 +73,9 @@ fn run(timer: &Timer, core: &Weak<Core>) {
                 lock(&timer.state).running = false;
                 return;
             };
-            core.expire_due(Instant::now());
-            let next = core.state().overrides.next_deadline();
+            let registry = Registry { core };
+            registry.expire_due(Instant::now());
+            let next = registry.core.state().overrides.next_deadline();
             next
         };
         let mut state = lock(&timer.state);

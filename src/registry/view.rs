@@ -1,10 +1,13 @@
 //! The live view: what an operator reads before changing anything.
 
 use super::snapshot::effective_level;
-use super::Registry;
+use super::{LoggerSettings, Registry, Snapshot};
 use crate::config::dump::{dump, level as level_value};
+use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A registry's running state at one generation: the configuration as a
@@ -90,20 +93,88 @@ impl Registry {
     /// assert_eq!(view.config, registry.current_config());
     /// ```
     pub fn live_view(&self) -> LiveView {
+        let mut loggers = Vec::new();
+        let snapshot = self.walk(|logger| {
+            let handlers = logger.settings.handlers.iter();
+            loggers.push(LoggerView {
+                name: logger.name.to_string(),
+                level: logger.settings.level,
+                effective_level: logger.effective_level,
+                propagate: logger.settings.propagate,
+                disabled: logger.settings.disabled,
+                handlers: handlers.map(|h| handler_name(h).to_string()).collect(),
+                level_override: logger.level_override,
+            });
+        });
+        LiveView {
+            generation: snapshot.generation,
+            config: dump(&snapshot),
+            loggers,
+        }
+    }
+
+    /// The live view's generation and its JSON text, exactly what
+    /// [`LiveView::to_json`] writes, written straight from the registry
+    /// into one string: no view, no JSON tree for the loggers (what the
+    /// listener's `get` sends, at a cost per logger of its few bytes).
+    pub(crate) fn live_view_json(&self) -> (u64, String) {
+        let mut loggers = String::new();
+        let mut overrides = String::new();
+        let snapshot = self.walk(|logger| {
+            let name = Value::quoted(logger.name);
+            let sep = if loggers.is_empty() { "" } else { ", " };
+            let s = &logger.settings;
+            // Writing to a String cannot fail.
+            let _ = write!(
+                loggers,
+                "{sep}{name}: {{\"level\": {}, \"effective_level\": {}, \"propagate\": {}, \
+                 \"disabled\": {}, \"handlers\": [",
+                LevelJson(s.level),
+                LevelJson(logger.effective_level),
+                s.propagate,
+                s.disabled,
+            );
+            for (i, h) in s.handlers.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                let _ = write!(loggers, "{sep}{}", Value::quoted(handler_name(h)));
+            }
+            loggers.push_str("], \"override\": ");
+            match &logger.level_override {
+                None => loggers.push_str("null}"),
+                Some(o) => {
+                    let o = override_json(o);
+                    let _ = write!(loggers, "{o}}}");
+                    let sep = if overrides.is_empty() { "" } else { ", " };
+                    let _ = write!(overrides, "{sep}{name}: {o}");
+                }
+            }
+        });
+        let config = dump(&snapshot);
+        let mut out = String::with_capacity(loggers.len() + overrides.len() + 512);
+        let _ = write!(
+            out,
+            "{{\"generation\": {}, \"config\": {config}, \"loggers\": {{{loggers}}}, \
+             \"overrides\": {{{overrides}}}}}",
+            snapshot.generation
+        );
+        (snapshot.generation, out)
+    }
+
+    /// Calls `each` with every logger of the live snapshot, the root
+    /// first, then in creation order; returns that snapshot.
+    fn walk(&self, mut each: impl FnMut(Entry<'_>)) -> Arc<Snapshot> {
         let now = Instant::now();
         let (snapshot, handles, overrides) = {
             let state = self.core.state();
             let overrides: Vec<_> = state.overrides.iter().collect();
             let handles = state.tree.handles().to_vec();
-            (std::sync::Arc::clone(&state.snapshot), handles, overrides)
+            (Arc::clone(&state.snapshot), handles, overrides)
         };
-        let mut loggers = Vec::with_capacity(handles.len());
         // Both in id order: one walk pairs them.
         let mut overrides = overrides.into_iter().peekable();
         for handle in &handles {
             let id = handle.id;
-            let settings = snapshot.settings(id);
-            let effective = match snapshot.nodes.get(id) {
+            let effective_level = match snapshot.nodes.get(id) {
                 Some(_) => effective_level(&snapshot.nodes, id),
                 None => snapshot.effective_level(handle),
             };
@@ -114,23 +185,41 @@ impl Registry {
                     ttl: o.ttl,
                     remaining: o.expires.map(|at| at.saturating_duration_since(now)),
                 });
-            let handlers = settings.handlers.iter();
-            loggers.push(LoggerView {
-                name: handle.name.to_string(),
-                level: settings.level,
-                effective_level: effective,
-                propagate: settings.propagate,
-                disabled: settings.disabled,
-                handlers: handlers
-                    .map(|h| h.name().unwrap_or("(unnamed)").to_string())
-                    .collect(),
+            each(Entry {
+                name: &handle.name,
+                settings: snapshot.settings(id),
+                effective_level,
                 level_override,
             });
         }
-        LiveView {
-            generation: snapshot.generation,
-            config: dump(&snapshot),
-            loggers,
+        snapshot
+    }
+}
+
+/// One logger as [`Registry::walk`] sees it.
+struct Entry<'a> {
+    name: &'a str,
+    settings: &'a LoggerSettings,
+    effective_level: Level,
+    level_override: Option<OverrideView>,
+}
+
+/// A handler's name in the view: `(unnamed)` for one without.
+fn handler_name(h: &SharedHandler) -> &str {
+    h.name().unwrap_or("(unnamed)")
+}
+
+/// A level as the view writes it: its name, or its number when unnamed
+/// (as [`level_value`] makes it), without making a JSON value.
+struct LevelJson(Level);
+
+impl fmt::Display for LevelJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.0.name();
+        if name.starts_with("Level ") {
+            write!(f, "{}", self.0 .0)
+        } else {
+            Value::quoted(&name).fmt(f)
         }
     }
 }
@@ -225,4 +314,81 @@ pub(crate) fn seconds(d: Duration) -> Value {
     }
     let number = crate::json::Number::from_f64(millis as f64 / 1000.0);
     number.map_or(Value::Null, Value::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handler::{Handler, SharedHandler};
+    use crate::record::Record;
+
+    #[derive(Debug)]
+    struct Sink;
+    impl Handler for Sink {
+        fn emit(&mut self, _: &Record, _: &str) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// `remaining_s` set to null everywhere (it moves between two reads).
+    fn still(mut value: Value) -> Value {
+        match &mut value {
+            Value::Object(map) => {
+                let keys: Vec<String> = map.iter().map(|(k, _)| k.to_string()).collect();
+                for key in keys {
+                    let v = map.get(&key).cloned().unwrap_or_default();
+                    let v = if key == "remaining_s" {
+                        Value::Null
+                    } else {
+                        still(v)
+                    };
+                    map.insert(key, v);
+                }
+            }
+            Value::Array(items) => {
+                let all: Vec<Value> = items.iter().cloned().map(still).collect();
+                *items = all.into_iter().collect();
+            }
+            _ => {}
+        }
+        value
+    }
+
+    #[test]
+    fn the_written_text_is_the_views_json() {
+        let r = Registry::new();
+        r.dict_config_str(
+            r#"{"version": 1, "disable_existing_loggers": false,
+                "handlers": {"h": {"class": "logging.StreamHandler"}},
+                "loggers": {"app": {"level": "INFO", "handlers": ["h"], "propagate": false},
+                            "off": {"level": 25}}}"#,
+        )
+        .unwrap();
+        r.get_logger("app.db");
+        r.get_logger("odd \"name\" \u{e9}\u{1f600}\n");
+        r.get_logger("bare").add_handler(SharedHandler::new(Sink));
+        r.get_logger("gone").set_disabled(true);
+        r.set_level_override("app.db", Level::DEBUG, None).unwrap();
+        r.set_level_override("", Level(7), None).unwrap();
+        let (generation, text) = r.live_view_json();
+        let view = r.live_view();
+        assert_eq!(generation, view.generation);
+        assert_eq!(text, view.to_json().to_string());
+        // A timed override: the same but for the time left.
+        r.set_level_override("bare", Level::ERROR, Some(Duration::from_millis(1500)))
+            .unwrap();
+        let (_, text) = r.live_view_json();
+        let parsed = crate::json::parse(&text).unwrap();
+        assert_eq!(still(parsed), still(r.live_view().to_json()));
+        assert!(text.contains(r#""bare": {"level": "ERROR", "ttl_s": 1.5, "remaining_s": "#));
+    }
+
+    #[test]
+    fn a_new_registry_is_written_whole() {
+        let r = Registry::new();
+        assert_eq!(
+            r.live_view_json().1,
+            r#"{"generation": 0, "config": {"version": 1, "disable_existing_loggers": true, "formatters": {}, "filters": {}, "handlers": {}, "loggers": {}, "root": {"level": "WARNING", "handlers": [], "filters": []}}, "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING", "propagate": true, "disabled": false, "handlers": [], "override": null}}, "overrides": {}}"#
+        );
+    }
 }

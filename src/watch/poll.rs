@@ -3,7 +3,7 @@
 
 use super::{WatchOptions, WatchOutcome};
 use crate::fields::Field;
-use crate::logger::{get_logger, Logger};
+use crate::logger::Logger;
 use crate::record::Record;
 use crate::sync::panic_text;
 use std::fs::{self, File};
@@ -74,8 +74,8 @@ impl State {
     pub(super) fn new(path: PathBuf, options: WatchOptions) -> State {
         State {
             path,
+            log: options.registry.get_logger("loglisten"),
             options,
-            log: get_logger("loglisten"),
             racy: RACY,
             settled: None,
             last_bytes: None,
@@ -139,7 +139,17 @@ impl State {
     }
 
     fn apply(&mut self, bytes: Vec<u8>) {
-        let outcome = match catch_unwind(AssertUnwindSafe(|| (self.options.apply)(&bytes))) {
+        let registry = &self.options.registry;
+        // Known only when the step is the registry's own.
+        let before = match self.options.apply {
+            None => Some(registry.config_generation()),
+            Some(_) => None,
+        };
+        let step = || match &self.options.apply {
+            Some(apply) => apply(&bytes),
+            None => registry.apply_config(&bytes).map_err(|e| e.to_string()),
+        };
+        let outcome = match catch_unwind(AssertUnwindSafe(step)) {
             Ok(Ok(applied)) => WatchOutcome::Applied {
                 kind: applied.kind,
                 generation: applied.generation,
@@ -151,17 +161,22 @@ impl State {
         };
         let sha256 = crate::sha256::sha256(&bytes);
         self.last_bytes = Some(bytes);
-        self.report_version(&outcome, Some(sha256));
+        self.report_version(&outcome, Some(sha256), before);
     }
 
     fn report(&self, outcome: &WatchOutcome) {
-        self.report_version(outcome, None);
+        self.report_version(outcome, None, None);
     }
 
     /// Logs `outcome` with the audit's fields: `op=file`, the path, the
-    /// version's SHA-256 when one was read, the generation it made live,
-    /// the outcome.
-    fn report_version(&self, outcome: &WatchOutcome, sha256: Option<[u8; 32]>) {
+    /// version's SHA-256 when one was read, the generations before (when
+    /// known) and after it, the outcome.
+    fn report_version(
+        &self,
+        outcome: &WatchOutcome,
+        sha256: Option<[u8; 32]>,
+        before: Option<u64>,
+    ) {
         let level = outcome.level();
         if self.log.is_enabled_for(level) {
             let path = self.path.display().to_string();
@@ -170,8 +185,16 @@ impl State {
                 let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
                 fields.push(Field::new("sha256", hex));
             }
-            if let WatchOutcome::Applied { generation, .. } = outcome {
-                fields.push(Field::new("generation_after", *generation));
+            if let Some(before) = before {
+                fields.push(Field::new("generation_before", before));
+            }
+            match (outcome, before) {
+                (WatchOutcome::Applied { generation, .. }, _) => {
+                    fields.push(Field::new("generation_after", *generation));
+                }
+                // Refused: nothing changed.
+                (_, Some(before)) => fields.push(Field::new("generation_after", before)),
+                _ => {}
             }
             fields.push(Field::new("outcome", outcome.to_string()));
             let line = outcome.log_line(&self.path);
