@@ -24,17 +24,18 @@ pub(crate) mod opener;
 #[cfg(feature = "queue-handler")]
 pub(crate) mod queue;
 pub(crate) mod standard;
+pub(crate) mod turn;
 
 use crate::json::Value;
 use crate::registry::Registry;
 
 pub use basic::{basic_config, BasicConfig};
-pub(crate) use build::NotApplied;
 pub use classes::{register_filter, register_formatter, register_handler};
 pub use dump::current_config;
 pub use error::ConfigError;
 use model::Config;
 pub use model::{Applied, ApplyOptions, ConfigKind, FileConfigOptions};
+pub(crate) use turn::NotApplied;
 
 /// The generation of the configuration now live in the process's
 /// registry (0 before the first change; see
@@ -212,7 +213,7 @@ impl Registry {
     /// assert_eq!(registry.get_logger("").level(), loglisten::Level::ERROR);
     /// ```
     pub fn dict_config(&self, config: &Value) -> Result<Applied, ConfigError> {
-        build::apply(&self.core, dict::read_built(config)?, ConfigKind::Dict)
+        turn::apply(&self.core, dict::read_built(config)?, ConfigKind::Dict)
     }
 
     /// Parses JSON text and applies it to this registry (see
@@ -224,7 +225,7 @@ impl Registry {
     /// assert_eq!(applied.generation, 1);
     /// ```
     pub fn dict_config_str(&self, text: &str) -> Result<Applied, ConfigError> {
-        build::apply(&self.core, read_json(text)?, ConfigKind::Dict)
+        turn::apply(&self.core, read_json(text)?, ConfigKind::Dict)
     }
 
     /// Reads an INI file and applies it to this registry (see
@@ -281,7 +282,7 @@ impl Registry {
         text: &str,
         options: &FileConfigOptions,
     ) -> Result<Applied, ConfigError> {
-        build::apply(&self.core, file::read(text, options)?, ConfigKind::File)
+        turn::apply(&self.core, file::read(text, options)?, ConfigKind::File)
     }
 
     /// Applies bytes as the listener does (see [`apply_config`]).
@@ -293,7 +294,7 @@ impl Registry {
     /// ```
     pub fn apply_config(&self, bytes: &[u8]) -> Result<Applied, ConfigError> {
         let (config, kind) = read_any(bytes)?;
-        build::apply(&self.core, config, kind)
+        turn::apply(&self.core, config, kind)
     }
 
     /// Applies bytes as [`Registry::apply_config`] does, under conditions:
@@ -319,14 +320,14 @@ impl Registry {
         options: ApplyOptions,
     ) -> Result<Applied, ConfigError> {
         let (config, kind) = read_any(bytes)?;
-        build::apply_with(&self.core, config, kind, options)
+        turn::apply_with(&self.core, config, kind, options)
     }
 
     /// [`Registry::apply_config_with`] for a push someone waits for (the
     /// listener's): waits for its turn behind earlier applies only until
     /// `deadline`, is dropped if it waited long and `still_wanted()` then
     /// says its client has gone, and builds within the same deadline
-    /// (see [`build::apply_when`]). Parsing happens before the wait.
+    /// (see [`turn::apply_when`]). Parsing happens before the wait.
     pub(crate) fn apply_config_when(
         &self,
         bytes: &[u8],
@@ -335,7 +336,7 @@ impl Registry {
         still_wanted: impl Fn() -> bool,
     ) -> Result<Applied, NotApplied> {
         let (config, kind) = read_any(bytes).map_err(NotApplied::Config)?;
-        build::apply_when(&self.core, config, kind, options, deadline, &still_wanted)
+        turn::apply_when(&self.core, config, kind, options, deadline, &still_wanted)
     }
 
     /// Checks bytes as [`Registry::apply_config`] would apply them, with

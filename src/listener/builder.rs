@@ -7,7 +7,7 @@ use super::serve;
 use super::settings::{ApplyClosure, Peers, Settings, Turn};
 use super::socket::Socket;
 use super::Listener;
-use crate::config::build::still_wanted_after;
+use crate::config::turn::still_wanted_after;
 use crate::config::{Applied, ApplyOptions, ConfigError, NotApplied};
 use crate::registry::gate::Gate;
 use crate::registry::Registry;
