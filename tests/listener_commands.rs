@@ -1,13 +1,16 @@
 //! Commands over the wire (get, set, reset, apply with preconditions) and
 //! the audit of each message: the exact fields.
 
+#[path = "support/audit_lines.rs"]
+mod audit_lines;
+
+use audit_lines::Lines;
 use loglisten::listener::Audit;
 use loglisten::verify::{sign, sign_at, HmacVerifier};
 use loglisten::{
-    send_command, send_config, Command, Handler, Level, Listener, Op, Record, Registry, Reply,
-    SendOptions, SharedHandler,
+    send_command, send_config, Command, Level, Listener, Op, Registry, Reply, SendOptions,
+    SharedHandler,
 };
-use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -262,31 +265,11 @@ fn signed_commands_carry_the_key_id_and_refusals_their_reason() {
     assert_eq!(last(&audits).key_id, None);
 }
 
-#[derive(Debug, Default, Clone)]
-struct Fields(Arc<Mutex<Vec<String>>>);
-
-impl Handler for Fields {
-    fn emit(&mut self, record: &Record, _text: &str) -> io::Result<()> {
-        let pairs: Vec<String> = record
-            .fields()
-            .map(|f| format!("{}={}", f.name(), f.value()))
-            .collect();
-        let line = format!(
-            "{} {}|{}",
-            record.level_name(),
-            record.message(),
-            pairs.join(" ")
-        );
-        self.0.lock().unwrap().push(line);
-        Ok(())
-    }
-}
-
 #[test]
 fn records_on_the_loglisten_logger_carry_the_fields_once() {
     let r = Registry::new();
     let (l, audits) = listener(&r, None);
-    let seen = Fields::default();
+    let seen = Lines::default();
     let log = r.get_logger("loglisten");
     log.add_handler(SharedHandler::new(seen.clone()));
     log.set_level(Level::DEBUG);
@@ -332,7 +315,7 @@ fn a_watched_file_version_is_audited_like_a_push() {
     let r = Registry::new();
     r.dict_config_str(r#"{"version": 1, "incremental": true}"#)
         .unwrap();
-    let seen = Fields::default();
+    let seen = Lines::default();
     let log = r.get_logger("loglisten");
     log.add_handler(SharedHandler::new(seen.clone()));
     log.set_level(Level::INFO);

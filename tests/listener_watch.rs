@@ -3,13 +3,17 @@
 //! at each change, audited on its `loglisten` logger like a push, and the
 //! watcher stops with the listener (stop, join, drop, stop_listening).
 
+#[path = "support/audit_lines.rs"]
+mod audit_lines;
 #[path = "support/tempdir.rs"]
 mod tempdir;
 
-use loglisten::{Handler, Level, Listener, Record, Registry, SharedHandler, WatchOptions};
+use audit_lines::Lines;
+
+use loglisten::{Level, Listener, Registry, SharedHandler, WatchOptions};
 use std::fs;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 use tempdir::TempDir;
@@ -34,27 +38,6 @@ fn wait_for(what: &str, done: impl Fn() -> bool) {
     while !done() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// Each record on the `loglisten` logger as `LEVEL message|name=value ...`.
-#[derive(Debug, Default, Clone)]
-struct Lines(Arc<Mutex<Vec<String>>>);
-
-impl Handler for Lines {
-    fn emit(&mut self, record: &Record, _text: &str) -> std::io::Result<()> {
-        let pairs: Vec<String> = record
-            .fields()
-            .map(|f| format!("{}={}", f.name(), f.value()))
-            .collect();
-        let line = format!(
-            "{} {}|{}",
-            record.level_name(),
-            record.message(),
-            pairs.join(" ")
-        );
-        self.0.lock().unwrap().push(line);
-        Ok(())
     }
 }
 

@@ -2,6 +2,10 @@
 //! configuration, reverting on time to what the configuration says then,
 //! visible in the live view. Each test has its own registry.
 
+#[path = "support/audit_lines.rs"]
+mod audit_lines;
+
+use audit_lines::Lines;
 use loglisten::{Level, Registry};
 use std::time::{Duration, Instant};
 
@@ -123,31 +127,10 @@ fn an_override_on_the_root_reaches_every_inheriting_logger() {
     assert!(!deep.is_enabled_for(Level::INFO));
 }
 
-/// Each record as `LEVEL message|name=value ...`.
-#[derive(Debug, Default, Clone)]
-struct Audited(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
-
-impl loglisten::Handler for Audited {
-    fn emit(&mut self, record: &loglisten::Record, _text: &str) -> std::io::Result<()> {
-        let pairs: Vec<String> = record
-            .fields()
-            .map(|f| format!("{}={}", f.name(), f.value()))
-            .collect();
-        let line = format!(
-            "{} {}|{}",
-            record.level_name(),
-            record.message(),
-            pairs.join(" ")
-        );
-        self.0.lock().unwrap().push(line);
-        Ok(())
-    }
-}
-
 #[test]
 fn every_override_change_is_audited_without_a_listener() {
     let registry = Registry::new();
-    let seen = Audited::default();
+    let seen = Lines::default();
     let log = registry.get_logger("loglisten");
     log.add_handler(loglisten::SharedHandler::new(seen.clone()));
     log.set_level(Level::INFO);
