@@ -5,7 +5,7 @@ use super::outcome::Outcome;
 use super::settings::Turn;
 use crate::command::{Command, Op};
 use crate::config::dump::level as level_value;
-use crate::config::ApplyOptions;
+use crate::config::{ApplyOptions, NotApplied};
 use crate::json::{Map, Value};
 use crate::level::Level;
 use crate::registry::{seconds_value as seconds, Registry};
@@ -26,6 +26,18 @@ impl Done {
             body: None,
         }
     }
+
+    /// A set or reset that was refused, or whose turn did not come in
+    /// time, or whose client had gone when it came.
+    fn not_done(why: NotApplied) -> Done {
+        match why {
+            NotApplied::Config(e) => Done::refused(e.to_string()),
+            why => Done {
+                outcome: Outcome::not_applied(why),
+                body: None,
+            },
+        }
+    }
 }
 
 /// Carries out `command` on `registry`. `apply_within` runs the apply
@@ -37,6 +49,8 @@ pub(crate) fn execute(
     apply_within: &dyn Fn(&dyn Fn() -> Outcome) -> Outcome,
     turn: &Turn<'_>,
 ) -> Done {
+    // Set and reset wait for their turn as a push does.
+    let waiting = (turn.by, turn.still_wanted);
     match command {
         Command::Get => {
             let (generation, body) = registry.live_view_json();
@@ -54,7 +68,7 @@ pub(crate) fn execute(
                 Ok(level) => level,
                 Err(message) => return Done::refused(message),
             };
-            match registry.set_level_override(logger, level, *ttl) {
+            match registry.set_level_override_by(logger, level, *ttl, waiting) {
                 Ok(generation) => Done {
                     outcome: Outcome::Done {
                         op: Op::Set,
@@ -62,12 +76,12 @@ pub(crate) fn execute(
                     },
                     body: Some(logger_state(registry, logger, Some((level, *ttl)))),
                 },
-                Err(e) => Done::refused(e.to_string()),
+                Err(why) => Done::not_done(why),
             }
         }
         Command::Reset {
             logger: Some(logger),
-        } => match registry.reset_override(logger) {
+        } => match registry.reset_override_by(logger, waiting) {
             Ok(_) => Done {
                 outcome: Outcome::Done {
                     op: Op::Reset,
@@ -75,10 +89,12 @@ pub(crate) fn execute(
                 },
                 body: Some(logger_state(registry, logger, None)),
             },
-            Err(e) => Done::refused(e.to_string()),
+            Err(why) => Done::not_done(why),
         },
         Command::Reset { logger: None } => {
-            registry.reset_overrides();
+            if let Err(why) = registry.reset_overrides_by(waiting) {
+                return Done::not_done(why);
+            }
             let view = registry.live_view();
             let mut body = Map::new();
             let overrides = view.to_json().get("overrides").cloned();

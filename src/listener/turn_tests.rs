@@ -305,3 +305,37 @@ fn a_programs_own_apply_step_takes_turns_on_the_same_terms() {
     assert!(matches!(slow.join().unwrap(), Reply::Ok { .. }));
     assert_eq!(*lock(&applied), [b"slow".to_vec()]);
 }
+
+#[test]
+fn a_set_or_reset_waiting_past_its_deadline_is_answered_and_never_done() {
+    let (r, _marks, starts) = registry();
+    r.set_level_override("turn.kept", Level::ERROR, None)
+        .unwrap();
+    let (l, audits) = listener(&r, Duration::from_millis(300));
+    let slow = slow_push(l.port(), 1500, &starts);
+    let commands = [
+        r#"{"loglisten": {"op": "set", "logger": "turn.set", "level": "DEBUG"}}"#,
+        r#"{"loglisten": {"op": "reset", "logger": "turn.kept"}}"#,
+        r#"{"loglisten": {"op": "reset"}}"#,
+    ];
+    for command in commands {
+        let start = Instant::now();
+        let reply = send_config(("127.0.0.1", l.port()), command.as_bytes()).unwrap();
+        let took = start.elapsed();
+        assert_eq!(
+            reply,
+            Reply::Error("timed out waiting for another apply to finish".into()),
+            "{command}"
+        );
+        assert!(took >= Duration::from_millis(250), "took {took:?}");
+        assert!(took < Duration::from_millis(1000), "took {took:?}");
+    }
+    let _ = slow.join().unwrap();
+    assert_eq!(r.get_logger("turn.set").effective_level(), Level::WARNING);
+    assert_eq!(r.get_logger("turn.kept").effective_level(), Level::ERROR);
+    let overdue = lock(&audits)
+        .iter()
+        .filter(|a| a.outcome == Outcome::Overdue)
+        .count();
+    assert_eq!(overdue, 3);
+}

@@ -10,9 +10,11 @@
 //! so a disabled logging call stays one relaxed load. Expiry is the
 //! [`timer`](super::timer)'s job.
 
+use super::gate::Pass;
 use super::timer;
 use super::Registry;
-use crate::config::ConfigError;
+use crate::config::turn::still_wanted_after;
+use crate::config::{ConfigError, NotApplied};
 use crate::json::Value;
 use crate::level::Level;
 use crate::sync::lock;
@@ -231,39 +233,57 @@ impl Registry {
         level: Level,
         ttl: Option<Duration>,
     ) -> Result<u64, ConfigError> {
-        if let Some(ttl) = ttl.filter(|t| *t > MAX_TTL) {
-            let message = format!(
-                "must be at most {} seconds (30 days), not {}",
-                MAX_TTL.as_secs(),
-                seconds(ttl)
-            );
-            return Err(ConfigError::new("ttl", message));
-        }
-        let change = {
-            let _one_at_a_time = self.core.apply_lock();
-            let expires = ttl.map(|t| Instant::now() + t);
-            let new = Override {
-                level,
-                ttl,
-                expires,
-            };
-            let (name, _) = self.core.reconfigure(|draft| {
-                let id = draft.id(logger);
-                draft.overrides().insert(id, new);
-                draft.name(id).to_string()
-            });
-            Change {
-                logger: name,
-                level,
-                ttl,
-                reason: Reason::Set,
-                generation: self.core.generation(),
-            }
+        check_ttl(ttl)?;
+        Ok(self.set_in_turn(self.core.apply_lock(), logger, level, ttl))
+    }
+
+    /// [`set_level_override`](Registry::set_level_override) for a client
+    /// of the listener: it waits for its turn only until `by`, and is
+    /// dropped if it waited long and `still_wanted()` says its client
+    /// has gone (as a push is).
+    pub(crate) fn set_level_override_by(
+        &self,
+        logger: &str,
+        level: Level,
+        ttl: Option<Duration>,
+        (by, still_wanted): (Instant, &dyn Fn() -> bool),
+    ) -> Result<u64, NotApplied> {
+        check_ttl(ttl).map_err(NotApplied::Config)?;
+        let turn = still_wanted_after(self.core.apply_lock_by(by), still_wanted)?;
+        Ok(self.set_in_turn(turn, logger, level, ttl))
+    }
+
+    /// Sets the override once the turn is held; returns the generation.
+    fn set_in_turn(
+        &self,
+        turn: Pass<'_>,
+        logger: &str,
+        level: Level,
+        ttl: Option<Duration>,
+    ) -> u64 {
+        let expires = ttl.map(|t| Instant::now() + t);
+        let new = Override {
+            level,
+            ttl,
+            expires,
         };
+        let (name, _) = self.core.reconfigure(|draft| {
+            let id = draft.id(logger);
+            draft.overrides().insert(id, new);
+            draft.name(id).to_string()
+        });
+        let change = Change {
+            logger: name,
+            level,
+            ttl,
+            reason: Reason::Set,
+            generation: self.core.generation(),
+        };
+        drop(turn);
         timer::poke(self, ttl.is_some());
         let generation = change.generation;
         self.tell(&[change]);
-        Ok(generation)
+        generation
     }
 
     /// Drops logger `logger`'s override, if it has one (`true` then): it
@@ -280,22 +300,36 @@ impl Registry {
     /// assert_eq!(err.to_string(), "logger: no logger named 'nobody'");
     /// ```
     pub fn reset_override(&self, logger: &str) -> Result<bool, ConfigError> {
-        let changes = {
-            let _one_at_a_time = self.core.apply_lock();
-            let found = {
-                let state = self.core.state();
-                let id = state.tree.existing_id(logger);
-                id.map(|id| (id, state.overrides.get(id).is_some()))
-            };
-            match found {
-                None => {
-                    let message = format!("no logger named '{logger}'");
-                    return Err(ConfigError::new("logger", message));
-                }
-                Some((_, false)) => return Ok(false),
-                Some((id, true)) => self.end(|o| o.remove(id).map(|o| vec![(id, o)])),
-            }
+        self.reset_in_turn(self.core.apply_lock(), logger)
+    }
+
+    /// [`reset_override`](Registry::reset_override) waiting for its turn
+    /// as [`set_level_override_by`](Registry::set_level_override_by) does.
+    pub(crate) fn reset_override_by(
+        &self,
+        logger: &str,
+        (by, still_wanted): (Instant, &dyn Fn() -> bool),
+    ) -> Result<bool, NotApplied> {
+        let turn = still_wanted_after(self.core.apply_lock_by(by), still_wanted)?;
+        self.reset_in_turn(turn, logger).map_err(NotApplied::Config)
+    }
+
+    /// Drops the override once the turn is held.
+    fn reset_in_turn(&self, turn: Pass<'_>, logger: &str) -> Result<bool, ConfigError> {
+        let found = {
+            let state = self.core.state();
+            let id = state.tree.existing_id(logger);
+            id.map(|id| (id, state.overrides.get(id).is_some()))
         };
+        let changes = match found {
+            None => {
+                let message = format!("no logger named '{logger}'");
+                return Err(ConfigError::new("logger", message));
+            }
+            Some((_, false)) => return Ok(false),
+            Some((id, true)) => self.end(|o| o.remove(id).map(|o| vec![(id, o)])),
+        };
+        drop(turn);
         timer::poke(self, false);
         self.tell(&changes);
         Ok(true)
@@ -312,13 +346,27 @@ impl Registry {
     /// assert_eq!(registry.get_logger("a").effective_level(), Level::WARNING);
     /// ```
     pub fn reset_overrides(&self) -> usize {
-        let changes = {
-            let _one_at_a_time = self.core.apply_lock();
-            if self.core.state().overrides.len() == 0 {
-                return 0;
-            }
-            self.end(|o| Some(o.clear()))
-        };
+        self.reset_all_in_turn(self.core.apply_lock())
+    }
+
+    /// [`reset_overrides`](Registry::reset_overrides) waiting for its
+    /// turn as [`set_level_override_by`](Registry::set_level_override_by)
+    /// does.
+    pub(crate) fn reset_overrides_by(
+        &self,
+        (by, still_wanted): (Instant, &dyn Fn() -> bool),
+    ) -> Result<usize, NotApplied> {
+        let turn = still_wanted_after(self.core.apply_lock_by(by), still_wanted)?;
+        Ok(self.reset_all_in_turn(turn))
+    }
+
+    /// Drops every override once the turn is held.
+    fn reset_all_in_turn(&self, turn: Pass<'_>) -> usize {
+        if self.core.state().overrides.len() == 0 {
+            return 0;
+        }
+        let changes = self.end(|o| Some(o.clear()));
+        drop(turn);
         timer::poke(self, false);
         self.tell(&changes);
         changes.len()
@@ -368,6 +416,21 @@ impl Registry {
         lock(&self.core.override_hooks)
             .hooks
             .retain(|(i, _)| *i != id);
+    }
+}
+
+/// A `ttl` over [`MAX_TTL`] is an error naming the field.
+fn check_ttl(ttl: Option<Duration>) -> Result<(), ConfigError> {
+    match ttl.filter(|t| *t > MAX_TTL) {
+        None => Ok(()),
+        Some(ttl) => {
+            let message = format!(
+                "must be at most {} seconds (30 days), not {}",
+                MAX_TTL.as_secs(),
+                seconds(ttl)
+            );
+            Err(ConfigError::new("ttl", message))
+        }
     }
 }
 
