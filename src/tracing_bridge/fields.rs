@@ -9,7 +9,8 @@
 //! steady state). A handler that keeps a record (memory, queue) takes
 //! its own copy then.
 
-use crate::fields::{is_reserved_field, Field, FieldValue};
+use super::span::__SpanFields;
+use crate::fields::{is_reserved_field, Field, FieldValue, RESERVED};
 use crate::level::Level;
 use crate::logger::Logger;
 use crate::record::{Location, Record};
@@ -40,6 +41,8 @@ pub struct __EventFields {
     pub(super) used: usize,
     /// Text buffers of slots that took a number since.
     pub(super) spare: Vec<String>,
+    /// Whether a slot's text grew past `KEEP_TEXT` (dropped at reset).
+    oversized: bool,
 }
 
 thread_local! {
@@ -60,6 +63,7 @@ impl __EventFields {
             slots: Vec::new(),
             used: 0,
             spare: Vec::new(),
+            oversized: false,
         }
     }
 
@@ -128,10 +132,13 @@ impl __EventFields {
         } else {
             self.message.clear();
         }
-        for slot in &mut self.slots[..self.used] {
-            if let FieldValue::Str(Cow::Owned(text)) = slot.parts_mut().1 {
-                if text.capacity() > KEEP_TEXT {
-                    *text = String::new();
+        if self.oversized {
+            self.oversized = false;
+            for slot in &mut self.slots[..self.used] {
+                if let FieldValue::Str(Cow::Owned(text)) = slot.parts_mut().1 {
+                    if text.capacity() > KEEP_TEXT {
+                        *text = String::new();
+                    }
                 }
             }
         }
@@ -147,7 +154,7 @@ impl __EventFields {
 
     /// Adds a span's fields the event (or an inner span) did not give.
     pub fn add_span(&mut self, span: &__SpanFields) {
-        for (name, value) in &span.0 {
+        for (name, value) in span.iter() {
             if !self.has(name) {
                 match value {
                     FieldValue::Str(text) => self.push_text(name, |t| t.push_str(text)),
@@ -158,6 +165,7 @@ impl __EventFields {
     }
 
     /// The next slot, named `name`: its index.
+    #[inline]
     fn next_slot(&mut self, name: &'static str) -> usize {
         let at = self.used;
         if at == self.slots.len() {
@@ -170,21 +178,27 @@ impl __EventFields {
     }
 
     /// A text field, written by `write` into the slot's own buffer.
+    #[inline]
     fn push_text(&mut self, name: &'static str, write: impl FnOnce(&mut String)) {
         let at = self.next_slot(name);
         let value = self.slots[at].parts_mut().1;
-        if let FieldValue::Str(Cow::Owned(text)) = value {
+        let capacity = if let FieldValue::Str(Cow::Owned(text)) = value {
             text.clear();
             write(text);
+            text.capacity()
         } else {
             let mut text = self.spare.pop().unwrap_or_default();
             text.clear();
             write(&mut text);
+            let capacity = text.capacity();
             *value = FieldValue::Str(Cow::Owned(text));
-        }
+            capacity
+        };
+        self.oversized |= capacity > KEEP_TEXT;
     }
 
     /// A number or bool; a text buffer the slot held is kept aside.
+    #[inline]
     fn push_value(&mut self, name: &'static str, value: FieldValue<'static>) {
         let at = self.next_slot(name);
         let old = std::mem::replace(self.slots[at].parts_mut().1, value);
@@ -203,65 +217,71 @@ impl Default for __EventFields {
 }
 
 impl __FieldSink for __EventFields {
+    #[inline]
     fn sink_str(&mut self, name: &'static str, value: &str) {
         if name == "message" {
             self.message.clear();
             self.message.push_str(value);
-        } else if !is_reserved_field(name) {
+        } else if !skipped(name) {
             self.push_text(name, |text| text.push_str(value));
         }
     }
 
+    #[inline]
     fn sink_debug(&mut self, name: &'static str, value: &dyn fmt::Debug) {
         if name == "message" {
             self.message.clear();
             let _ = write!(self.message, "{value:?}");
-        } else if !is_reserved_field(name) {
+        } else if !skipped(name) {
             self.push_text(name, |text| {
                 let _ = write!(text, "{value:?}");
             });
         }
     }
 
+    #[inline]
     fn sink_value(&mut self, name: &'static str, value: FieldValue<'static>) {
         if name == "message" {
             self.message.clear();
             let _ = write!(self.message, "{value}");
-        } else if !is_reserved_field(name) {
+        } else if !skipped(name) {
             self.push_value(name, value);
         }
     }
 }
 
-/// A span's fields, kept with the span for the events inside it; a field
-/// recorded again replaces its value. `message` and record attributes
-/// are not kept.
-#[doc(hidden)]
-#[derive(Debug, Default)]
-pub struct __SpanFields(Vec<(&'static str, FieldValue<'static>)>);
-
-impl __SpanFields {
-    fn set(&mut self, name: &'static str, value: FieldValue<'static>) {
-        if is_reserved_field(name) {
-            return;
-        }
-        match self.0.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((name, value)),
-        }
-    }
+/// Whether an event's field is left out: a record attribute (CPython
+/// refuses those in `extra`).
+#[inline]
+pub(super) fn skipped(name: &str) -> bool {
+    may_be_reserved(name) && is_reserved_field(name)
 }
 
-impl __FieldSink for __SpanFields {
-    fn sink_str(&mut self, name: &'static str, value: &str) {
-        self.set(name, value.to_string().into());
+/// For each name length, the first and the last letters (`byte & 31` as
+/// a bit) of the record attributes that long.
+const RESERVED_ENDS: [(u32, u32); 16] = {
+    let mut ends = [(0u32, 0u32); 16];
+    let mut i = 0;
+    while i < RESERVED.len() {
+        let name = RESERVED[i].as_bytes();
+        let (first, last) = &mut ends[name.len()];
+        *first |= 1 << (name[0] & 31);
+        *last |= 1 << (name[name.len() - 1] & 31);
+        i += 1;
     }
+    ends
+};
 
-    fn sink_debug(&mut self, name: &'static str, value: &dyn fmt::Debug) {
-        self.set(name, format!("{value:?}").into());
-    }
-
-    fn sink_value(&mut self, name: &'static str, value: FieldValue<'static>) {
-        self.set(name, value);
+/// A quick test most field names fail (`user`, `attempt`): a record
+/// attribute has its length, first and last letter among the
+/// attributes'; only names that pass are compared in full.
+#[inline]
+pub(super) fn may_be_reserved(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    match (bytes.first(), bytes.last(), RESERVED_ENDS.get(bytes.len())) {
+        (Some(&first), Some(&last), Some(&(firsts, lasts))) => {
+            firsts & (1 << (first & 31)) != 0 && lasts & (1 << (last & 31)) != 0
+        }
+        _ => false,
     }
 }

@@ -1,13 +1,15 @@
 //! The `tracing` bridge: a `tracing_subscriber::Layer` made by a macro
 //! that expands in the user's crate (see [`tracing_layer!`]), and the
-//! field collection it calls ([`fields`]), here so that the expansion
-//! stays small.
+//! field collection it calls ([`fields`], [`span`]), here so that the
+//! expansion stays small.
 
 mod fields;
+mod span;
 #[cfg(test)]
 mod tests;
 
-pub use fields::{__EventFields, __FieldSink, __SpanFields};
+pub use fields::{__EventFields, __FieldSink};
+pub use span::__SpanFields;
 
 /// A `tracing_subscriber::Layer` that turns events into records: the
 /// target names the logger as for the `log` bridge
@@ -144,6 +146,20 @@ macro_rules! tracing_layer {
                     }
                 }
             }
+            fn on_enter(
+                &self,
+                _: &__loglisten_t::span::Id,
+                _: __loglisten_ts::layer::Context<'_, S>,
+            ) {
+                $crate::__SpanFields::entered();
+            }
+            fn on_exit(
+                &self,
+                _: &__loglisten_t::span::Id,
+                _: __loglisten_ts::layer::Context<'_, S>,
+            ) {
+                $crate::__SpanFields::exited();
+            }
             fn on_event(
                 &self,
                 event: &__loglisten_t::Event<'_>,
@@ -168,7 +184,15 @@ macro_rules! tracing_layer {
                     };
                     $crate::__EventFields::log_event(logger, level, source, |fields| {
                         event.record(&mut Visitor(fields));
-                        if let ::core::option::Option::Some(scope) = ctx.event_scope(event) {
+                        // Outside every span (the common case), an event
+                        // without an explicit parent has no scope to walk.
+                        let scope = if event.is_contextual() && !$crate::__SpanFields::any_entered()
+                        {
+                            ::core::option::Option::None
+                        } else {
+                            ctx.event_scope(event)
+                        };
+                        if let ::core::option::Option::Some(scope) = scope {
                             for span in scope {
                                 if let ::core::option::Option::Some(own) =
                                     span.extensions().get::<$crate::__SpanFields>()

@@ -1,7 +1,7 @@
 //! The layer's field collection, without `tracing` (the layer itself is
 //! tested against the real crates in tests/bridges).
 
-use super::fields::{KEEP_FIELDS, KEEP_MESSAGE, KEEP_TEXT};
+use super::fields::{may_be_reserved, skipped, KEEP_FIELDS, KEEP_MESSAGE, KEEP_TEXT};
 use super::*;
 use crate::fields::FieldValue;
 use crate::handler::{Handler, SharedHandler};
@@ -9,6 +9,7 @@ use crate::level::Level;
 use crate::logger::Logger;
 use crate::record::Record;
 use crate::registry::Registry;
+use proptest::prelude::*;
 use std::sync::{Arc, Mutex};
 
 /// Keeps each record's message, fields and location as text.
@@ -200,4 +201,58 @@ fn text_capacity(slot: &crate::fields::Field<'static>) -> usize {
         FieldValue::Str(std::borrow::Cow::Owned(text)) => text.capacity(),
         _ => 0,
     }
+}
+
+#[test]
+fn the_quick_reserved_test_passes_every_attribute() {
+    for name in crate::fields::RESERVED {
+        assert!(may_be_reserved(name), "{name}");
+    }
+    for name in ["user", "attempt", "request_id", "", "x", "namesake"] {
+        assert!(!may_be_reserved(name), "{name}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+    /// Names near the attributes too (an attribute with one byte changed,
+    /// cut or extended), so the full compare is exercised.
+    #[test]
+    fn skipped_fields_are_exactly_the_reserved_ones(
+        which in 0..crate::fields::RESERVED.len(),
+        edit in 0..4usize,
+        at in any::<prop::sample::Index>(),
+        byte in b'a'..=b'z',
+        other in "[a-zA-Z_]{0,16}",
+    ) {
+        let mut name = crate::fields::RESERVED[which].to_string().into_bytes();
+        let i = at.index(name.len());
+        match edit {
+            0 => name[i] = byte,
+            1 => name.truncate(i),
+            2 => name.push(byte),
+            _ => name = other.into_bytes(),
+        }
+        let name = String::from_utf8(name).unwrap();
+        prop_assert_eq!(skipped(&name), crate::is_reserved_field(&name), "{}", name);
+    }
+}
+
+/// The per-thread count of entered spans: exits never take it below
+/// zero (a span entered before the layer was installed), and another
+/// thread's spans do not count here.
+#[test]
+fn entered_spans_are_counted_per_thread() {
+    assert!(!__SpanFields::any_entered());
+    __SpanFields::exited();
+    assert!(!__SpanFields::any_entered());
+    __SpanFields::entered();
+    __SpanFields::entered();
+    __SpanFields::exited();
+    assert!(__SpanFields::any_entered());
+    std::thread::spawn(|| assert!(!__SpanFields::any_entered()))
+        .join()
+        .unwrap();
+    __SpanFields::exited();
+    assert!(!__SpanFields::any_entered());
 }

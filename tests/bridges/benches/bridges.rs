@@ -162,6 +162,12 @@ where
     ) {
         self.0.on_record(id, values, ctx)
     }
+    fn on_enter(&self, id: &tracing::span::Id, ctx: Context<'_, S>) {
+        self.0.on_enter(id, ctx)
+    }
+    fn on_exit(&self, id: &tracing::span::Id, ctx: Context<'_, S>) {
+        self.0.on_exit(id, ctx)
+    }
     fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
         if !FLOOR.load(Ordering::Relaxed) {
             self.0.on_event(event, ctx)
