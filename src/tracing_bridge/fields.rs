@@ -1,6 +1,5 @@
-//! What the `tracing` layer collects: an event's message and fields into
-//! per-thread slots reused event after event, and a span's fields kept
-//! with the span.
+//! What the `tracing` layer collects of an event: its message and fields,
+//! into per-thread slots reused event after event.
 //!
 //! An event's field values live only while tracing's visitor is called
 //! with them, so their text is copied once; the slots are `Field`s whose
@@ -99,6 +98,10 @@ impl __EventFields {
         source: Option<(&'static str, &'static str, u32)>,
         collect: impl FnOnce(&mut __EventFields),
     ) {
+        // An event whose collection panicked (a value's `Debug`) left
+        // its fields here: start empty.
+        self.used = 0;
+        self.message.clear();
         collect(self);
         self.log(logger, level, source);
         self.reset();

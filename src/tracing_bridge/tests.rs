@@ -256,3 +256,26 @@ fn entered_spans_are_counted_per_thread() {
     __SpanFields::exited();
     assert!(!__SpanFields::any_entered());
 }
+
+/// A value whose `Debug` panics unwinds out of the collection; the next
+/// event on the thread starts empty all the same.
+#[test]
+fn an_event_after_a_panicking_one_starts_empty() {
+    struct Panics;
+    impl std::fmt::Debug for Panics {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            panic!("Debug of a field value")
+        }
+    }
+    let (log, kept) = logger();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        __EventFields::log_event(&log, Level::INFO, None, |f| {
+            f.sink_str("message", "lost");
+            f.sink_str("a", "x");
+            f.sink_debug("b", &Panics);
+        })
+    }));
+    assert!(panicked.is_err());
+    __EventFields::log_event(&log, Level::INFO, None, |f| f.sink_str("message", "next"));
+    assert_eq!(kept.lock().unwrap().as_slice(), ["next | "]);
+}
