@@ -202,6 +202,12 @@ impl<'a> Field<'a> {
         &self.value
     }
 
+    /// Name and value to overwrite in place (the `tracing` layer reuses
+    /// its per-thread fields, text buffers included).
+    pub(crate) fn parts_mut(&mut self) -> (&mut Cow<'a, str>, &mut FieldValue<'a>) {
+        (&mut self.name, &mut self.value)
+    }
+
     /// An owned copy.
     ///
     /// ```

@@ -200,6 +200,39 @@ impl<'a> Record<'a> {
         })
     }
 
+    /// Runs `f` on a bridged event's record (the `tracing` layer's): made
+    /// in place with its ready message, location and fields, borrowing
+    /// this thread's info, as [`Record::with_call`] does for the macros.
+    #[inline]
+    pub(crate) fn with_event<R>(
+        name: &str,
+        level: Level,
+        message: &str,
+        location: Option<Location>,
+        fields: &[Field<'_>],
+        f: impl FnOnce(&Record<'_>) -> R,
+    ) -> R {
+        start_time();
+        THREAD.with(|thread| {
+            let record = Record {
+                name: Cow::Borrowed(name),
+                level,
+                text: message,
+                args: None,
+                message: OnceCell::new(),
+                created: now(),
+                location,
+                error: None,
+                error_text: None,
+                thread: Thread::Borrowed(thread),
+                fields: Fields::Borrowed(fields),
+                context: &[],
+                stack_info: None,
+            };
+            f(&record)
+        })
+    }
+
     /// Adds extra fields (Python's `extra`); a format names them as
     /// `%(user)s`. Names that are record attributes are never looked up
     /// as fields (the macros refuse them at compile time).

@@ -11,8 +11,10 @@ mod support;
 
 use loglisten::{get_logger, Handler};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use support::{measure, report_time, Discard, Stats};
+use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
 const CONFIG: &str = r#"{"version": 1,
@@ -118,6 +120,127 @@ fn disabled_at_logger(sample: Duration) {
     );
 }
 
+/// Whether [`Switch`] skips the inner layer's `on_event`: the floor.
+static FLOOR: AtomicBool = AtomicBool::new(false);
+
+/// Our layer, forwarded to; with [`FLOOR`] set its `on_event` is not
+/// called, so the same stack, callsite and interest measure what tracing
+/// and the `Registry` cost per event beside ours (one relaxed load is the
+/// switch's own cost, paid by both).
+struct Switch<L>(L);
+
+impl<S, L> Layer<S> for Switch<L>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    L: Layer<S>,
+{
+    fn register_callsite(
+        &self,
+        metadata: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        self.0.register_callsite(metadata)
+    }
+    fn enabled(&self, metadata: &tracing::Metadata<'_>, ctx: Context<'_, S>) -> bool {
+        self.0.enabled(metadata, ctx)
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        self.0.max_level_hint()
+    }
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: Context<'_, S>,
+    ) {
+        self.0.on_new_span(attrs, id, ctx)
+    }
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        ctx: Context<'_, S>,
+    ) {
+        self.0.on_record(id, values, ctx)
+    }
+    fn on_enter(&self, id: &tracing::span::Id, ctx: Context<'_, S>) {
+        self.0.on_enter(id, ctx)
+    }
+    fn on_exit(&self, id: &tracing::span::Id, ctx: Context<'_, S>) {
+        self.0.on_exit(id, ctx)
+    }
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
+        if !FLOOR.load(Ordering::Relaxed) {
+            self.0.on_event(event, ctx)
+        }
+    }
+}
+
+/// One enabled `tracing::info!` with two fields (the benchmarked call).
+#[inline(never)]
+fn trace_two_fields() {
+    tracing::info!(target: "bench::trace", user = "bob", attempt = 3, "request {} done", 42)
+}
+
+/// The native `info!` with the same two fields.
+#[inline(never)]
+fn native_two_fields(native: &loglisten::Logger) {
+    loglisten::info!(native, user = "bob", attempt = 3; "request {} done", 42)
+}
+
+/// The tracing event beside the floor (the same event to the same stack,
+/// our `on_event` skipped) and the native call with the same fields, in
+/// alternating rounds; medians of the rounds' medians.
+fn tracing_beside_floor(sample: Duration, native: &loglisten::Logger) {
+    let (mut floor, mut ours, mut nat) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        FLOOR.store(true, Ordering::Relaxed);
+        floor.push(measure(11, sample / 2, trace_two_fields).median);
+        FLOOR.store(false, Ordering::Relaxed);
+        ours.push(measure(11, sample / 2, trace_two_fields).median);
+        nat.push(measure(11, sample / 2, || native_two_fields(native)).median);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (floor, ours, nat) = (median(&mut floor), median(&mut ours), median(&mut nat));
+    println!(
+        "tracing::info! (2 fields), do-nothing on_event (floor) {:>7.1} ns",
+        floor * 1e9
+    );
+    println!(
+        "tracing::info! (2 fields) to our layer              {:>7.1} ns",
+        ours * 1e9
+    );
+    println!(
+        "native info! with the same two fields               {:>7.1} ns",
+        nat * 1e9
+    );
+    println!(
+        "  ours / native {:.2}x, floor / native {:.2}x, (floor + native) / native {:.2}x, ours over the floor {:.1} ns",
+        ours / nat,
+        floor / nat,
+        (floor + nat) / nat,
+        (ours - floor) * 1e9
+    );
+}
+
+/// `BRIDGES_BENCH=count:<case>:<n>` runs `n` calls of one case and
+/// nothing timed, for `valgrind --tool=callgrind`: the difference of two
+/// runs' totals over the difference of their `n` is the instructions a
+/// call. Cases: `floor`, `trace` (both the tracing event), `native` (the
+/// native `info!` with the same two fields).
+fn count(case: &str, n: u64, native: &loglisten::Logger) {
+    FLOOR.store(case == "floor", Ordering::Relaxed);
+    for _ in 0..n {
+        match case {
+            "floor" | "trace" => trace_two_fields(),
+            "native" => native_two_fields(native),
+            other => panic!("no case {other}"),
+        }
+    }
+}
+
 fn ratio(name: &str, a: &Stats, b: &Stats) {
     println!("{name:<44} {:>10.2}x", a.median / b.median);
 }
@@ -128,7 +251,7 @@ fn main() {
         Ok(Box::new(Discard) as Box<dyn Handler>)
     });
     loglisten::log_bridge!().expect("first logger");
-    let subscriber = tracing_subscriber::registry().with(loglisten::tracing_layer!());
+    let subscriber = tracing_subscriber::registry().with(Switch(loglisten::tracing_layer!()));
     tracing::subscriber::set_global_default(subscriber).expect("first subscriber");
 
     // Phase 1: another logger at DEBUG, so log::max_level() is Debug.
@@ -136,6 +259,16 @@ fn main() {
     assert_eq!(log::max_level(), log::LevelFilter::Debug);
 
     let native = get_logger("native");
+    let part = std::env::var("BRIDGES_BENCH").unwrap_or_default();
+    if let Some(spec) = part.strip_prefix("count:") {
+        let (case, n) = spec.split_once(':').expect("count:<case>:<n>");
+        count(case, n.parse().expect("a number of calls"), &native);
+        return;
+    }
+    if part == "tracing" {
+        tracing_beside_floor(sample, &native);
+        return;
+    }
     let stats_native = measure(21, sample, || {
         loglisten::info!(native, "request {} done", 42)
     });
@@ -149,26 +282,18 @@ fn main() {
     ratio("log::info! / native", &stats_log, &stats_native);
     disabled_at_logger(sample);
     // `BRIDGES_BENCH=disabled` stops here (for a profiler's run).
-    if std::env::var("BRIDGES_BENCH").as_deref() == Ok("disabled") {
+    if part == "disabled" {
         return;
     }
 
-    let stats_trace = measure(
-        21,
-        sample,
-        || tracing::info!(target: "bench::trace", user = "bob", attempt = 3, "request {} done", 42),
-    );
+    let stats_trace = measure(21, sample, trace_two_fields);
     report_time("tracing::info!, two fields", &stats_trace);
     ratio(
         "tracing::info! (2 fields) / native",
         &stats_trace,
         &stats_native,
     );
-    let stats_fields = measure(
-        21,
-        sample,
-        || loglisten::info!(native, user = "bob", attempt = 3; "request {} done", 42),
-    );
+    let stats_fields = measure(21, sample, || native_two_fields(&native));
     report_time("native info!, the same two fields", &stats_fields);
     ratio(
         "tracing::info! / native, both 2 fields",

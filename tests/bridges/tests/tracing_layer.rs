@@ -66,11 +66,14 @@ fn events_follow_every_reconfiguration() {
     let _outer = outer.enter();
     bridges_dep::db::traced_query(7);
     drop(_outer);
+    // Outside every span, an explicit parent still gives its spans' fields.
+    tracing::info!(target: "app", parent: &inner, rows = 1, "explicit");
     assert_eq!(
         take_lines(),
         lines(&[
             "app 1 inner 2.5 none in spans",
             "bridges_dep.db 2 outer 7 users query done",
+            "app 2 inner 1 none explicit",
         ])
     );
 
