@@ -10,8 +10,6 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
 /// Lookups still running on helper threads, the process over: past
@@ -54,23 +52,22 @@ fn resolve_counted(
             format!("cannot resolve '{host}': {MAX_PENDING} earlier lookups are still running"),
         ));
     }
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = crate::sync::handoff();
     let name = host.to_string();
-    let spawned = thread::Builder::new()
-        .name("loglisten-resolve".into())
-        .spawn(move || {
-            let found = lookup(&name, port);
-            pending.fetch_sub(1, Ordering::SeqCst);
-            // The caller may have given up: nobody to tell.
-            let _ = tx.send(found);
-        });
+    let body = move || {
+        let found = lookup(&name, port);
+        pending.fetch_sub(1, Ordering::SeqCst);
+        // The caller may have given up: then nobody takes it.
+        tx.send(found);
+    };
+    let spawned = crate::sync::spawn("loglisten-resolve", Box::new(body));
     if let Err(e) = spawned {
         pending.fetch_sub(1, Ordering::SeqCst);
         return Err(e);
     }
-    match rx.recv_timeout(timeout) {
-        Ok(found) => found,
-        Err(_) => Err(timed_out()),
+    match rx.recv(Some(timeout)) {
+        Some(found) => found,
+        None => Err(timed_out()),
     }
 }
 
@@ -87,7 +84,7 @@ fn lookup(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 fn lookup(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
     if let Some(ms) = host.strip_suffix(".slow.test") {
         let ms = ms.parse().unwrap_or(0);
-        thread::sleep(Duration::from_millis(ms));
+        std::thread::sleep(Duration::from_millis(ms));
         return Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))]);
     }
     Ok((host, port).to_socket_addrs()?.collect())
@@ -159,7 +156,7 @@ mod tests {
         let give_up = Instant::now() + Duration::from_secs(10);
         while OWN.load(Ordering::SeqCst) > 0 {
             assert!(Instant::now() < give_up, "the helpers never ended");
-            thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(5));
         }
         let found = resolve_counted(&OWN, "1.slow.test", 2, Duration::from_secs(5)).unwrap();
         assert_eq!(found, vec![SocketAddr::from(([127, 0, 0, 1], 2))]);

@@ -58,7 +58,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
-use std::thread::{self, JoinHandle};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 type ApplyFn = dyn Fn(&[u8]) -> Result<Applied, String> + Send;
@@ -320,9 +320,7 @@ pub fn watch_file(path: impl Into<PathBuf>, options: WatchOptions) -> io::Result
     state.poll();
     let stop = Arc::new(StopFlag::default());
     let for_thread = Arc::clone(&stop);
-    let thread = thread::Builder::new()
-        .name("loglisten-watch".into())
-        .spawn(move || run(state, &for_thread))?;
+    let thread = crate::sync::spawn("loglisten-watch", Box::new(move || run(state, &for_thread)))?;
     Ok(Watcher {
         stop,
         thread: Some(thread),

@@ -15,9 +15,10 @@ impl<'a, S> Names<'a, S> {
     pub fn new(entries: &'a [(String, S)]) -> Names<'a, S> {
         let mut order = Vec::new();
         if entries.len() > Self::SCANNED {
-            order = (0..entries.len()).collect();
-            // Stable: equal names keep their positions' order.
-            order.sort_by_key(|&i| entries[i].0.as_str());
+            let keys: Vec<&[u8]> = entries.iter().map(|(n, _)| n.as_bytes()).collect();
+            // Stable: equal names keep their positions' order. One sort for
+            // every kind of entry, rather than one compiled per kind.
+            order = crate::handler::sorted_order(&keys);
         }
         Names { entries, order }
     }

@@ -147,9 +147,7 @@ impl QueueHandler {
             return;
         }
         let shared = Arc::clone(&self.shared);
-        let spawned = std::thread::Builder::new()
-            .name("loglisten-queue".to_string())
-            .spawn(move || shared.listen());
+        let spawned = crate::sync::spawn("loglisten-queue", Box::new(move || shared.listen()));
         match spawned {
             Ok(thread) => {
                 self.thread = Some(thread);

@@ -108,7 +108,8 @@ static LAST: Mutex<Option<Weak<Shared>>> = Mutex::new(None);
 #[derive(Debug)]
 pub struct Listener {
     shared: Arc<Shared>,
-    thread: Option<JoinHandle<io::Result<()>>>,
+    /// The accept thread, and its result once it has ended.
+    thread: Option<(JoinHandle<()>, crate::sync::Receiver<io::Result<()>>)>,
     port: u16,
     /// The files it watches ([`Builder::watch_file`]): they stop with it.
     watchers: Vec<Watcher>,
@@ -226,9 +227,12 @@ impl Listener {
 
     fn join_thread(&mut self) -> io::Result<()> {
         let result = match self.thread.take() {
-            Some(t) => t
-                .join()
-                .unwrap_or_else(|_| Err(io::Error::other("the listener thread panicked"))),
+            Some((thread, result)) => {
+                let _ = thread.join();
+                // None: it panicked, before giving a result.
+                let result = result.recv(None);
+                result.unwrap_or_else(|| Err(io::Error::other("the listener thread panicked")))
+            }
             None => Ok(()),
         };
         // The listener has ended (stop, or stop_listening): so do they.

@@ -12,8 +12,6 @@
 use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::thread;
 
 /// What the tables say about one connection's peer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +33,7 @@ pub(crate) enum Peer {
 pub(crate) struct Lookup {
     local: SocketAddr,
     remote: SocketAddr,
-    answer: Option<mpsc::Receiver<Peer>>,
+    answer: Option<crate::sync::Receiver<Peer>>,
 }
 
 /// Lookups running on helper threads, the process over.
@@ -65,16 +63,15 @@ impl Lookup {
             LOOKUPS.fetch_sub(1, Ordering::SeqCst);
             return;
         }
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = crate::sync::handoff();
         let (local, remote) = (self.local, self.remote);
-        let spawned = thread::Builder::new()
-            .name("loglisten-peer".into())
-            .spawn(move || {
-                let peer = owner(local, remote);
-                LOOKUPS.fetch_sub(1, Ordering::SeqCst);
-                // The connection may be gone: nobody to tell.
-                let _ = tx.send(peer);
-            });
+        let body = move || {
+            let peer = owner(local, remote);
+            LOOKUPS.fetch_sub(1, Ordering::SeqCst);
+            // The connection may be gone: then nobody takes it.
+            tx.send(peer);
+        };
+        let spawned = crate::sync::spawn("loglisten-peer", Box::new(body));
         match spawned {
             Ok(_) => self.answer = Some(rx),
             Err(_) => {
@@ -91,7 +88,7 @@ impl Lookup {
 
     /// The answer: the helper's, or looked up now if there is none.
     pub fn finish(self) -> Peer {
-        match self.answer.and_then(|answer| answer.recv().ok()) {
+        match self.answer.and_then(|answer| answer.recv(None)) {
             Some(peer) => peer,
             None => owner(self.local, self.remote),
         }

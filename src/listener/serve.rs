@@ -76,13 +76,12 @@ pub(crate) fn start(socket: Socket, settings: Settings, log: Logger) -> io::Resu
         log,
     });
     let for_thread = Arc::clone(&shared);
-    let thread = spawn_thread(
-        "loglisten",
-        Box::new(move || accept_loop(&for_thread, socket)),
-    );
+    let (result, ended) = crate::sync::handoff();
+    let body = move || result.send(accept_loop(&for_thread, socket));
+    let thread = crate::sync::spawn("loglisten", Box::new(body))?;
     Ok(Listener {
         shared,
-        thread: Some(thread?),
+        thread: Some((thread, ended)),
         port,
         watchers: Vec::new(),
     })
@@ -220,26 +219,11 @@ fn admit(shared: &Arc<Shared>, stream: Stream, peer: String) {
     // closure drops it, which unregisters the connection and the thread.
     let id = job.id;
     let thread = ThreadGuard(Arc::clone(shared));
-    let spawned = spawn_thread(
-        "loglisten-conn",
-        Box::new(move || {
-            worker(thread, job);
-            Ok(())
-        }),
-    );
+    let spawned = crate::sync::spawn("loglisten-conn", Box::new(move || worker(thread, job)));
     if let Err(e) = spawned {
         shared.conns().forget(id);
         crate::error!(shared.log, "starting a connection thread failed: {e}");
     }
-}
-
-/// Starts a named thread. The body is boxed so that the standard library's
-/// spawning code is compiled once for both kinds of thread.
-fn spawn_thread(
-    name: &str,
-    body: Box<dyn FnOnce() -> io::Result<()> + Send>,
-) -> io::Result<thread::JoinHandle<io::Result<()>>> {
-    thread::Builder::new().name(name.into()).spawn(body)
 }
 
 /// Answers `error: busy` and closes, unread.

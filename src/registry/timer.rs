@@ -51,9 +51,7 @@ pub(super) fn poke(registry: &Registry, timed: bool) {
     }
     let core = Arc::downgrade(&registry.core);
     let shared = Arc::clone(timer);
-    let spawned = std::thread::Builder::new()
-        .name("loglisten-timer".into())
-        .spawn(move || run(&shared, &core));
+    let spawned = crate::sync::spawn("loglisten-timer", Box::new(move || run(&shared, &core)));
     match spawned {
         Ok(handle) => {
             state.running = true;
