@@ -378,7 +378,7 @@ macro_rules! __log_bridge_kv {
                 } else if let Some(s) = value.to_borrowed_str() {
                     s.into()
                 } else {
-                    value.to_string().into()
+                    $crate::__display_field(&value).into()
                 };
                 self.0.push($crate::Field::new(name, value));
                 Ok(())

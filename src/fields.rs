@@ -113,6 +113,34 @@ impl From<usize> for FieldValue<'_> {
     }
 }
 
+/// Writes a field's value with `write` into `text`; if its formatting
+/// fails (a `Debug` or `Display` that returns an error), the field shows
+/// what CPython's traceback writes for a value whose `repr()` or `str()`
+/// raised, `<field repr() failed>` or `<field str() failed>` (`how` is
+/// `repr` or `str`), instead of a partial text or a panic.
+pub(crate) fn write_or_failed(
+    text: &mut String,
+    how: &str,
+    write: impl FnOnce(&mut String) -> fmt::Result,
+) {
+    let start = text.len();
+    if write(text).is_err() {
+        text.truncate(start);
+        text.push_str("<field ");
+        text.push_str(how);
+        text.push_str("() failed>");
+    }
+}
+
+/// A field's value written with its `Display` (the `log` bridge's
+/// key-values), or `<field str() failed>` when that fails.
+#[doc(hidden)]
+pub fn __display_field(value: &dyn fmt::Display) -> String {
+    let mut text = String::new();
+    write_or_failed(&mut text, "str", |t| fmt::write(t, format_args!("{value}")));
+    text
+}
+
 /// A value the logging macros accept after `name =`: borrowed, so the
 /// macro never moves the caller's value.
 ///
@@ -357,5 +385,25 @@ mod tests {
             assert!(is_reserved_field(name) && is_reserved_const(name), "{name}");
         }
         assert!(!is_reserved_const("user"));
+    }
+
+    /// A value whose formatting writes some text, then fails.
+    struct Failing;
+    impl fmt::Display for Failing {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("half")?;
+            Err(fmt::Error)
+        }
+    }
+
+    #[test]
+    fn a_value_whose_formatting_fails_shows_as_cpythons_failed_repr() {
+        assert_eq!(__display_field(&Failing), "<field str() failed>");
+        assert_eq!(__display_field(&"fine"), "fine");
+        let mut text = String::from("kept ");
+        write_or_failed(&mut text, "repr", |t| {
+            fmt::write(t, format_args!("{Failing}"))
+        });
+        assert_eq!(text, "kept <field repr() failed>");
     }
 }

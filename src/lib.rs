@@ -90,7 +90,7 @@ pub use config::{
 };
 pub use error::Position;
 #[doc(hidden)]
-pub use fields::__check_field_name;
+pub use fields::{__check_field_name, __display_field};
 pub use fields::{is_reserved_field, Field, FieldValue, ToField};
 pub use filter::{Filter, NameFilter};
 pub use format::{Format, FormatError, Formatter, FormatterBuilder, Style};

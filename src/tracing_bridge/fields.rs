@@ -9,7 +9,7 @@
 //! its own copy then.
 
 use super::span::__SpanFields;
-use crate::fields::{is_reserved_field, Field, FieldValue, RESERVED};
+use crate::fields::{is_reserved_field, write_or_failed, Field, FieldValue, RESERVED};
 use crate::level::Level;
 use crate::logger::Logger;
 use crate::record::{Location, Record};
@@ -237,7 +237,7 @@ impl __FieldSink for __EventFields {
             let _ = write!(self.message, "{value:?}");
         } else if !skipped(name) {
             self.push_text(name, |text| {
-                let _ = write!(text, "{value:?}");
+                write_or_failed(text, "repr", |t| write!(t, "{value:?}"));
             });
         }
     }

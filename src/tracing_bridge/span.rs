@@ -2,9 +2,9 @@
 //! this thread's count of entered spans (none: an event has no scope to
 //! walk).
 
-use crate::fields::{is_reserved_field, FieldValue};
+use crate::fields::{is_reserved_field, write_or_failed, FieldValue};
 use std::cell::Cell;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use super::fields::__FieldSink;
 
@@ -61,7 +61,9 @@ impl __FieldSink for __SpanFields {
     }
 
     fn sink_debug(&mut self, name: &'static str, value: &dyn fmt::Debug) {
-        self.set(name, format!("{value:?}").into());
+        let mut text = String::new();
+        write_or_failed(&mut text, "repr", |t| write!(t, "{value:?}"));
+        self.set(name, text.into());
     }
 
     fn sink_value(&mut self, name: &'static str, value: FieldValue<'static>) {

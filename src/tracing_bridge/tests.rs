@@ -279,3 +279,30 @@ fn an_event_after_a_panicking_one_starts_empty() {
     __EventFields::log_event(&log, Level::INFO, None, |f| f.sink_str("message", "next"));
     assert_eq!(kept.lock().unwrap().as_slice(), ["next | "]);
 }
+
+/// A `Debug` that writes part of its text, then fails.
+struct FailingDebug;
+impl std::fmt::Debug for FailingDebug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("half")?;
+        Err(std::fmt::Error)
+    }
+}
+
+#[test]
+fn a_field_whose_debug_fails_shows_as_cpythons_failed_repr() {
+    let (log, kept) = logger();
+    let mut span = __SpanFields::default();
+    span.sink_debug("conn", &FailingDebug);
+    __EventFields::log_event(&log, Level::INFO, None, |f| {
+        f.sink_str("message", "m");
+        f.sink_debug("user", &FailingDebug);
+        f.sink_debug("ok", &1);
+        f.add_span(&span);
+    });
+    assert_eq!(
+        kept.lock().unwrap().as_slice(),
+        ["m | user=Str(\"<field repr() failed>\") ok=Str(\"1\") \
+              conn=Str(\"<field repr() failed>\")"]
+    );
+}

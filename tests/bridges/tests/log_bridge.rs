@@ -8,6 +8,15 @@ fn lines(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// A `Display` that writes part of its text, then fails.
+struct Failing;
+impl std::fmt::Display for Failing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("half")?;
+        Err(std::fmt::Error)
+    }
+}
+
 const FORMAT: &str = "%(name)s %(levelname)s %(filename)s:%(lineno)d %(module)s %(message)s";
 
 #[test]
@@ -65,6 +74,13 @@ fn log_records_follow_every_reconfiguration() {
         take_lines(),
         lines(&["bridges_dep.db 12 query done", "app 1.5 login"])
     );
+
+    // A value whose Display fails shows as CPython writes a failed repr;
+    // nothing panics.
+    let bad = "%(name)s %(bad)s %(message)s";
+    loglisten::dict_config_str(&config(bad, "INFO", "")).unwrap();
+    log::info!(target: "app", bad:% = Failing; "odd value");
+    assert_eq!(take_lines(), lines(&["app <field str() failed> odd value"]));
 
     // A bad target maps to the root logger; nothing panics.
     loglisten::dict_config_str(&config(FORMAT, "INFO", "")).unwrap();
