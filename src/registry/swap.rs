@@ -14,7 +14,7 @@
 
 use super::dispatch::drained;
 use super::overrides::Overrides;
-use super::snapshot::{effective_level, LoggerSettings, Node, Snapshot};
+use super::snapshot::{effective_level, LoggerSettings, Node, Snapshot, ROOT};
 use super::tree::Tree;
 use super::{Core, State};
 use crate::config::model::Defined;
@@ -37,13 +37,28 @@ pub(crate) struct Draft<'a> {
     live: &'a Snapshot,
     disable: Level,
     defined: Option<Arc<Defined>>,
+    /// The id after the one [`Draft::id`] last gave: tried first.
+    next: usize,
 }
 
 impl Draft<'_> {
     /// The id of logger `name`, creating it (with CPython's re-parenting
     /// of existing descendants) if needed. `""` and `"root"` are the root.
     pub fn id(&mut self, name: &str) -> usize {
-        self.tree.id(name, self.live)
+        // A configuration applied again names its loggers in the order
+        // they were created: comparing with the next node's name (memory
+        // read in order) spares a hash look-up's scattered reads. A node's
+        // name is its logger's alone (the root's is "root", which names
+        // the root), so an equal name is this logger.
+        if let Some(node) = self.nodes.get(self.next) {
+            if *node.name == *name {
+                self.next += 1;
+                return self.next - 1;
+            }
+        }
+        let id = self.tree.id(name, self.live);
+        self.next = id + 1;
+        id
     }
 
     /// The id of logger `name` if it exists (no creation).
@@ -142,6 +157,7 @@ impl Core {
             live: &session.old,
             disable: session.old.disable,
             defined: None,
+            next: ROOT + 1,
         };
         let result = edit(&mut draft);
         draft.grow();
@@ -320,4 +336,36 @@ pub(super) fn replaced_handlers(old: &[Node], new: &[Node]) -> Vec<SharedHandler
         .filter(|h| !used.contains(&h.id()) && seen.insert(h.id()))
         .cloned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Registry;
+
+    #[test]
+    fn draft_ids_are_the_tree_ids_in_any_order() {
+        let registry = Registry::new();
+        let created = ["a", "a.b", "b", "a.b.c", "c"];
+        registry.core.reconfigure(|draft| {
+            for name in created {
+                let id = draft.id(name);
+                draft.settings(id);
+            }
+        });
+        // Asked again in creation order, out of it, repeated, mixed with
+        // new names and the root's: always the one logger of that name.
+        let asked = [
+            "a", "a.b", "b", "a.b.c", "c", "b", "a.b", "a.b", "new", "a", "root", "", "a.b", "c",
+            "new", "new.x", "b",
+        ];
+        registry.core.reconfigure(|draft| {
+            for name in asked {
+                let id = draft.id(name);
+                assert_eq!(draft.existing_id(name), Some(id), "{name:?}");
+                let expected = if name.is_empty() { "root" } else { name };
+                assert_eq!(draft.name(id), expected);
+            }
+            assert_eq!(draft.len(), 8);
+        });
+    }
 }
