@@ -9,6 +9,7 @@
 //! valid JSON read exactly as the parser reads it, and nothing decides an
 //! error here.
 
+use super::parse::find_special;
 use super::{parse_noting_references, Map};
 
 /// A scalar value of the plain shapes.
@@ -28,7 +29,11 @@ pub(crate) struct Plain<'a> {
 
 impl<'a> Plain<'a> {
     fn byte(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.pos).copied()
+        self.byte_at(self.pos)
+    }
+
+    fn byte_at(&self, i: usize) -> Option<u8> {
+        self.text.as_bytes().get(i).copied()
     }
 
     /// Skips whitespace (only space, tab, CR and LF, as the parser).
@@ -48,12 +53,8 @@ impl<'a> Plain<'a> {
     pub fn string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
         let start = self.pos;
-        let bytes = self.text.as_bytes();
-        let len = bytes[start..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        let end = start + len;
-        if bytes[end] != b'"' {
+        let end = find_special(self.text.as_bytes(), start);
+        if self.byte_at(end) != Some(b'"') {
             return None;
         }
         self.pos = end + 1;
