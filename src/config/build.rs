@@ -452,6 +452,7 @@ fn install(
             .filters
             .extend(spec.filters.iter().filter_map(find_filter));
     };
+    draft.reserve(config.loggers.len() + 1);
     // Loggers created before this configuration have the lower ids.
     let existing = draft.len();
     // Which ids the configuration names, to tell the others apart in O(1).

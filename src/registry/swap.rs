@@ -61,6 +61,14 @@ impl Draft<'_> {
         id
     }
 
+    /// Makes room for about `names` loggers a configuration names (more
+    /// room only where the tree does not hold as many yet).
+    pub fn reserve(&mut self, names: usize) {
+        let more = names.saturating_sub(self.tree.len());
+        self.tree.reserve(more);
+        self.nodes.reserve(more);
+    }
+
     /// The id of logger `name` if it exists (no creation).
     #[cfg(test)]
     pub fn existing_id(&self, name: &str) -> Option<usize> {

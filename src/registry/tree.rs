@@ -59,6 +59,14 @@ impl Tree {
         }
     }
 
+    /// Makes room for `more` loggers (and as many other names) to be
+    /// created without the index growing step by step.
+    pub fn reserve(&mut self, more: usize) {
+        self.handles.reserve(more);
+        self.parents.reserve(more);
+        self.names.reserve(more.saturating_mul(2));
+    }
+
     /// How many loggers there are, the root included.
     pub fn len(&self) -> usize {
         self.handles.len()
