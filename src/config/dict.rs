@@ -26,11 +26,16 @@ pub(crate) fn read(value: Value) -> Result<Config, ConfigError> {
 /// (see `json::parse_noting_references`): when none may, the walk that
 /// looks for them is skipped.
 pub(crate) fn read_parsed(value: Value, may_reference: bool) -> Result<Config, ConfigError> {
-    let Value::Object(mut top) = value else {
+    let Value::Object(top) = value else {
         return Err(ConfigError::new("", "a dictConfig must be a JSON object"));
     };
-    // One walk finds which sections hold references, and whether any is a
-    // `cfg://` that needs the configuration as written to look up.
+    let (references, cfg) = references(&top, may_reference);
+    read_top(top, references, cfg, None)
+}
+
+/// Which [`SECTIONS`] hold references, and whether any is a `cfg://`
+/// (that needs the configuration as written to look up): one walk.
+pub(super) fn references(top: &Map, may_reference: bool) -> ([bool; SECTIONS.len()], bool) {
     let mut references = [false; SECTIONS.len()];
     let mut cfg = false;
     for (i, key) in SECTIONS.iter().enumerate() {
@@ -41,6 +46,17 @@ pub(crate) fn read_parsed(value: Value, may_reference: bool) -> Result<Config, C
             cfg |= found.cfg;
         }
     }
+    (references, cfg)
+}
+
+/// Reads the top-level object; `loggers`, when given, were read already
+/// (and are not in `top`).
+pub(super) fn read_top(
+    mut top: Map,
+    references: [bool; SECTIONS.len()],
+    cfg: bool,
+    loggers: Option<Vec<(String, LoggerSpec)>>,
+) -> Result<Config, ConfigError> {
     let written = cfg.then(|| top.clone());
     let reader = Reader {
         written: written.as_ref(),
@@ -97,16 +113,20 @@ pub(crate) fn read_parsed(value: Value, may_reference: bool) -> Result<Config, C
         let spec = reader.handler(&name, entry, incremental)?;
         config.handlers.push((name, spec));
     }
-    let loggers = reader.section(&mut top, "loggers")?;
-    config.loggers.reserve_exact(loggers.len());
-    for (name, entry) in loggers {
-        let place = Place {
-            style: PathStyle::Dict,
-            kind: "logger",
-            name: &name,
-        };
-        let spec = reader.logger(place, entry)?;
-        config.loggers.push((name, spec));
+    if let Some(loggers) = loggers {
+        config.loggers = loggers;
+    } else {
+        let loggers = reader.section(&mut top, "loggers")?;
+        config.loggers.reserve_exact(loggers.len());
+        for (name, entry) in loggers {
+            let place = Place {
+                style: PathStyle::Dict,
+                kind: "logger",
+                name: &name,
+            };
+            let spec = reader.logger(place, entry)?;
+            config.loggers.push((name, spec));
+        }
     }
     if let Some(mut root) = top.take("root") {
         let place = Place {
@@ -181,7 +201,7 @@ fn nests_deeper_than(value: &Value, limit: usize) -> bool {
 }
 
 /// The top-level keys whose values are read (and so resolved).
-const SECTIONS: [&str; 5] = ["formatters", "filters", "handlers", "loggers", "root"];
+pub(super) const SECTIONS: [&str; 5] = ["formatters", "filters", "handlers", "loggers", "root"];
 
 fn is_cfg(s: &str) -> bool {
     s.starts_with("cfg://")

@@ -21,6 +21,7 @@ mod names;
 #[cfg(feature = "net-handlers")]
 pub(crate) mod net;
 pub(crate) mod opener;
+mod plain_loggers;
 #[cfg(feature = "queue-handler")]
 pub(crate) mod queue;
 pub(crate) mod standard;
@@ -74,6 +75,9 @@ pub fn dict_config_str(text: &str) -> Result<Applied, ConfigError> {
 
 /// Parses a dictConfig text and reads it into a [`Config`].
 fn read_json(text: &str) -> Result<Config, ConfigError> {
+    if let Some(config) = plain_loggers::read(text) {
+        return Ok(config);
+    }
     let (value, references) =
         crate::json::parse_noting_references(text, crate::json::DEFAULT_MAX_DEPTH)
             .map_err(json_error)?;
@@ -182,6 +186,9 @@ fn read_any(bytes: &[u8]) -> Result<(Config, ConfigKind), ConfigError> {
     // A UTF-8 byte order mark before JSON is skipped (CPython's
     // `json.loads` refuses it); INI text skips it in its own reader.
     let json_text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(config) = plain_loggers::read(json_text) {
+        return Ok((config, ConfigKind::Dict));
+    }
     let parsed = crate::json::parse_noting_references(json_text, crate::json::DEFAULT_MAX_DEPTH);
     let json_error = match parsed {
         Ok((value @ Value::Object(_), references)) => {

@@ -55,12 +55,14 @@
 // One way: `number` and `index`; then `value`, the tree's types (a value
 // holds maps and arrays and they hold values, so the three are declared
 // together); `map`, the methods of maps; `walk` (drop, clone, equality)
-// and `write` (printing) over the tree; `parse` on top. Nothing below
-// calls up.
+// and `write` (printing) over the tree; `parse` on top, and `plain` (a
+// fast reader of plain shapes that hands the rest to `parse`) above it.
+// Nothing below calls up.
 mod index;
 mod map;
 mod number;
 mod parse;
+mod plain;
 mod value;
 mod walk;
 mod write;
@@ -69,6 +71,7 @@ pub use map::Iter;
 pub use number::Number;
 pub(crate) use parse::parse_noting_references;
 pub use parse::Error;
+pub(crate) use plain::{parse_reading_member, Plain, Scalar};
 pub(crate) use value::truthy;
 pub use value::{Array, Map, Value};
 

@@ -540,7 +540,7 @@ fn key_of<'a>(text: &'a str, decoded: &'a str, start: usize, end: usize) -> &'a 
 /// The position of the first `"`, `\` or control byte at or after `i`, or the
 /// end. Eight bytes at a time while none is found: every such byte is ASCII,
 /// so the runs in between can be copied whole.
-fn find_special(bytes: &[u8], mut i: usize) -> usize {
+pub(super) fn find_special(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(chunk) = bytes.get(i..i + 8) {
