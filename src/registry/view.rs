@@ -1,12 +1,12 @@
 //! The live view: what an operator reads before changing anything.
 
 use super::snapshot::effective_level;
-use super::{LoggerSettings, Registry, Snapshot};
-use crate::config::dump::{dump, level as level_value};
+use super::{LoggerNode, LoggerSettings, Registry, Snapshot};
+use crate::config::dump::{dump, dump_into, level as level_value, push_level, push_quoted};
 use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -94,7 +94,7 @@ impl Registry {
     /// ```
     pub fn live_view(&self) -> LiveView {
         let mut loggers = Vec::new();
-        let snapshot = self.walk(|logger| {
+        let live = self.walk(|logger| {
             let handlers = logger.settings.handlers.iter();
             loggers.push(LoggerView {
                 name: logger.name.to_string(),
@@ -107,64 +107,84 @@ impl Registry {
             });
         });
         LiveView {
-            generation: snapshot.generation,
-            config: dump(&snapshot),
+            generation: live.snapshot.generation,
+            config: dump(&live.snapshot, &live.loggers),
             loggers,
         }
     }
 
     /// The live view's generation and its JSON text, exactly what
     /// [`LiveView::to_json`] writes, written straight from the registry
-    /// into one string: no view, no JSON tree for the loggers (what the
+    /// into one string: no view, no JSON value for the loggers (what the
     /// listener's `get` sends, at a cost per logger of its few bytes).
     pub(crate) fn live_view_json(&self) -> (u64, String) {
         let mut loggers = String::new();
         let mut overrides = String::new();
-        let snapshot = self.walk(|logger| {
-            let name = Value::quoted(logger.name);
-            let sep = if loggers.is_empty() { "" } else { ", " };
+        let live = self.walk(|logger| {
+            if !loggers.is_empty() {
+                loggers.push_str(", ");
+            }
             let s = &logger.settings;
-            // Writing to a String cannot fail.
-            let _ = write!(
-                loggers,
-                "{sep}{name}: {{\"level\": {}, \"effective_level\": {}, \"propagate\": {}, \
-                 \"disabled\": {}, \"handlers\": [",
-                LevelJson(s.level),
-                LevelJson(logger.effective_level),
-                s.propagate,
-                s.disabled,
-            );
+            push_quoted(&mut loggers, logger.name);
+            loggers.push_str(": {\"level\": ");
+            push_level(&mut loggers, s.level);
+            loggers.push_str(", \"effective_level\": ");
+            push_level(&mut loggers, logger.effective_level);
+            loggers.push_str(if s.propagate {
+                ", \"propagate\": true"
+            } else {
+                ", \"propagate\": false"
+            });
+            loggers.push_str(if s.disabled {
+                ", \"disabled\": true, \"handlers\": ["
+            } else {
+                ", \"disabled\": false, \"handlers\": ["
+            });
             for (i, h) in s.handlers.iter().enumerate() {
-                let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(loggers, "{sep}{}", Value::quoted(handler_name(h)));
+                if i > 0 {
+                    loggers.push_str(", ");
+                }
+                push_quoted(&mut loggers, handler_name(h));
             }
             loggers.push_str("], \"override\": ");
             match &logger.level_override {
                 None => loggers.push_str("null}"),
                 Some(o) => {
+                    // Writing to a String cannot fail.
                     let o = override_json(o);
                     let _ = write!(loggers, "{o}}}");
-                    let sep = if overrides.is_empty() { "" } else { ", " };
-                    let _ = write!(overrides, "{sep}{name}: {o}");
+                    if !overrides.is_empty() {
+                        overrides.push_str(", ");
+                    }
+                    push_quoted(&mut overrides, logger.name);
+                    let _ = write!(overrides, ": {o}");
                 }
             }
         });
-        let config = dump(&snapshot);
-        let mut out = String::with_capacity(loggers.len() + overrides.len() + 512);
-        let _ = write!(
-            out,
-            "{{\"generation\": {}, \"config\": {config}, \"loggers\": {{{loggers}}}, \
-             \"overrides\": {{{overrides}}}}}",
-            snapshot.generation
-        );
-        (snapshot.generation, out)
+        let generation = live.snapshot.generation;
+        let mut out = String::with_capacity(2 * loggers.len() + overrides.len() + 512);
+        let _ = write!(out, "{{\"generation\": {generation}, \"config\": ");
+        dump_into(&live.snapshot, &live.loggers, &mut out);
+        out.push_str(", \"loggers\": {");
+        out.push_str(&loggers);
+        out.push_str("}, \"overrides\": {");
+        out.push_str(&overrides);
+        out.push_str("}}");
+        (generation, out)
+    }
+
+    /// The live snapshot and every logger, read together (root first,
+    /// then in creation order; some perhaps newer than the snapshot).
+    pub(crate) fn snapshot_and_loggers(&self) -> (Arc<Snapshot>, Vec<Arc<LoggerNode>>) {
+        let state = self.core.state();
+        (Arc::clone(&state.snapshot), state.tree.handles().to_vec())
     }
 
     /// Calls `each` with every logger of the live snapshot, the root
-    /// first, then in creation order; returns that snapshot.
-    fn walk(&self, mut each: impl FnMut(Entry<'_>)) -> Arc<Snapshot> {
+    /// first, then in creation order; returns what it read.
+    fn walk(&self, mut each: impl FnMut(Entry<'_>)) -> Live {
         let now = Instant::now();
-        let (snapshot, handles, overrides) = {
+        let (snapshot, loggers, overrides) = {
             let state = self.core.state();
             let overrides: Vec<_> = state.overrides.iter().collect();
             let handles = state.tree.handles().to_vec();
@@ -172,7 +192,7 @@ impl Registry {
         };
         // Both in id order: one walk pairs them.
         let mut overrides = overrides.into_iter().peekable();
-        for handle in &handles {
+        for handle in &loggers {
             let id = handle.id;
             let effective_level = match snapshot.nodes.get(id) {
                 Some(_) => effective_level(&snapshot.nodes, id),
@@ -192,8 +212,14 @@ impl Registry {
                 level_override,
             });
         }
-        snapshot
+        Live { snapshot, loggers }
     }
+}
+
+/// What [`Registry::walk`] read at once: the snapshot and every logger.
+struct Live {
+    snapshot: Arc<Snapshot>,
+    loggers: Vec<Arc<LoggerNode>>,
 }
 
 /// One logger as [`Registry::walk`] sees it.
@@ -207,21 +233,6 @@ struct Entry<'a> {
 /// A handler's name in the view: `(unnamed)` for one without.
 fn handler_name(h: &SharedHandler) -> &str {
     h.name().unwrap_or("(unnamed)")
-}
-
-/// A level as the view writes it: its name, or its number when unnamed
-/// (as [`level_value`] makes it), without making a JSON value.
-struct LevelJson(Level);
-
-impl fmt::Display for LevelJson {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.0.name();
-        if name.starts_with("Level ") {
-            write!(f, "{}", self.0 .0)
-        } else {
-            Value::quoted(&name).fmt(f)
-        }
-    }
 }
 
 impl LiveView {
