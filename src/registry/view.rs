@@ -93,19 +93,24 @@ impl Registry {
     /// assert_eq!(view.config, registry.current_config());
     /// ```
     pub fn live_view(&self) -> LiveView {
-        let mut loggers = Vec::new();
-        let live = self.walk(|logger| {
-            let handlers = logger.settings.handlers.iter();
-            loggers.push(LoggerView {
+        let live = self.read_live();
+        let loggers = live
+            .entries()
+            .map(|logger| LoggerView {
                 name: logger.name.to_string(),
                 level: logger.settings.level,
                 effective_level: logger.effective_level,
                 propagate: logger.settings.propagate,
                 disabled: logger.settings.disabled,
-                handlers: handlers.map(|h| handler_name(h).to_string()).collect(),
+                handlers: logger
+                    .settings
+                    .handlers
+                    .iter()
+                    .map(|h| handler_name(h).to_string())
+                    .collect(),
                 level_override: logger.level_override,
-            });
-        });
+            })
+            .collect();
         LiveView {
             generation: live.snapshot.generation,
             config: dump(&live.snapshot, &live.loggers),
@@ -115,60 +120,32 @@ impl Registry {
 
     /// The live view's generation and its JSON text, exactly what
     /// [`LiveView::to_json`] writes, written straight from the registry
-    /// into one string: no view, no JSON value for the loggers (what the
-    /// listener's `get` sends, at a cost per logger of its few bytes).
+    /// into one string sized beforehand: no view, no JSON value for the
+    /// loggers (what the listener's `get` sends).
     pub(crate) fn live_view_json(&self) -> (u64, String) {
-        let mut loggers = String::new();
-        let mut overrides = String::new();
-        let live = self.walk(|logger| {
-            if !loggers.is_empty() {
-                loggers.push_str(", ");
-            }
-            let s = &logger.settings;
-            push_quoted(&mut loggers, logger.name);
-            loggers.push_str(": {\"level\": ");
-            push_level(&mut loggers, s.level);
-            loggers.push_str(", \"effective_level\": ");
-            push_level(&mut loggers, logger.effective_level);
-            loggers.push_str(if s.propagate {
-                ", \"propagate\": true"
-            } else {
-                ", \"propagate\": false"
-            });
-            loggers.push_str(if s.disabled {
-                ", \"disabled\": true, \"handlers\": ["
-            } else {
-                ", \"disabled\": false, \"handlers\": ["
-            });
-            for (i, h) in s.handlers.iter().enumerate() {
-                if i > 0 {
-                    loggers.push_str(", ");
-                }
-                push_quoted(&mut loggers, handler_name(h));
-            }
-            loggers.push_str("], \"override\": ");
-            match &logger.level_override {
-                None => loggers.push_str("null}"),
-                Some(o) => {
-                    // Writing to a String cannot fail.
-                    let o = override_json(o);
-                    let _ = write!(loggers, "{o}}}");
-                    if !overrides.is_empty() {
-                        overrides.push_str(", ");
-                    }
-                    push_quoted(&mut overrides, logger.name);
-                    let _ = write!(overrides, ": {o}");
-                }
-            }
-        });
+        let live = self.read_live();
         let generation = live.snapshot.generation;
-        let mut out = String::with_capacity(2 * loggers.len() + overrides.len() + 512);
+        // About what a bare logger takes: its name twice, 200 bytes else.
+        let names: usize = live.loggers.iter().map(|l| l.name.len()).sum();
+        let mut out = String::with_capacity(2 * names + 200 * live.loggers.len() + 1024);
+        // Writing to a String cannot fail.
         let _ = write!(out, "{{\"generation\": {generation}, \"config\": ");
         dump_into(&live.snapshot, &live.loggers, &mut out);
         out.push_str(", \"loggers\": {");
-        out.push_str(&loggers);
+        for (i, logger) in live.entries().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_logger(&mut out, &logger);
+        }
         out.push_str("}, \"overrides\": {");
-        out.push_str(&overrides);
+        for (i, (id, o)) in live.overrides.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            push_quoted(&mut out, &live.loggers[*id].name);
+            let _ = write!(out, ": {}", override_json(o));
+        }
         out.push_str("}}");
         (generation, out)
     }
@@ -180,54 +157,98 @@ impl Registry {
         (Arc::clone(&state.snapshot), state.tree.handles().to_vec())
     }
 
-    /// Calls `each` with every logger of the live snapshot, the root
-    /// first, then in creation order; returns what it read.
-    fn walk(&self, mut each: impl FnMut(Entry<'_>)) -> Live {
+    /// The snapshot, every logger and the overrides, read at one moment.
+    fn read_live(&self) -> Live {
         let now = Instant::now();
-        let (snapshot, loggers, overrides) = {
-            let state = self.core.state();
-            let overrides: Vec<_> = state.overrides.iter().collect();
-            let handles = state.tree.handles().to_vec();
-            (Arc::clone(&state.snapshot), handles, overrides)
-        };
+        let state = self.core.state();
+        let overrides = state.overrides.iter().map(|(id, o)| {
+            let view = OverrideView {
+                level: o.level,
+                ttl: o.ttl,
+                remaining: o.expires.map(|at| at.saturating_duration_since(now)),
+            };
+            (id, view)
+        });
+        Live {
+            overrides: overrides.collect(),
+            snapshot: Arc::clone(&state.snapshot),
+            loggers: state.tree.handles().to_vec(),
+        }
+    }
+}
+
+/// What [`Registry::read_live`] read at one moment.
+struct Live {
+    snapshot: Arc<Snapshot>,
+    /// Every logger, root first, in creation order (by id).
+    loggers: Vec<Arc<LoggerNode>>,
+    /// The active overrides by logger id, in id order.
+    overrides: Vec<(usize, OverrideView)>,
+}
+
+impl Live {
+    /// Every logger as the view shows it, in id order.
+    fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        let snapshot = &self.snapshot;
         // Both in id order: one walk pairs them.
-        let mut overrides = overrides.into_iter().peekable();
-        for handle in &loggers {
+        let mut overrides = self.overrides.iter().peekable();
+        self.loggers.iter().map(move |handle| {
             let id = handle.id;
             let effective_level = match snapshot.nodes.get(id) {
                 Some(_) => effective_level(&snapshot.nodes, id),
                 None => snapshot.effective_level(handle),
             };
-            let level_override = overrides
-                .next_if(|(o, _)| *o == id)
-                .map(|(_, o)| OverrideView {
-                    level: o.level,
-                    ttl: o.ttl,
-                    remaining: o.expires.map(|at| at.saturating_duration_since(now)),
-                });
-            each(Entry {
+            let level_override = overrides.next_if(|(o, _)| *o == id).map(|(_, o)| *o);
+            Entry {
                 name: &handle.name,
                 settings: snapshot.settings(id),
                 effective_level,
                 level_override,
-            });
-        }
-        Live { snapshot, loggers }
+            }
+        })
     }
 }
 
-/// What [`Registry::walk`] read at once: the snapshot and every logger.
-struct Live {
-    snapshot: Arc<Snapshot>,
-    loggers: Vec<Arc<LoggerNode>>,
-}
-
-/// One logger as [`Registry::walk`] sees it.
+/// One logger as [`Live::entries`] gives it.
 struct Entry<'a> {
     name: &'a str,
     settings: &'a LoggerSettings,
     effective_level: Level,
     level_override: Option<OverrideView>,
+}
+
+/// Appends `logger`'s entry in the view's `loggers`, as
+/// [`LiveView::to_json`] writes it.
+fn write_logger(out: &mut String, logger: &Entry<'_>) {
+    let s = &logger.settings;
+    push_quoted(out, logger.name);
+    out.push_str(": {\"level\": ");
+    push_level(out, s.level);
+    out.push_str(", \"effective_level\": ");
+    push_level(out, logger.effective_level);
+    out.push_str(if s.propagate {
+        ", \"propagate\": true"
+    } else {
+        ", \"propagate\": false"
+    });
+    out.push_str(if s.disabled {
+        ", \"disabled\": true, \"handlers\": ["
+    } else {
+        ", \"disabled\": false, \"handlers\": ["
+    });
+    for (i, h) in s.handlers.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_quoted(out, handler_name(h));
+    }
+    out.push_str("], \"override\": ");
+    match &logger.level_override {
+        None => out.push_str("null}"),
+        Some(o) => {
+            let _ = write!(out, "{}}}", override_json(o));
+        }
+    }
 }
 
 /// A handler's name in the view: `(unnamed)` for one without.
