@@ -45,21 +45,31 @@ impl Registry {
     /// assert_eq!(root, r#"{"level": "INFO", "handlers": [], "filters": []}"#);
     /// ```
     pub fn current_config(&self) -> Value {
-        let (snapshot, loggers) = self.snapshot_and_loggers();
-        dump(&snapshot, &loggers)
+        let (snapshot, newer) = self.snapshot_and_newer_loggers();
+        dump(&snapshot, &newer)
     }
 }
 
-/// The dump of `snapshot` as a value; `loggers` are the registry's
-/// loggers (root first, in creation order), some perhaps created since
-/// the snapshot (then as a new logger is: NOTSET, propagating, bare).
-pub(crate) fn dump(snapshot: &Snapshot, loggers: &[Arc<LoggerNode>]) -> Value {
+/// Every logger of the registry but the root, by id and name, in
+/// creation order: those `snapshot` knows, then `newer`, the loggers
+/// created since (which are as a new logger is: NOTSET, propagating, bare).
+pub(crate) fn every_logger<'a>(
+    snapshot: &'a Snapshot,
+    newer: &'a [Arc<LoggerNode>],
+) -> impl Iterator<Item = (usize, &'a str)> {
+    let known = snapshot.nodes.iter().enumerate().skip(ROOT + 1);
+    let known = known.map(|(id, node)| (id, &*node.name));
+    known.chain(newer.iter().map(|h| (h.id, &*h.name)))
+}
+
+/// The dump of `snapshot` (and of `newer`, see [`every_logger`]) as a value.
+pub(crate) fn dump(snapshot: &Snapshot, newer: &[Arc<LoggerNode>]) -> Value {
     let parts = Parts::of(snapshot);
     let mut map = Map::new();
-    for logger in loggers.iter().filter(|l| l.id != ROOT) {
-        let settings = snapshot.settings(logger.id);
+    for (id, name) in every_logger(snapshot, newer) {
+        let settings = snapshot.settings(id);
         if !settings.disabled {
-            map.insert(logger.name.to_string(), parts.logger(settings, true));
+            map.insert(name.to_string(), parts.logger(settings, true));
         }
     }
     let root = parts.logger(snapshot.settings(ROOT), false);
@@ -74,9 +84,14 @@ pub(crate) fn dump(snapshot: &Snapshot, loggers: &[Arc<LoggerNode>]) -> Value {
     Value::Object(top)
 }
 
-/// Appends to `out` exactly the text of [`dump`]`(snapshot, loggers)`,
+/// Appends to `out` exactly the text of [`dump`]`(snapshot, newer)`,
 /// each logger written as text rather than made a value first.
-pub(crate) fn dump_into(snapshot: &Snapshot, loggers: &[Arc<LoggerNode>], out: &mut String) {
+pub(crate) fn dump_into(
+    snapshot: &Snapshot,
+    newer: &[Arc<LoggerNode>],
+    levels: &mut LevelTexts,
+    out: &mut String,
+) {
     let parts = Parts::of(snapshot);
     // Writing to a String cannot fail.
     let _ = write!(
@@ -86,8 +101,8 @@ pub(crate) fn dump_into(snapshot: &Snapshot, loggers: &[Arc<LoggerNode>], out: &
         parts.formatters, parts.filters, parts.handlers
     );
     let mut first = true;
-    for logger in loggers.iter().filter(|l| l.id != ROOT) {
-        let settings = snapshot.settings(logger.id);
+    for (id, name) in every_logger(snapshot, newer) {
+        let settings = snapshot.settings(id);
         if settings.disabled {
             continue;
         }
@@ -95,12 +110,12 @@ pub(crate) fn dump_into(snapshot: &Snapshot, loggers: &[Arc<LoggerNode>], out: &
             out.push_str(", ");
         }
         first = false;
-        push_quoted(out, &logger.name);
+        push_quoted(out, name);
         out.push_str(": ");
-        parts.write_logger(out, settings, true);
+        parts.write_logger(out, levels, settings, true);
     }
     out.push_str("}, \"root\": ");
-    parts.write_logger(out, snapshot.settings(ROOT), false);
+    parts.write_logger(out, levels, snapshot.settings(ROOT), false);
     out.push('}');
 }
 
@@ -221,9 +236,15 @@ impl<'a> Parts<'a> {
     }
 
     /// The text of [`Parts::logger`].
-    fn write_logger(&self, out: &mut String, settings: &LoggerSettings, propagate: bool) {
+    fn write_logger(
+        &self,
+        out: &mut String,
+        levels: &mut LevelTexts,
+        settings: &LoggerSettings,
+        propagate: bool,
+    ) {
         out.push_str("{\"level\": ");
-        push_level(out, settings.level);
+        levels.push(out, settings.level);
         if propagate {
             out.push_str(match settings.propagate {
                 true => ", \"propagate\": true",
@@ -252,21 +273,39 @@ pub(crate) fn level(level: Level) -> Value {
     }
 }
 
-/// Appends the text of [`level`]`(level)`.
-pub(crate) fn push_level(out: &mut String, level: Level) {
-    let name = level.name();
-    if name.starts_with("Level ") {
-        let _ = write!(out, "{}", level.0);
-    } else {
-        push_quoted(out, &name);
+/// The texts of [`level`] for the few levels a dump writes, each made
+/// once (a name is looked up and checked for escapes once, not once a
+/// logger).
+#[derive(Default)]
+pub(crate) struct LevelTexts(Vec<(Level, String)>);
+
+impl LevelTexts {
+    /// Appends the text of [`level`]`(level)`.
+    pub(crate) fn push(&mut self, out: &mut String, level: Level) {
+        if let Some((_, text)) = self.0.iter().find(|(l, _)| *l == level) {
+            out.push_str(text);
+            return;
+        }
+        let mut text = String::new();
+        let name = level.name();
+        if name.starts_with("Level ") {
+            let _ = write!(text, "{}", level.0);
+        } else {
+            push_quoted(&mut text, &name);
+        }
+        out.push_str(&text);
+        self.0.push((level, text));
     }
 }
 
 /// Appends `s` as a JSON string literal, as [`Value::String`] writes it;
 /// the common name (printable ASCII, nothing to escape) copied at once.
 pub(crate) fn push_quoted(out: &mut String, s: &str) {
-    let plain = |b: &u8| (0x20..0x7f).contains(b) && *b != b'"' && *b != b'\\';
-    if s.as_bytes().iter().all(plain) {
+    // Without an early exit the check goes many bytes at a time.
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (0x20..0x7f).contains(&b) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
         out.reserve(s.len() + 2);
         out.push('"');
         out.push_str(s);

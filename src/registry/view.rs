@@ -2,7 +2,9 @@
 
 use super::snapshot::effective_level;
 use super::{LoggerNode, LoggerSettings, Registry, Snapshot};
-use crate::config::dump::{dump, dump_into, level as level_value, push_level, push_quoted};
+use crate::config::dump::{
+    dump, dump_into, every_logger, level as level_value, push_quoted, LevelTexts,
+};
 use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
@@ -113,7 +115,7 @@ impl Registry {
             .collect();
         LiveView {
             generation: live.snapshot.generation,
-            config: dump(&live.snapshot, &live.loggers),
+            config: dump(&live.snapshot, &live.newer),
             loggers,
         }
     }
@@ -126,35 +128,43 @@ impl Registry {
         let live = self.read_live();
         let generation = live.snapshot.generation;
         // About what a bare logger takes: its name twice, 200 bytes else.
-        let names: usize = live.loggers.iter().map(|l| l.name.len()).sum();
-        let mut out = String::with_capacity(2 * names + 200 * live.loggers.len() + 1024);
+        let (mut count, mut names) = (1, 0);
+        for (_, name) in every_logger(&live.snapshot, &live.newer) {
+            count += 1;
+            names += name.len();
+        }
+        let mut out = String::with_capacity(2 * names + 200 * count + 1024);
         // Writing to a String cannot fail.
         let _ = write!(out, "{{\"generation\": {generation}, \"config\": ");
-        dump_into(&live.snapshot, &live.loggers, &mut out);
+        let mut levels = LevelTexts::default();
+        dump_into(&live.snapshot, &live.newer, &mut levels, &mut out);
         out.push_str(", \"loggers\": {");
         for (i, logger) in live.entries().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            write_logger(&mut out, &logger);
+            write_logger(&mut out, &mut levels, &logger);
         }
         out.push_str("}, \"overrides\": {");
         for (i, (id, o)) in live.overrides.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
-            push_quoted(&mut out, &live.loggers[*id].name);
+            push_quoted(&mut out, live.name(*id));
             let _ = write!(out, ": {}", override_json(o));
         }
         out.push_str("}}");
         (generation, out)
     }
 
-    /// The live snapshot and every logger, read together (root first,
-    /// then in creation order; some perhaps newer than the snapshot).
-    pub(crate) fn snapshot_and_loggers(&self) -> (Arc<Snapshot>, Vec<Arc<LoggerNode>>) {
+    /// The live snapshot and the loggers created since, read together.
+    pub(crate) fn snapshot_and_newer_loggers(&self) -> (Arc<Snapshot>, Vec<Arc<LoggerNode>>) {
         let state = self.core.state();
-        (Arc::clone(&state.snapshot), state.tree.handles().to_vec())
+        let newer = state.tree.handles().get(state.snapshot.nodes.len()..);
+        (
+            Arc::clone(&state.snapshot),
+            newer.unwrap_or_default().to_vec(),
+        )
     }
 
     /// The snapshot, every logger and the overrides, read at one moment.
@@ -169,10 +179,11 @@ impl Registry {
             };
             (id, view)
         });
+        let newer = state.tree.handles().get(state.snapshot.nodes.len()..);
         Live {
             overrides: overrides.collect(),
             snapshot: Arc::clone(&state.snapshot),
-            loggers: state.tree.handles().to_vec(),
+            newer: newer.unwrap_or_default().to_vec(),
         }
     }
 }
@@ -180,32 +191,38 @@ impl Registry {
 /// What [`Registry::read_live`] read at one moment.
 struct Live {
     snapshot: Arc<Snapshot>,
-    /// Every logger, root first, in creation order (by id).
-    loggers: Vec<Arc<LoggerNode>>,
+    /// The loggers created since the snapshot, in creation order (by id).
+    newer: Vec<Arc<LoggerNode>>,
     /// The active overrides by logger id, in id order.
     overrides: Vec<(usize, OverrideView)>,
 }
 
 impl Live {
-    /// Every logger as the view shows it, in id order.
+    /// Every logger as the view shows it, root first, in id order.
     fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
         let snapshot = &self.snapshot;
         // Both in id order: one walk pairs them.
         let mut overrides = self.overrides.iter().peekable();
-        self.loggers.iter().map(move |handle| {
-            let id = handle.id;
-            let effective_level = match snapshot.nodes.get(id) {
-                Some(_) => effective_level(&snapshot.nodes, id),
-                None => snapshot.effective_level(handle),
-            };
-            let level_override = overrides.next_if(|(o, _)| *o == id).map(|(_, o)| *o);
-            Entry {
-                name: &handle.name,
+        let known = snapshot.nodes.iter().enumerate();
+        let newer = self.newer.iter();
+        known
+            .map(|(id, node)| (id, &*node.name, effective_level(&snapshot.nodes, id)))
+            .chain(newer.map(|h| (h.id, &*h.name, snapshot.effective_level(h))))
+            .map(move |(id, name, effective_level)| Entry {
+                name,
                 settings: snapshot.settings(id),
                 effective_level,
-                level_override,
-            }
-        })
+                level_override: overrides.next_if(|(o, _)| *o == id).map(|(_, o)| *o),
+            })
+    }
+
+    /// The name of logger `id`.
+    fn name(&self, id: usize) -> &str {
+        let known = self.snapshot.nodes.len();
+        match self.snapshot.nodes.get(id) {
+            Some(node) => &node.name,
+            None => self.newer.get(id - known).map_or("", |h| &h.name),
+        }
     }
 }
 
@@ -219,13 +236,13 @@ struct Entry<'a> {
 
 /// Appends `logger`'s entry in the view's `loggers`, as
 /// [`LiveView::to_json`] writes it.
-fn write_logger(out: &mut String, logger: &Entry<'_>) {
+fn write_logger(out: &mut String, levels: &mut LevelTexts, logger: &Entry<'_>) {
     let s = &logger.settings;
     push_quoted(out, logger.name);
     out.push_str(": {\"level\": ");
-    push_level(out, s.level);
+    levels.push(out, s.level);
     out.push_str(", \"effective_level\": ");
-    push_level(out, logger.effective_level);
+    levels.push(out, logger.effective_level);
     out.push_str(if s.propagate {
         ", \"propagate\": true"
     } else {
