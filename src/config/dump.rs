@@ -28,7 +28,7 @@ use std::sync::Arc;
 ///     "loggers": {"doc.dump": {"level": "DEBUG", "propagate": false}}}"#).unwrap();
 /// let dump = loglisten::current_config();
 /// let logger = dump.get("loggers").and_then(|l| l.get("doc.dump")).unwrap();
-/// assert_eq!(logger.to_string(), r#"{"level": "DEBUG", "propagate": false, "handlers": [], "filters": []}"#);
+/// assert_eq!(logger.to_string(), r#"{"level": "DEBUG", "propagate": false}"#);
 /// ```
 pub fn current_config() -> Value {
     Registry::global().current_config()
@@ -42,7 +42,7 @@ impl Registry {
     /// let registry = loglisten::Registry::new();
     /// registry.dict_config_str(r#"{"version": 1, "root": {"level": "INFO"}}"#).unwrap();
     /// let root = registry.current_config().get("root").unwrap().to_string();
-    /// assert_eq!(root, r#"{"level": "INFO", "handlers": [], "filters": []}"#);
+    /// assert_eq!(root, r#"{"level": "INFO"}"#);
     /// ```
     pub fn current_config(&self) -> Value {
         let (snapshot, newer) = self.snapshot_and_newer_loggers();
@@ -223,15 +223,23 @@ impl<'a> Parts<'a> {
         names.filter_map(|f| self.filter_names.get(&address(f)).copied())
     }
 
-    /// A logger's entry; `propagate` is left out for the root.
+    /// A logger's entry; `propagate` is left out for the root, and
+    /// `handlers` and `filters` when empty (a logger a configuration names
+    /// has no others: the same, in fewer bytes a logger).
     fn logger(&self, settings: &LoggerSettings, propagate: bool) -> Value {
         let mut entry = Map::new();
         entry.insert("level".into(), level(settings.level));
         if propagate {
             entry.insert("propagate".into(), Value::Bool(settings.propagate));
         }
-        entry.insert("handlers".into(), strings(self.handler_names(settings)));
-        entry.insert("filters".into(), strings(self.filter_names(settings)));
+        let handlers: Vec<&str> = self.handler_names(settings).collect();
+        if !handlers.is_empty() {
+            entry.insert("handlers".into(), strings(handlers.iter()));
+        }
+        let filters: Vec<&str> = self.filter_names(settings).collect();
+        if !filters.is_empty() {
+            entry.insert("filters".into(), strings(filters.iter()));
+        }
         Value::Object(entry)
     }
 
@@ -251,10 +259,8 @@ impl<'a> Parts<'a> {
                 false => ", \"propagate\": false",
             });
         }
-        out.push_str(", \"handlers\": ");
-        push_strings(out, self.handler_names(settings));
-        out.push_str(", \"filters\": ");
-        push_strings(out, self.filter_names(settings));
+        push_list(out, ", \"handlers\": [", self.handler_names(settings));
+        push_list(out, ", \"filters\": [", self.filter_names(settings));
         out.push('}');
     }
 }
@@ -315,21 +321,24 @@ pub(crate) fn push_quoted(out: &mut String, s: &str) {
     }
 }
 
-/// Appends a JSON array of strings.
-fn push_strings<'s>(out: &mut String, items: impl Iterator<Item = &'s str>) {
-    out.push('[');
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
+/// Appends `open` (a key and `[`), the strings `items` and `]`; nothing
+/// when there are none.
+fn push_list<'s>(out: &mut String, open: &str, items: impl Iterator<Item = &'s str>) {
+    let mut any = false;
+    for item in items {
+        out.push_str(if any { ", " } else { open });
+        any = true;
         push_quoted(out, item);
     }
-    out.push(']');
+    if any {
+        out.push(']');
+    }
 }
 
 fn strings<S: AsRef<str>>(items: impl Iterator<Item = S>) -> Value {
     Value::Array(items.map(|s| Value::from(s.as_ref())).collect())
 }
+
 fn formatter(spec: &FormatterSpec) -> Value {
     let mut entry = Map::new();
     match spec {

@@ -46,8 +46,7 @@ fn the_written_dump_is_the_dumps_text() {
         text.contains(r#""filters": {"app_only": {"name": "app"}, "on_handler": {"name": "db"}}"#)
     );
     assert!(!text.contains("unused"));
-    assert!(text
-        .contains(r#""app.db": {"level": 25, "propagate": false, "handlers": [], "filters": []}"#));
+    assert!(text.contains(r#""app.db": {"level": 25, "propagate": false}, "#));
     assert!(text.contains(r#""odd \"name\" \\ \u00e9\ud83d\ude00\n\t": {"level": "ERROR""#));
     // Loggers made since the configuration, a disabled one, an override
     // (not written: the loggers' own levels are), a handler added in code.
@@ -57,9 +56,7 @@ fn the_written_dump_is_the_dumps_text() {
         .unwrap();
     r.get_logger("later");
     let text = assert_same_text(&r);
-    assert!(text.contains(
-        r#""later": {"level": "NOTSET", "propagate": true, "handlers": [], "filters": []}"#
-    ));
+    assert!(text.contains(r#""later": {"level": "NOTSET", "propagate": true}"#));
     assert!(!text.contains(r#""off""#));
     // An incremental configuration changes levels, not definitions.
     r.dict_config_str(
@@ -91,7 +88,7 @@ fn a_logger_made_after_the_configuration_is_dumped_and_stays_enabled() {
     let late = dump.get("loggers").and_then(|l| l.get("late"));
     assert_eq!(
         late.map(ToString::to_string).as_deref(),
-        Some(r#"{"level": "NOTSET", "propagate": true, "handlers": [], "filters": []}"#)
+        Some(r#"{"level": "NOTSET", "propagate": true}"#)
     );
     r.dict_config(&dump).unwrap();
     assert!(!r.live_view().logger("late").unwrap().disabled);

@@ -437,7 +437,7 @@ mod tests {
         let r = Registry::new();
         assert_eq!(
             r.live_view_json().1,
-            r#"{"generation": 0, "config": {"version": 1, "disable_existing_loggers": true, "formatters": {}, "filters": {}, "handlers": {}, "loggers": {}, "root": {"level": "WARNING", "handlers": [], "filters": []}}, "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING", "propagate": true, "disabled": false, "handlers": [], "override": null}}, "overrides": {}}"#
+            r#"{"generation": 0, "config": {"version": 1, "disable_existing_loggers": true, "formatters": {}, "filters": {}, "handlers": {}, "loggers": {}, "root": {"level": "WARNING"}}, "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING", "propagate": true, "disabled": false, "handlers": [], "override": null}}, "overrides": {}}"#
         );
     }
 }
