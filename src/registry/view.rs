@@ -243,29 +243,23 @@ fn write_logger(out: &mut String, levels: &mut LevelTexts, logger: &Entry<'_>) {
     levels.push(out, s.level);
     out.push_str(", \"effective_level\": ");
     levels.push(out, logger.effective_level);
-    out.push_str(if s.propagate {
-        ", \"propagate\": true"
-    } else {
-        ", \"propagate\": false"
-    });
-    out.push_str(if s.disabled {
-        ", \"disabled\": true, \"handlers\": ["
-    } else {
-        ", \"disabled\": false, \"handlers\": ["
-    });
+    if !s.propagate {
+        out.push_str(", \"propagate\": false");
+    }
+    if s.disabled {
+        out.push_str(", \"disabled\": true");
+    }
     for (i, h) in s.handlers.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
+        out.push_str(if i == 0 { ", \"handlers\": [" } else { ", " });
         push_quoted(out, handler_name(h));
     }
-    out.push_str("], \"override\": ");
-    match &logger.level_override {
-        None => out.push_str("null}"),
-        Some(o) => {
-            let _ = write!(out, "{}}}", override_json(o));
-        }
+    if !s.handlers.is_empty() {
+        out.push(']');
     }
+    if let Some(o) = &logger.level_override {
+        let _ = write!(out, ", \"override\": {}", override_json(o));
+    }
+    out.push('}');
 }
 
 /// A handler's name in the view: `(unnamed)` for one without.
@@ -292,16 +286,22 @@ impl LiveView {
     /// {"generation": 3,
     ///  "config": {"version": 1, ...},              the dictConfig object
     ///  "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING",
-    ///                       "propagate": true, "disabled": false,
-    ///                       "handlers": ["console"], "override": null},
-    ///              "app.db": {..., "override": {"level": "DEBUG",
-    ///                                           "ttl_s": 600, "remaining_s": 599.874}}},
+    ///                       "handlers": ["console"]},
+    ///              "app.quiet": {"level": "NOTSET", "effective_level": "WARNING",
+    ///                            "propagate": false, "disabled": true},
+    ///              "app.db": {"level": "NOTSET", "effective_level": "DEBUG",
+    ///                         "override": {"level": "DEBUG", "ttl_s": 600, "remaining_s": 599.874}}},
     ///  "overrides": {"app.db": {"level": "DEBUG", "ttl_s": 600, "remaining_s": 599.874}}}
     /// ```
     ///
-    /// Loggers appear root first, then in creation order; levels by name
-    /// (a number when unnamed); `ttl_s` and `remaining_s` are seconds
-    /// (milliseconds precision), `null` for an override until reset.
+    /// Loggers appear root first, then in creation order, each with its
+    /// `level` and `effective_level`; the rest only where it is not what
+    /// a new logger has (a get of 10,000 loggers is half the bytes):
+    /// `propagate` when false, `disabled` when true, `handlers` when it has
+    /// some (`(unnamed)` for a handler without a name), `override` when one
+    /// is active. Levels by name (a number when unnamed); `ttl_s` and
+    /// `remaining_s` are seconds (milliseconds precision), `null` for an
+    /// override until reset.
     ///
     /// ```
     /// use loglisten::{Level, Registry};
@@ -311,7 +311,9 @@ impl LiveView {
     /// assert_eq!(json.get("overrides").unwrap().to_string(),
     ///     r#"{"app": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
     /// assert_eq!(json.get("loggers").and_then(|l| l.get("app")).unwrap().to_string(),
-    ///     r#"{"level": "NOTSET", "effective_level": "DEBUG", "propagate": true, "disabled": false, "handlers": [], "override": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
+    ///     r#"{"level": "NOTSET", "effective_level": "DEBUG", "override": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
+    /// assert_eq!(json.get("loggers").and_then(|l| l.get("root")).unwrap().to_string(),
+    ///     r#"{"level": "WARNING", "effective_level": "WARNING"}"#);
     /// ```
     pub fn to_json(&self) -> Value {
         let mut loggers = Map::new();
@@ -327,11 +329,19 @@ impl LiveView {
                 "effective_level".into(),
                 level_value(logger.effective_level),
             );
-            entry.insert("propagate".into(), Value::Bool(logger.propagate));
-            entry.insert("disabled".into(), Value::Bool(logger.disabled));
-            let handlers = logger.handlers.iter().map(|h| Value::from(h.as_str()));
-            entry.insert("handlers".into(), Value::Array(handlers.collect()));
-            entry.insert("override".into(), o.unwrap_or(Value::Null));
+            if !logger.propagate {
+                entry.insert("propagate".into(), Value::Bool(false));
+            }
+            if logger.disabled {
+                entry.insert("disabled".into(), Value::Bool(true));
+            }
+            if !logger.handlers.is_empty() {
+                let handlers = logger.handlers.iter().map(|h| Value::from(h.as_str()));
+                entry.insert("handlers".into(), Value::Array(handlers.collect()));
+            }
+            if let Some(o) = o {
+                entry.insert("override".into(), o);
+            }
             loggers.insert(logger.name.clone(), Value::Object(entry));
         }
         let mut top = Map::new();
@@ -423,6 +433,15 @@ mod tests {
         let view = r.live_view();
         assert_eq!(generation, view.generation);
         assert_eq!(text, view.to_json().to_string());
+        assert!(text.contains(
+            r#""app": {"level": "INFO", "effective_level": "INFO", "propagate": false, "handlers": ["h"]}"#
+        ));
+        assert!(text.contains(
+            r#""bare": {"level": "NOTSET", "effective_level": 7, "handlers": ["(unnamed)"]}"#
+        ));
+        assert!(
+            text.contains(r#""gone": {"level": "NOTSET", "effective_level": 7, "disabled": true}"#)
+        );
         // A timed override: the same but for the time left.
         r.set_level_override("bare", Level::ERROR, Some(Duration::from_millis(1500)))
             .unwrap();
@@ -437,7 +456,7 @@ mod tests {
         let r = Registry::new();
         assert_eq!(
             r.live_view_json().1,
-            r#"{"generation": 0, "config": {"version": 1, "disable_existing_loggers": true, "formatters": {}, "filters": {}, "handlers": {}, "loggers": {}, "root": {"level": "WARNING"}}, "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING", "propagate": true, "disabled": false, "handlers": [], "override": null}}, "overrides": {}}"#
+            r#"{"generation": 0, "config": {"version": 1, "disable_existing_loggers": true, "formatters": {}, "filters": {}, "handlers": {}, "loggers": {}, "root": {"level": "WARNING"}}, "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING"}}, "overrides": {}}"#
         );
     }
 }
