@@ -4,7 +4,8 @@
 //!
 //! Then `get` (with and without the client parsing its body) and `set`
 //! commands next to a push, against a registry of 3, 13, 103, 1003 and
-//! 10,003 loggers.
+//! 10,003 loggers; and `get` next to a push of the configuration it
+//! returns (every logger named).
 //!
 //! `cargo bench --bench listener` (`-- commands` for those alone, `--
 //! same-user` for the rows up to the same-user check)
