@@ -4,7 +4,8 @@
 //!
 //! Then `get` (with and without the client parsing its body) and `set`
 //! commands next to a push, against a registry of 3, 13, 103, 1003 and
-//! 10,003 loggers.
+//! 10,003 loggers; and `get` next to a push of the configuration it
+//! returns (every logger named).
 //!
 //! `cargo bench --bench listener` (`-- commands` for those alone, `--
 //! same-user` for the rows up to the same-user check)
@@ -54,10 +55,15 @@ fn measure(port: u16) -> Stats {
 
 /// [`measure`] with fewer rounds, for the slow same-user check.
 fn measure_rounds(port: u16, warmup: usize, rounds: usize) -> Stats {
+    measure_payload(port, CONFIG.as_bytes(), warmup, rounds)
+}
+
+/// Sends `payload` (a configuration) as [`measure`] sends CONFIG.
+fn measure_payload(port: u16, payload: &[u8], warmup: usize, rounds: usize) -> Stats {
     let addr = ("127.0.0.1", port);
     for _ in 0..warmup {
         assert!(matches!(
-            send_config(addr, CONFIG.as_bytes()).unwrap(),
+            send_config(addr, payload).unwrap(),
             Reply::Ok { .. }
         ));
     }
@@ -65,7 +71,7 @@ fn measure_rounds(port: u16, warmup: usize, rounds: usize) -> Stats {
     let start = Instant::now();
     for _ in 0..rounds {
         let t = Instant::now();
-        let reply = send_config(addr, CONFIG.as_bytes()).unwrap();
+        let reply = send_config(addr, payload).unwrap();
         times.push(t.elapsed());
         assert!(matches!(reply, Reply::Ok { .. }), "{reply:?}");
     }
@@ -160,7 +166,8 @@ fn measure_command_then(
 }
 
 /// `get` and `set` next to a push of CONFIG, against one registry holding
-/// CONFIG and `extra` more loggers.
+/// CONFIG and `extra` more loggers; and `get` next to a push of the
+/// configuration it returns (naming every logger: the same bytes back).
 fn commands_vs_push(extra: usize) {
     let r = Registry::new();
     r.dict_config_str(CONFIG).unwrap();
@@ -186,8 +193,26 @@ fn commands_vs_push(extra: usize) {
         assert!(answer.json().is_ok());
     });
     let set = measure_command(l.port(), &set, rounds);
+    let answer = send_command(
+        ("127.0.0.1", l.port()),
+        &Command::Get,
+        &SendOptions::default(),
+    );
+    let own = answer
+        .unwrap()
+        .json()
+        .unwrap()
+        .get("config")
+        .unwrap()
+        .to_string();
+    let own_rounds = (rounds * 100 / (extra + 100)).max(50);
+    let push_own = measure_payload(l.port(), own.as_bytes(), own_rounds / 10, own_rounds);
     let loggers = extra + 3;
     report(&format!("push, {loggers} loggers"), &push);
+    report(
+        &format!("push of get's config ({} B), {loggers} loggers", own.len()),
+        &push_own,
+    );
     report(&format!("get, {loggers} loggers"), &get);
     report(
         &format!("get + parse of the body, {loggers} loggers"),
@@ -196,10 +221,12 @@ fn commands_vs_push(extra: usize) {
     report(&format!("set, {loggers} loggers"), &set);
     let ratio = |s: &Stats| s.p50.as_secs_f64() / push.p50.as_secs_f64();
     println!(
-        "p50 vs push ({loggers} loggers): get {:.2}x, get + parse {:.2}x, set {:.2}x",
+        "p50 vs push ({loggers} loggers): get {:.2}x, get + parse {:.2}x, set {:.2}x; \
+         get vs a push of its own config {:.2}x",
         ratio(&get),
         ratio(&parsed),
-        ratio(&set)
+        ratio(&set),
+        get.p50.as_secs_f64() / push_own.p50.as_secs_f64()
     );
 }
 

@@ -325,7 +325,7 @@ fn exchange_with_body<C: Conn>(
 
 fn read_reply<C: Conn>(conn: &mut C, deadline: Instant) -> io::Result<CommandReply> {
     match wire::read_frame(conn, MAX_REPLY, deadline) {
-        Ok(bytes) => parse_command_reply(&bytes),
+        Ok(bytes) => parse_command_reply(bytes),
         Err(FrameError::Truncated {
             in_length: true,
             got: 0,
@@ -350,22 +350,38 @@ fn read_reply<C: Conn>(conn: &mut C, deadline: Instant) -> io::Result<CommandRep
 /// commands carry, is dropped); anything else is `InvalidData`.
 #[cfg(test)]
 pub(crate) fn parse_reply(bytes: &[u8]) -> io::Result<Reply> {
-    parse_command_reply(bytes).map(|r| r.reply)
+    parse_command_reply(bytes.to_vec()).map(|r| r.reply)
 }
 
 /// A reply frame to its status and body (its text, parsed by
 /// [`CommandReply::json`] when asked); anything else is `InvalidData`.
-fn parse_command_reply(bytes: &[u8]) -> io::Result<CommandReply> {
-    let Some((status, body)) = Status::parse(bytes) else {
-        return Err(io::Error::new(
+/// The body stays in the frame's buffer (a `get` of many loggers is
+/// large): the status line is cut off its front.
+fn parse_command_reply(bytes: Vec<u8>) -> io::Result<CommandReply> {
+    let unexpected = |bytes: &[u8]| {
+        io::Error::new(
             io::ErrorKind::InvalidData,
             format!(
                 "unexpected reply from the listener: {:?}",
                 String::from_utf8_lossy(bytes)
             ),
-        ));
+        )
     };
-    let body = body.map(str::to_string);
+    let line_end = bytes.iter().position(|b| *b == b'\n');
+    let line = &bytes[..line_end.unwrap_or(bytes.len())];
+    let Some((status, _)) = Status::parse(line) else {
+        return Err(unexpected(&bytes));
+    };
+    let body = match line_end {
+        None => None,
+        Some(end) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                text.drain(..=end);
+                Some(text)
+            }
+            Err(e) => return Err(unexpected(e.as_bytes())),
+        },
+    };
     let reply = match status {
         Status::Ok { kind, generation } => Reply::Ok { kind, generation },
         Status::Done { op, generation } => Reply::Done { op, generation },
@@ -428,6 +444,38 @@ mod tests {
             let got = parse_reply(input).map_err(|e| e.to_string());
             assert_eq!(got, want.map_err(str::to_string), "input {input:?}");
         }
+    }
+
+    #[test]
+    fn a_reply_frame_of_any_size_is_the_status_then_the_body() {
+        let status = Status::Done {
+            op: Op::Get,
+            generation: 7,
+        };
+        for len in [0, 10, 16 * 1024, 16 * 1024 + 1, 300_000] {
+            let body: String = "{\"x\": \u{e9}}".chars().cycle().take(len).collect();
+            let mut written = Vec::new();
+            wire::write_reply(&mut written, &status, Some(&body)).unwrap();
+            let expected = wire::encode_frame(&status.encode(Some(&body))).unwrap();
+            assert_eq!(written, expected, "{len}");
+            let reply = parse_command_reply(written[4..].to_vec()).unwrap();
+            assert_eq!(
+                reply.reply,
+                Reply::Done {
+                    op: Op::Get,
+                    generation: 7
+                }
+            );
+            assert_eq!(reply.body.as_deref(), Some(&*body));
+        }
+        let mut written = Vec::new();
+        wire::write_reply(&mut written, &Status::Checked, None).unwrap();
+        assert_eq!(written, b"\x00\x00\x00\x08ok check");
+        let reply = parse_command_reply(written[4..].to_vec()).unwrap();
+        assert_eq!((reply.reply, reply.body), (Reply::Checked, None));
+        // A body that is not UTF-8 is refused, as a bad status line is.
+        assert!(parse_command_reply(b"ok get 1\n\xff".to_vec()).is_err());
+        assert!(parse_command_reply(b"ok nothing\n{}".to_vec()).is_err());
     }
 
     #[test]

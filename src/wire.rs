@@ -124,6 +124,32 @@ pub(crate) fn write_frame(w: &mut impl Write, payload: &[u8]) -> io::Result<()> 
     w.flush()
 }
 
+/// Writes the reply frame of `status` and `body` (see [`Status::encode`]),
+/// then flushes. A large body (a `get` of many loggers) is written after
+/// the prefix and status line rather than copied behind them: the
+/// listener's sockets send without delay (`TCP_NODELAY`), so the short
+/// first write holds nothing up.
+pub(crate) fn write_reply(
+    w: &mut impl Write,
+    status: &Status,
+    body: Option<&str>,
+) -> io::Result<()> {
+    match body {
+        Some(body) if body.len() > 16 * 1024 => {
+            let mut head = status.encode(None);
+            head.push(b'\n');
+            let len = head.len() + body.len();
+            let prefix =
+                length_prefix(len).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+            head.splice(0..0, prefix);
+            w.write_all(&head)?;
+            w.write_all(body.as_bytes())?;
+            w.flush()
+        }
+        _ => write_frame(w, &status.encode(body)),
+    }
+}
+
 /// Reads one frame whose payload is at most `max_len` bytes, all of it
 /// before `deadline`. The connection's read timeout is left set to whatever
 /// the last read needed; callers that read on afterwards set their own.

@@ -193,13 +193,18 @@ fn the_view_reports_levels_overrides_and_handlers() {
     assert!(left <= 600.0 && left > 540.0);
     let left = json::Value::from(json::Number::from_f64(left).unwrap()).to_string();
     let expected_app = format!(
-        r#"{{"level": "INFO", "effective_level": "DEBUG", "propagate": true, "disabled": false, "handlers": ["n"], "override": {{"level": "DEBUG", "ttl_s": 600, "remaining_s": {left}}}}}"#
+        r#"{{"level": "INFO", "effective_level": "DEBUG", "handlers": ["n"], "override": {{"level": "DEBUG", "ttl_s": 600, "remaining_s": {left}}}}}"#
     );
     let loggers = json.get("loggers").unwrap();
     assert_eq!(loggers.get("app").unwrap().to_string(), expected_app);
     assert_eq!(
         loggers.get("root").unwrap().to_string(),
-        r#"{"level": "ERROR", "effective_level": "ERROR", "propagate": true, "disabled": false, "handlers": [], "override": null}"#
+        r#"{"level": "ERROR", "effective_level": "ERROR"}"#
+    );
+    // Only what differs from a new logger is written besides the levels.
+    assert_eq!(
+        loggers.get("off").unwrap().to_string(),
+        r#"{"level": "NOTSET", "effective_level": "ERROR", "disabled": true}"#
     );
     assert_eq!(
         json.get("overrides").unwrap().to_string(),

@@ -213,8 +213,8 @@ mod tests {
     fn the_table_has_one_row_per_logger() {
         let body = loglisten::json::parse(
             r#"{"generation": 4, "config": {}, "loggers": {
-                "root": {"level": "WARNING", "effective_level": "WARNING", "handlers": ["console"], "override": null},
-                "app.db": {"level": "NOTSET", "effective_level": "DEBUG", "handlers": [],
+                "root": {"level": "WARNING", "effective_level": "WARNING", "handlers": ["console"]},
+                "app.db": {"level": "NOTSET", "effective_level": "DEBUG",
                            "override": {"level": "DEBUG", "ttl_s": 600, "remaining_s": 89.2}},
                 "app.web": {"level": "ERROR", "effective_level": "INFO", "handlers": ["a", "b"],
                            "override": {"level": "INFO", "ttl_s": null, "remaining_s": null}}}}"#,

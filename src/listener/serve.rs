@@ -305,8 +305,7 @@ fn serve(shared: &Shared, mut stream: Stream, peer: &str, progress: &Progress) {
     // A client that closed early (CPython's does) makes this fail: that
     // is fine. The timeout stops a client that never reads.
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let reply = audit.outcome.reply().encode(body.as_deref());
-    let _ = wire::write_frame(&mut stream, &reply);
+    let _ = wire::write_reply(&mut stream, &audit.outcome.reply(), body.as_deref());
     let _ = stream.shutdown(Shutdown::Write);
     if matches!(
         audit.outcome,

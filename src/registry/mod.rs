@@ -82,6 +82,7 @@ pub(crate) struct Core {
     /// Ends level overrides when their time is up.
     timer: Arc<timer::Timer>,
     /// Told of every override change.
+    #[cfg(test)]
     override_hooks: Mutex<overrides::Hooks>,
 }
 
@@ -139,6 +140,7 @@ impl Registry {
                 most_verbose: AtomicI32::new(Level::WARNING.0),
                 hooks: Mutex::new(Vec::new()),
                 timer: Arc::default(),
+                #[cfg(test)]
                 override_hooks: Mutex::default(),
             }),
         }

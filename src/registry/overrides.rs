@@ -17,8 +17,10 @@ use crate::config::turn::still_wanted_after;
 use crate::config::{ConfigError, NotApplied};
 use crate::json::Value;
 use crate::level::Level;
+#[cfg(test)]
 use crate::sync::lock;
 use std::collections::{BTreeMap, BTreeSet};
+#[cfg(test)]
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -132,10 +134,13 @@ pub(crate) struct Change {
     pub generation: u64,
 }
 
-/// A function told of every override change (tests watch the timer by it).
+/// A function told of every override change (tests watch the timer by it;
+/// the program sees the changes as audit records).
+#[cfg(test)]
 pub(crate) type Hook = Arc<dyn Fn(&Change) + Send + Sync>;
 
 /// The hooks of a registry, each with the id that removes it.
+#[cfg(test)]
 #[derive(Default)]
 pub(crate) struct Hooks {
     next: u64,
@@ -143,14 +148,21 @@ pub(crate) struct Hooks {
 }
 
 impl Registry {
-    /// Audits each change (see `hooks.rs`) and calls every hook with it,
-    /// outside every registry lock (a hook may log; it must not wait for
-    /// another thread that applies a configuration or sets an override).
+    /// Audits each change (see `hooks.rs`) and, in tests, calls every hook
+    /// with it, outside every registry lock (a hook may log; it must not
+    /// wait for another thread that applies a configuration or sets an
+    /// override).
     pub(crate) fn tell(&self, changes: &[Change]) {
         if changes.is_empty() {
             return;
         }
         self.audit_changes(changes);
+        #[cfg(test)]
+        self.call_hooks(changes);
+    }
+
+    #[cfg(test)]
+    fn call_hooks(&self, changes: &[Change]) {
         let hooks: Vec<Hook> = lock(&self.core.override_hooks)
             .hooks
             .iter()
@@ -401,7 +413,7 @@ impl Registry {
     /// Calls `hook` with every override change from now on (set, reset,
     /// expired), outside the registry's locks; returns the id that
     /// removes it.
-    #[allow(dead_code)] // Tests watch the changes through it.
+    #[cfg(test)]
     pub(crate) fn add_override_hook(&self, hook: Hook) -> u64 {
         let mut hooks = lock(&self.core.override_hooks);
         hooks.next += 1;
@@ -411,7 +423,7 @@ impl Registry {
     }
 
     /// Removes the hook `id` returned by [`Registry::add_override_hook`].
-    #[allow(dead_code)] // Tests watch the changes through it.
+    #[cfg(test)]
     pub(crate) fn remove_override_hook(&self, id: u64) {
         lock(&self.core.override_hooks)
             .hooks

@@ -228,6 +228,7 @@ impl Snapshot {
     }
 
     /// Every logger but the root, in creation order, with its settings.
+    #[cfg(test)]
     pub fn loggers(&self) -> impl Iterator<Item = (&str, &LoggerSettings)> {
         self.nodes[1..].iter().map(|n| (&*n.name, &n.settings))
     }

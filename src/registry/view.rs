@@ -1,12 +1,14 @@
 //! The live view: what an operator reads before changing anything.
 
 use super::snapshot::effective_level;
-use super::{LoggerSettings, Registry, Snapshot};
-use crate::config::dump::{dump, level as level_value};
+use super::{LoggerNode, LoggerSettings, Registry, Snapshot};
+use crate::config::dump::{
+    dump, dump_into, every_logger, level as level_value, push_quoted, LevelTexts,
+};
 use crate::handler::SharedHandler;
 use crate::json::{Map, Value};
 use crate::level::Level;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -93,110 +95,138 @@ impl Registry {
     /// assert_eq!(view.config, registry.current_config());
     /// ```
     pub fn live_view(&self) -> LiveView {
-        let mut loggers = Vec::new();
-        let snapshot = self.walk(|logger| {
-            let handlers = logger.settings.handlers.iter();
-            loggers.push(LoggerView {
+        let live = self.read_live();
+        let loggers = live
+            .entries()
+            .map(|logger| LoggerView {
                 name: logger.name.to_string(),
                 level: logger.settings.level,
                 effective_level: logger.effective_level,
                 propagate: logger.settings.propagate,
                 disabled: logger.settings.disabled,
-                handlers: handlers.map(|h| handler_name(h).to_string()).collect(),
+                handlers: logger
+                    .settings
+                    .handlers
+                    .iter()
+                    .map(|h| handler_name(h).to_string())
+                    .collect(),
                 level_override: logger.level_override,
-            });
-        });
+            })
+            .collect();
         LiveView {
-            generation: snapshot.generation,
-            config: dump(&snapshot),
+            generation: live.snapshot.generation,
+            config: dump(&live.snapshot, &live.newer),
             loggers,
         }
     }
 
     /// The live view's generation and its JSON text, exactly what
     /// [`LiveView::to_json`] writes, written straight from the registry
-    /// into one string: no view, no JSON tree for the loggers (what the
-    /// listener's `get` sends, at a cost per logger of its few bytes).
+    /// into one string sized beforehand: no view, no JSON value for the
+    /// loggers (what the listener's `get` sends).
     pub(crate) fn live_view_json(&self) -> (u64, String) {
-        let mut loggers = String::new();
-        let mut overrides = String::new();
-        let snapshot = self.walk(|logger| {
-            let name = Value::quoted(logger.name);
-            let sep = if loggers.is_empty() { "" } else { ", " };
-            let s = &logger.settings;
-            // Writing to a String cannot fail.
-            let _ = write!(
-                loggers,
-                "{sep}{name}: {{\"level\": {}, \"effective_level\": {}, \"propagate\": {}, \
-                 \"disabled\": {}, \"handlers\": [",
-                LevelJson(s.level),
-                LevelJson(logger.effective_level),
-                s.propagate,
-                s.disabled,
-            );
-            for (i, h) in s.handlers.iter().enumerate() {
-                let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(loggers, "{sep}{}", Value::quoted(handler_name(h)));
+        let live = self.read_live();
+        let generation = live.snapshot.generation;
+        // About what a bare logger takes: its name twice, 200 bytes else.
+        let (mut count, mut names) = (1, 0);
+        for (_, name) in every_logger(&live.snapshot, &live.newer) {
+            count += 1;
+            names += name.len();
+        }
+        let mut out = String::with_capacity(2 * names + 200 * count + 1024);
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{{\"generation\": {generation}, \"config\": ");
+        let mut levels = LevelTexts::default();
+        dump_into(&live.snapshot, &live.newer, &mut levels, &mut out);
+        out.push_str(", \"loggers\": {");
+        for (i, logger) in live.entries().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
             }
-            loggers.push_str("], \"override\": ");
-            match &logger.level_override {
-                None => loggers.push_str("null}"),
-                Some(o) => {
-                    let o = override_json(o);
-                    let _ = write!(loggers, "{o}}}");
-                    let sep = if overrides.is_empty() { "" } else { ", " };
-                    let _ = write!(overrides, "{sep}{name}: {o}");
-                }
+            write_logger(&mut out, &mut levels, &logger);
+        }
+        out.push_str("}, \"overrides\": {");
+        for (i, (id, o)) in live.overrides.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
             }
-        });
-        let config = dump(&snapshot);
-        let mut out = String::with_capacity(loggers.len() + overrides.len() + 512);
-        let _ = write!(
-            out,
-            "{{\"generation\": {}, \"config\": {config}, \"loggers\": {{{loggers}}}, \
-             \"overrides\": {{{overrides}}}}}",
-            snapshot.generation
-        );
-        (snapshot.generation, out)
+            push_quoted(&mut out, live.name(*id));
+            let _ = write!(out, ": {}", override_json(o));
+        }
+        out.push_str("}}");
+        (generation, out)
     }
 
-    /// Calls `each` with every logger of the live snapshot, the root
-    /// first, then in creation order; returns that snapshot.
-    fn walk(&self, mut each: impl FnMut(Entry<'_>)) -> Arc<Snapshot> {
+    /// The live snapshot and the loggers created since, read together.
+    pub(crate) fn snapshot_and_newer_loggers(&self) -> (Arc<Snapshot>, Vec<Arc<LoggerNode>>) {
+        let state = self.core.state();
+        let newer = state.tree.handles().get(state.snapshot.nodes.len()..);
+        (
+            Arc::clone(&state.snapshot),
+            newer.unwrap_or_default().to_vec(),
+        )
+    }
+
+    /// The snapshot, every logger and the overrides, read at one moment.
+    fn read_live(&self) -> Live {
         let now = Instant::now();
-        let (snapshot, handles, overrides) = {
-            let state = self.core.state();
-            let overrides: Vec<_> = state.overrides.iter().collect();
-            let handles = state.tree.handles().to_vec();
-            (Arc::clone(&state.snapshot), handles, overrides)
-        };
-        // Both in id order: one walk pairs them.
-        let mut overrides = overrides.into_iter().peekable();
-        for handle in &handles {
-            let id = handle.id;
-            let effective_level = match snapshot.nodes.get(id) {
-                Some(_) => effective_level(&snapshot.nodes, id),
-                None => snapshot.effective_level(handle),
+        let state = self.core.state();
+        let overrides = state.overrides.iter().map(|(id, o)| {
+            let view = OverrideView {
+                level: o.level,
+                ttl: o.ttl,
+                remaining: o.expires.map(|at| at.saturating_duration_since(now)),
             };
-            let level_override = overrides
-                .next_if(|(o, _)| *o == id)
-                .map(|(_, o)| OverrideView {
-                    level: o.level,
-                    ttl: o.ttl,
-                    remaining: o.expires.map(|at| at.saturating_duration_since(now)),
-                });
-            each(Entry {
-                name: &handle.name,
-                settings: snapshot.settings(id),
-                effective_level,
-                level_override,
-            });
+            (id, view)
+        });
+        let newer = state.tree.handles().get(state.snapshot.nodes.len()..);
+        Live {
+            overrides: overrides.collect(),
+            snapshot: Arc::clone(&state.snapshot),
+            newer: newer.unwrap_or_default().to_vec(),
         }
-        snapshot
     }
 }
 
-/// One logger as [`Registry::walk`] sees it.
+/// What [`Registry::read_live`] read at one moment.
+struct Live {
+    snapshot: Arc<Snapshot>,
+    /// The loggers created since the snapshot, in creation order (by id).
+    newer: Vec<Arc<LoggerNode>>,
+    /// The active overrides by logger id, in id order.
+    overrides: Vec<(usize, OverrideView)>,
+}
+
+impl Live {
+    /// Every logger as the view shows it, root first, in id order.
+    fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        let snapshot = &self.snapshot;
+        // Both in id order: one walk pairs them.
+        let mut overrides = self.overrides.iter().peekable();
+        let known = snapshot.nodes.iter().enumerate();
+        let newer = self.newer.iter();
+        known
+            .map(|(id, node)| (id, &*node.name, effective_level(&snapshot.nodes, id)))
+            .chain(newer.map(|h| (h.id, &*h.name, snapshot.effective_level(h))))
+            .map(move |(id, name, effective_level)| Entry {
+                name,
+                settings: snapshot.settings(id),
+                effective_level,
+                level_override: overrides.next_if(|(o, _)| *o == id).map(|(_, o)| *o),
+            })
+    }
+
+    /// The name of logger `id`.
+    fn name(&self, id: usize) -> &str {
+        let known = self.snapshot.nodes.len();
+        match self.snapshot.nodes.get(id) {
+            Some(node) => &node.name,
+            None => self.newer.get(id - known).map_or("", |h| &h.name),
+        }
+    }
+}
+
+/// One logger as [`Live::entries`] gives it.
 struct Entry<'a> {
     name: &'a str,
     settings: &'a LoggerSettings,
@@ -204,24 +234,37 @@ struct Entry<'a> {
     level_override: Option<OverrideView>,
 }
 
+/// Appends `logger`'s entry in the view's `loggers`, as
+/// [`LiveView::to_json`] writes it.
+fn write_logger(out: &mut String, levels: &mut LevelTexts, logger: &Entry<'_>) {
+    let s = &logger.settings;
+    push_quoted(out, logger.name);
+    out.push_str(": {\"level\": ");
+    levels.push(out, s.level);
+    out.push_str(", \"effective_level\": ");
+    levels.push(out, logger.effective_level);
+    if !s.propagate {
+        out.push_str(", \"propagate\": false");
+    }
+    if s.disabled {
+        out.push_str(", \"disabled\": true");
+    }
+    for (i, h) in s.handlers.iter().enumerate() {
+        out.push_str(if i == 0 { ", \"handlers\": [" } else { ", " });
+        push_quoted(out, handler_name(h));
+    }
+    if !s.handlers.is_empty() {
+        out.push(']');
+    }
+    if let Some(o) = &logger.level_override {
+        let _ = write!(out, ", \"override\": {}", override_json(o));
+    }
+    out.push('}');
+}
+
 /// A handler's name in the view: `(unnamed)` for one without.
 fn handler_name(h: &SharedHandler) -> &str {
     h.name().unwrap_or("(unnamed)")
-}
-
-/// A level as the view writes it: its name, or its number when unnamed
-/// (as [`level_value`] makes it), without making a JSON value.
-struct LevelJson(Level);
-
-impl fmt::Display for LevelJson {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.0.name();
-        if name.starts_with("Level ") {
-            write!(f, "{}", self.0 .0)
-        } else {
-            Value::quoted(&name).fmt(f)
-        }
-    }
 }
 
 impl LiveView {
@@ -243,16 +286,22 @@ impl LiveView {
     /// {"generation": 3,
     ///  "config": {"version": 1, ...},              the dictConfig object
     ///  "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING",
-    ///                       "propagate": true, "disabled": false,
-    ///                       "handlers": ["console"], "override": null},
-    ///              "app.db": {..., "override": {"level": "DEBUG",
-    ///                                           "ttl_s": 600, "remaining_s": 599.874}}},
+    ///                       "handlers": ["console"]},
+    ///              "app.quiet": {"level": "NOTSET", "effective_level": "WARNING",
+    ///                            "propagate": false, "disabled": true},
+    ///              "app.db": {"level": "NOTSET", "effective_level": "DEBUG",
+    ///                         "override": {"level": "DEBUG", "ttl_s": 600, "remaining_s": 599.874}}},
     ///  "overrides": {"app.db": {"level": "DEBUG", "ttl_s": 600, "remaining_s": 599.874}}}
     /// ```
     ///
-    /// Loggers appear root first, then in creation order; levels by name
-    /// (a number when unnamed); `ttl_s` and `remaining_s` are seconds
-    /// (milliseconds precision), `null` for an override until reset.
+    /// Loggers appear root first, then in creation order, each with its
+    /// `level` and `effective_level`; the rest only where it is not what
+    /// a new logger has (a get of 10,000 loggers is half the bytes):
+    /// `propagate` when false, `disabled` when true, `handlers` when it has
+    /// some (`(unnamed)` for a handler without a name), `override` when one
+    /// is active. Levels by name (a number when unnamed); `ttl_s` and
+    /// `remaining_s` are seconds (milliseconds precision), `null` for an
+    /// override until reset.
     ///
     /// ```
     /// use loglisten::{Level, Registry};
@@ -262,7 +311,9 @@ impl LiveView {
     /// assert_eq!(json.get("overrides").unwrap().to_string(),
     ///     r#"{"app": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
     /// assert_eq!(json.get("loggers").and_then(|l| l.get("app")).unwrap().to_string(),
-    ///     r#"{"level": "NOTSET", "effective_level": "DEBUG", "propagate": true, "disabled": false, "handlers": [], "override": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
+    ///     r#"{"level": "NOTSET", "effective_level": "DEBUG", "override": {"level": "DEBUG", "ttl_s": null, "remaining_s": null}}"#);
+    /// assert_eq!(json.get("loggers").and_then(|l| l.get("root")).unwrap().to_string(),
+    ///     r#"{"level": "WARNING", "effective_level": "WARNING"}"#);
     /// ```
     pub fn to_json(&self) -> Value {
         let mut loggers = Map::new();
@@ -278,11 +329,19 @@ impl LiveView {
                 "effective_level".into(),
                 level_value(logger.effective_level),
             );
-            entry.insert("propagate".into(), Value::Bool(logger.propagate));
-            entry.insert("disabled".into(), Value::Bool(logger.disabled));
-            let handlers = logger.handlers.iter().map(|h| Value::from(h.as_str()));
-            entry.insert("handlers".into(), Value::Array(handlers.collect()));
-            entry.insert("override".into(), o.unwrap_or(Value::Null));
+            if !logger.propagate {
+                entry.insert("propagate".into(), Value::Bool(false));
+            }
+            if logger.disabled {
+                entry.insert("disabled".into(), Value::Bool(true));
+            }
+            if !logger.handlers.is_empty() {
+                let handlers = logger.handlers.iter().map(|h| Value::from(h.as_str()));
+                entry.insert("handlers".into(), Value::Array(handlers.collect()));
+            }
+            if let Some(o) = o {
+                entry.insert("override".into(), o);
+            }
             loggers.insert(logger.name.clone(), Value::Object(entry));
         }
         let mut top = Map::new();
@@ -374,6 +433,15 @@ mod tests {
         let view = r.live_view();
         assert_eq!(generation, view.generation);
         assert_eq!(text, view.to_json().to_string());
+        assert!(text.contains(
+            r#""app": {"level": "INFO", "effective_level": "INFO", "propagate": false, "handlers": ["h"]}"#
+        ));
+        assert!(text.contains(
+            r#""bare": {"level": "NOTSET", "effective_level": 7, "handlers": ["(unnamed)"]}"#
+        ));
+        assert!(
+            text.contains(r#""gone": {"level": "NOTSET", "effective_level": 7, "disabled": true}"#)
+        );
         // A timed override: the same but for the time left.
         r.set_level_override("bare", Level::ERROR, Some(Duration::from_millis(1500)))
             .unwrap();
@@ -388,7 +456,7 @@ mod tests {
         let r = Registry::new();
         assert_eq!(
             r.live_view_json().1,
-            r#"{"generation": 0, "config": {"version": 1, "disable_existing_loggers": true, "formatters": {}, "filters": {}, "handlers": {}, "loggers": {}, "root": {"level": "WARNING", "handlers": [], "filters": []}}, "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING", "propagate": true, "disabled": false, "handlers": [], "override": null}}, "overrides": {}}"#
+            r#"{"generation": 0, "config": {"version": 1, "disable_existing_loggers": true, "formatters": {}, "filters": {}, "handlers": {}, "loggers": {}, "root": {"level": "WARNING"}}, "loggers": {"root": {"level": "WARNING", "effective_level": "WARNING"}}, "overrides": {}}"#
         );
     }
 }
