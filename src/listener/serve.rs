@@ -421,6 +421,7 @@ fn receive_and_apply(
         stream,
         progress,
         on_bytes: &mut start_lookup,
+        header: [0; 4],
     };
     let read = wire::read_frame_by(
         &mut counted,

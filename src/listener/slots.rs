@@ -31,6 +31,8 @@ const GRACE: Duration = Duration::from_millis(100);
 #[derive(Debug, Default)]
 pub(crate) struct Progress {
     received: AtomicUsize,
+    /// The whole frame's size once its 4-byte header is in (0 before).
+    expected: AtomicUsize,
     state: AtomicU8,
 }
 
@@ -60,6 +62,28 @@ impl Progress {
 
     pub fn evicted(&self) -> bool {
         self.state.load(Ordering::SeqCst) == EVICTED
+    }
+
+    /// Whether every byte of the message is in, though its thread may not
+    /// have marked it yet (a loaded machine can keep that thread waiting
+    /// for the CPU past the grace): such a connection is not evicted.
+    fn complete(&self) -> bool {
+        let expected = self.expected.load(Ordering::Relaxed);
+        expected != 0 && self.received() >= expected
+    }
+
+    /// Counts `bytes`, just read; the first four (kept in `header` until
+    /// they are all in) give the frame's size.
+    fn count(&self, bytes: &[u8], header: &mut [u8; 4]) {
+        let before = self.received.fetch_add(bytes.len(), Ordering::Relaxed);
+        if before < 4 {
+            let take = bytes.len().min(4 - before);
+            header[before..before + take].copy_from_slice(&bytes[..take]);
+            if before + take == 4 {
+                let size = 4 + u32::from_be_bytes(*header) as usize;
+                self.expected.store(size, Ordering::Relaxed);
+            }
+        }
     }
 }
 
@@ -145,7 +169,8 @@ impl Conns {
                 let waited = now - s.reading_since?;
                 let received = s.progress.received();
                 let spared = if received == 0 { CHANCE } else { GRACE };
-                let evictable = s.progress.state() == READING && waited > spared;
+                let evictable =
+                    s.progress.state() == READING && waited > spared && !s.progress.complete();
                 evictable.then_some((received, waited))
             });
             let Some(i) = least_progress(candidates) else {
@@ -201,12 +226,14 @@ pub(crate) struct Counted<'a> {
     pub stream: &'a mut Stream,
     pub progress: &'a Progress,
     pub on_bytes: &'a mut dyn FnMut(),
+    /// The frame's header as it comes in.
+    pub header: [u8; 4],
 }
 
 impl Read for Counted<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.stream.read(buf)?;
-        self.progress.received.fetch_add(n, Ordering::Relaxed);
+        self.progress.count(&buf[..n], &mut self.header);
         if n > 0 {
             (self.on_bytes)();
         }
@@ -251,6 +278,40 @@ mod tests {
             Some(0)
         );
         assert_eq!(pick(vec![None, Some((100, ms(0)))]), Some(1));
+    }
+
+    #[test]
+    fn a_message_wholly_in_is_complete_however_its_bytes_came() {
+        let frame = [0, 0, 0, 3, b'a', b'b', b'c'];
+        for split in [vec![7], vec![1, 1, 1, 1, 3], vec![2, 4, 1], vec![5, 2]] {
+            let (p, mut header) = (Progress::default(), [0; 4]);
+            let mut at = 0;
+            for n in split {
+                assert!(!p.complete(), "{at} bytes in");
+                p.count(&frame[at..at + n], &mut header);
+                at += n;
+            }
+            assert!(p.complete());
+            assert_eq!(p.received(), 7);
+        }
+        // An empty message is complete with its header.
+        let p = Progress::default();
+        p.count(&[0, 0, 0, 0], &mut [0; 4]);
+        assert!(p.complete());
+    }
+
+    #[test]
+    fn a_complete_message_is_never_evicted() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let mut conns = Conns::default();
+        let job = conns.register(Stream::Tcp(server), "peer".into()).unwrap();
+        conns.start_reading(job.id);
+        std::thread::sleep(GRACE + ms(20));
+        job.progress.count(&[0, 0, 0, 1, b'x'], &mut [0; 4]);
+        assert!(!conns.evict_one(), "its whole message is in");
+        drop(client);
     }
 
     #[test]
