@@ -61,6 +61,7 @@ mod record;
 mod registry;
 mod resolve;
 mod sha256;
+mod sort;
 mod sync;
 mod time;
 mod tracing_bridge;

@@ -106,7 +106,7 @@ pub(super) fn read_top(
     // CPython builds handlers in sorted order (the order files appear in).
     // (A stable sort: a name given twice keeps its order.)
     if !handlers.is_sorted_by(|(a, _), (b, _)| a <= b) {
-        handlers.sort_by(|(a, _), (b, _)| a.cmp(b));
+        handlers = crate::sort::sort_by_name(handlers, |(name, _)| name.as_bytes());
     }
     config.handlers.reserve_exact(handlers.len());
     for (name, entry) in handlers {

@@ -18,7 +18,7 @@ impl<'a, S> Names<'a, S> {
             let keys: Vec<&[u8]> = entries.iter().map(|(n, _)| n.as_bytes()).collect();
             // Stable: equal names keep their positions' order. One sort for
             // every kind of entry, rather than one compiled per kind.
-            order = crate::handler::sorted_order(&keys);
+            order = crate::sort::sorted_order(&keys);
         }
         Names { entries, order }
     }

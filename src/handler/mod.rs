@@ -466,43 +466,6 @@ impl Handler for NullHandler {
     }
 }
 
-/// The positions of `keys` in ascending byte order, equal keys by
-/// position. Every sort in the crate goes through here, so the sorting code
-/// is generated once rather than once per element type.
-///
-/// A bottom-up merge sort: stable, O(n log n), and a few hundred bytes of
-/// code, where the standard library's sorts unroll the comparison into
-/// kilobytes of sorting networks for each element type.
-pub(crate) fn sorted_order(keys: &[&[u8]]) -> Vec<usize> {
-    let n = keys.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut merged = vec![0; n];
-    let mut width = 1;
-    while width < n {
-        let mut start = 0;
-        while start < n {
-            let mid = n.min(start + width);
-            let end = n.min(mid + width);
-            let (mut left, mut right) = (start, mid);
-            for slot in &mut merged[start..end] {
-                let take_left =
-                    right == end || left < mid && keys[order[left]] <= keys[order[right]];
-                if take_left {
-                    *slot = order[left];
-                    left += 1;
-                } else {
-                    *slot = order[right];
-                    right += 1;
-                }
-            }
-            start = end;
-        }
-        std::mem::swap(&mut order, &mut merged);
-        width *= 2;
-    }
-    order
-}
-
 #[cfg(feature = "net-handlers")]
 pub(crate) mod attrs;
 #[cfg(feature = "net-handlers")]
@@ -544,8 +507,7 @@ pub use watched::WatchedFileHandler;
 
 #[cfg(test)]
 mod tests {
-    use super::{sorted_order, Entered, INSIDE};
-    use proptest::prelude::*;
+    use super::{Entered, INSIDE};
 
     fn inside() -> Vec<usize> {
         INSIDE.with(|inside| inside.borrow().clone())
@@ -564,24 +526,5 @@ mod tests {
         assert_eq!(inside(), [1]);
         drop(again);
         assert_eq!(inside(), Vec::<usize>::new());
-    }
-
-    #[test]
-    fn sorted_order_is_byte_order_then_position() {
-        let keys: [&[u8]; 6] = [b"b", b"a", b"", b"b", b"ab", b"a"];
-        assert_eq!(sorted_order(&keys), [2, 1, 5, 4, 0, 3]);
-        assert_eq!(sorted_order(&[]), Vec::<usize>::new());
-        assert_eq!(sorted_order(&[b"x"]), [0]);
-    }
-
-    proptest! {
-        #[test]
-        fn sorted_order_matches_a_stable_sort(keys in proptest::collection::vec(
-            proptest::collection::vec(0u8..4, 0..4), 0..40)) {
-            let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
-            let mut expected: Vec<usize> = (0..keys.len()).collect();
-            expected.sort_by(|&a, &b| keys[a].cmp(keys[b]));
-            prop_assert_eq!(sorted_order(&keys), expected);
-        }
     }
 }

@@ -179,7 +179,7 @@ fn shift_backups(base: &Path, backup_count: i64) -> io::Result<()> {
     // in numeric order.
     let bytes: Vec<[u8; 8]> = found.iter().map(|k| k.to_be_bytes()).collect();
     let keys: Vec<&[u8]> = bytes.iter().map(|b| b.as_slice()).collect();
-    for i in super::sorted_order(&keys).into_iter().rev() {
+    for i in crate::sort::sorted_order(&keys).into_iter().rev() {
         let k = found[i];
         let source = numbered(base, k);
         if !source.exists() {

@@ -482,7 +482,7 @@ impl TimedRotatingFileHandler {
             return Ok(Vec::new());
         }
         let keys: Vec<&[u8]> = result.iter().map(Vec::as_slice).collect();
-        let order = super::sorted_order(&keys);
+        let order = crate::sort::sorted_order(&keys);
         let mut oldest = Vec::with_capacity(result.len() - keep);
         for &i in &order[..result.len() - keep] {
             oldest.push(PathBuf::from(OsString::from_vec(result[i].clone())));
