@@ -91,10 +91,15 @@ pub(crate) fn push_float(x: f64, style: FloatStyle, out: &mut String) {
         out.push_str(word);
         return;
     }
-    DIGITS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut digits) => layout(x, style, &mut digits, out),
-        Err(_) => layout(x, style, &mut String::new(), out),
+    let reused = DIGITS.try_with(|cell| {
+        let mut digits = cell.try_borrow_mut().ok()?;
+        layout(x, style, &mut digits, out);
+        Some(())
     });
+    // In use further up the stack, or gone because the thread is ending.
+    if reused != Ok(Some(())) {
+        layout(x, style, &mut String::new(), out);
+    }
 }
 
 /// Python's `_Py_dg_dtoa` modes from Rust's exact formatting: the digits of

@@ -97,6 +97,19 @@ thread_local! {
     static THREAD: Arc<ThreadInfo> = Arc::new(current_thread_info());
 }
 
+/// Runs `f` with this thread's info: the cached one or, while the thread
+/// ends and the cache is already gone (another thread-local's `Drop` that
+/// logs), one made afresh, where `THREAD.with` would panic and abort.
+#[inline]
+fn with_thread<R>(f: impl FnOnce(&Arc<ThreadInfo>) -> R) -> R {
+    // Nothing can destroy the cache between the check and the use.
+    if THREAD.try_with(|_| ()).is_ok() {
+        THREAD.with(f)
+    } else {
+        f(&Arc::new(current_thread_info()))
+    }
+}
+
 fn current_thread_info() -> ThreadInfo {
     let thread = std::thread::current();
     // ThreadId has no stable integer accessor; its Debug is `ThreadId(N)`.
@@ -159,7 +172,7 @@ impl<'a> Record<'a> {
             location: None,
             error: None,
             error_text: None,
-            thread: Thread::Shared(THREAD.with(Arc::clone)),
+            thread: Thread::Shared(with_thread(Arc::clone)),
             fields: Fields::Borrowed(&[]),
             context: &[],
             stack_info: None,
@@ -180,22 +193,10 @@ impl<'a> Record<'a> {
         f: impl FnOnce(&Record<'_>) -> R,
     ) -> R {
         start_time();
-        THREAD.with(|thread| {
-            let record = Record {
-                name: Cow::Borrowed(name),
-                level,
-                text: "",
-                args: Some(args),
-                message: OnceCell::new(),
-                created: now(),
-                location: Some(*location),
-                error,
-                error_text: None,
-                thread: Thread::Borrowed(thread),
-                fields: Fields::Borrowed(&[]),
-                context: &[],
-                stack_info: None,
-            };
+        with_thread(|thread| {
+            let mut record = Record::in_place(name, level, "", Some(args), thread);
+            record.location = Some(*location);
+            record.error = error;
             f(&record)
         })
     }
@@ -213,24 +214,39 @@ impl<'a> Record<'a> {
         f: impl FnOnce(&Record<'_>) -> R,
     ) -> R {
         start_time();
-        THREAD.with(|thread| {
-            let record = Record {
-                name: Cow::Borrowed(name),
-                level,
-                text: message,
-                args: None,
-                message: OnceCell::new(),
-                created: now(),
-                location,
-                error: None,
-                error_text: None,
-                thread: Thread::Borrowed(thread),
-                fields: Fields::Borrowed(fields),
-                context: &[],
-                stack_info: None,
-            };
+        with_thread(|thread| {
+            let mut record = Record::in_place(name, level, message, None, thread);
+            record.location = location;
+            record.fields = Fields::Borrowed(fields);
             f(&record)
         })
+    }
+
+    /// A record made now, borrowing `thread`'s info, with no location,
+    /// error or fields yet.
+    #[inline]
+    fn in_place(
+        name: &'a str,
+        level: Level,
+        text: &'a str,
+        args: Option<fmt::Arguments<'a>>,
+        thread: &'a Arc<ThreadInfo>,
+    ) -> Record<'a> {
+        Record {
+            name: Cow::Borrowed(name),
+            level,
+            text,
+            args,
+            message: OnceCell::new(),
+            created: now(),
+            location: None,
+            error: None,
+            error_text: None,
+            thread: Thread::Borrowed(thread),
+            fields: Fields::Borrowed(&[]),
+            context: &[],
+            stack_info: None,
+        }
     }
 
     /// Adds extra fields (Python's `extra`); a format names them as

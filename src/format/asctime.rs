@@ -54,25 +54,24 @@ impl Formatter {
     /// Appends the record's `asctime` as this formatter shows it, from the
     /// per-thread cache (for the JSON formatter).
     pub(crate) fn write_asctime(&self, record: &Record, out: &mut String) {
-        TIMES.with(|cache| match cache.try_borrow_mut() {
-            Ok(mut cache) => out.push_str(cache.get(&self.inner, record)),
-            Err(_) => self.inner.asctime(record, out),
-        });
+        self.inner
+            .with_asctime(record, |asctime| out.push_str(asctime));
     }
 }
 
 impl Inner {
     /// Calls `f` with the record's `asctime`, from the per-thread cache
-    /// (or formatted afresh when the cache is in use further up the stack).
+    /// (or formatted afresh when the cache is in use further up the stack,
+    /// or gone because the thread is ending).
     pub(super) fn with_asctime<R>(&self, record: &Record, f: impl FnOnce(&str) -> R) -> R {
-        TIMES.with(|cache| match cache.try_borrow_mut() {
-            Ok(mut cache) => f(cache.get(self, record)),
-            Err(_) => {
-                let mut asctime = String::new();
-                self.asctime(record, &mut asctime);
-                f(&asctime)
-            }
-        })
+        let in_use = TIMES.try_with(|cache| cache.try_borrow().is_err());
+        if in_use == Ok(false) {
+            // Not borrowed further up the stack: borrow it here.
+            return TIMES.with(|cache| f(cache.borrow_mut().get(self, record)));
+        }
+        let mut asctime = String::new();
+        self.asctime(record, &mut asctime);
+        f(&asctime)
     }
 
     fn custom_datefmt(&self) -> Option<&str> {

@@ -16,13 +16,16 @@ thread_local! {
 /// Runs `f` with an empty scratch string from a per-thread pool, so
 /// formatting allocates nothing once warm (nested use takes another).
 pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    // The pool is gone while the thread ends: a fresh string then.
     let mut text = POOL
-        .with(|pool| pool.try_borrow_mut().ok().and_then(|mut p| p.pop()))
+        .try_with(|pool| pool.try_borrow_mut().ok().and_then(|mut p| p.pop()))
+        .ok()
+        .flatten()
         .unwrap_or_default();
     text.clear();
     let result = f(&mut text);
     if text.capacity() <= 4096 {
-        POOL.with(|pool| {
+        let _ = POOL.try_with(|pool| {
             if let Ok(mut pool) = pool.try_borrow_mut() {
                 if pool.len() < 4 {
                     pool.push(text);

@@ -175,22 +175,25 @@ thread_local! {
 struct Entered(usize);
 
 impl Entered {
-    /// `None` when this thread is already inside the handler `id`.
+    /// `None` when this thread is already inside the handler `id`. While
+    /// the thread ends and its list is gone (a record logged from another
+    /// thread-local's `Drop`), entered without being tracked.
     fn enter(id: usize) -> Option<Entered> {
-        INSIDE.with(|inside| {
+        let entered = INSIDE.try_with(|inside| {
             let mut inside = inside.borrow_mut();
             if inside.contains(&id) {
                 return None;
             }
             inside.push(id);
             Some(Entered(id))
-        })
+        });
+        entered.unwrap_or(Some(Entered(id)))
     }
 }
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        INSIDE.with(|inside| {
+        let _ = INSIDE.try_with(|inside| {
             let mut inside = inside.borrow_mut();
             // Entered and left in nested order: the last one is ours.
             if inside.last() == Some(&self.0) {
@@ -319,23 +322,23 @@ impl SharedHandler {
         if !self.0.wants_text {
             return lock(inner).emit(record, "");
         }
-        TEXT.with(|buffer| match buffer.try_borrow_mut() {
-            Ok(mut text) => {
-                text.clear();
-                self.formatter()
-                    .try_format(record, &mut text)
-                    .map_err(io::Error::other)?;
-                lock(inner).emit(record, &text)
-            }
-            // A Display impl that logs re-enters here: use a fresh buffer.
-            Err(_) => {
-                let mut text = String::new();
-                self.formatter()
-                    .try_format(record, &mut text)
-                    .map_err(io::Error::other)?;
-                lock(inner).emit(record, &text)
-            }
-        })
+        let format_and_emit = |text: &mut String| {
+            text.clear();
+            self.formatter()
+                .try_format(record, text)
+                .map_err(io::Error::other)?;
+            lock(inner).emit(record, text)
+        };
+        let reused = TEXT.try_with(|buffer| {
+            let mut text = buffer.try_borrow_mut().ok()?;
+            Some(format_and_emit(&mut text))
+        });
+        match reused {
+            Ok(Some(done)) => done,
+            // A Display impl that logs re-enters here, or the thread is
+            // ending and its buffer is gone: a fresh buffer.
+            _ => format_and_emit(&mut String::new()),
+        }
     }
 
     /// Runs `f` on the handler under its lock; a delivering core has no

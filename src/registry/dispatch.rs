@@ -30,23 +30,9 @@ pub(super) fn drained(old: &Snapshot) -> bool {
 impl Core {
     /// Handles `record`, logged at `node`, with exactly one snapshot.
     pub(crate) fn dispatch(&self, node: &LoggerNode, record: &Record) {
-        CACHE.with(|cache| loop {
+        loop {
             let generation = self.generation.load(Ordering::SeqCst);
-            let fresh = cache.try_borrow().ok().and_then(|c| {
-                let current =
-                    |s: &&Arc<Snapshot>| s.generation == generation && s.registry == self.id;
-                c.as_ref().filter(current).cloned()
-            });
-            let snapshot = match fresh {
-                Some(snapshot) => snapshot,
-                None => {
-                    let snapshot = self.current();
-                    if let Ok(mut slot) = cache.try_borrow_mut() {
-                        *slot = Some(Arc::clone(&snapshot));
-                    }
-                    snapshot
-                }
-            };
+            let snapshot = self.snapshot_of(generation);
             snapshot.in_flight.fetch_add(1, Ordering::SeqCst);
             if self.generation.load(Ordering::SeqCst) != snapshot.generation {
                 // A swap happened in between: retry with the new snapshot.
@@ -58,6 +44,28 @@ impl Core {
             DEPTH.with(|d| d.set(d.get() - 1));
             snapshot.in_flight.fetch_sub(1, Ordering::SeqCst);
             return;
-        })
+        }
+    }
+
+    /// This registry's snapshot of `generation` from the thread's cache,
+    /// else the live one, cached for the next call. While the thread ends
+    /// and its cache is gone (a record logged from another thread-local's
+    /// `Drop`), the live one, uncached.
+    fn snapshot_of(&self, generation: u64) -> Arc<Snapshot> {
+        let current = |s: &&Arc<Snapshot>| s.generation == generation && s.registry == self.id;
+        let cached = CACHE.try_with(|cache| {
+            let slot = cache.try_borrow().ok()?;
+            slot.as_ref().filter(current).cloned()
+        });
+        if let Ok(Some(snapshot)) = cached {
+            return snapshot;
+        }
+        let snapshot = self.current();
+        let _ = CACHE.try_with(|cache| {
+            if let Ok(mut slot) = cache.try_borrow_mut() {
+                *slot = Some(Arc::clone(&snapshot));
+            }
+        });
+        snapshot
     }
 }
