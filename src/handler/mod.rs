@@ -187,7 +187,7 @@ impl Entered {
             inside.push(id);
             Some(Entered(id))
         });
-        entered.unwrap_or(Some(Entered(id)))
+        entered.unwrap_or_else(|_| Some(Entered(id)))
     }
 }
 
