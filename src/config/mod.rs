@@ -30,13 +30,13 @@ pub(crate) mod turn;
 use crate::json::Value;
 use crate::registry::Registry;
 
+pub(crate) use crate::registry::gate::NotApplied;
 pub use basic::{basic_config, BasicConfig};
 pub use classes::{register_filter, register_formatter, register_handler};
 pub use dump::current_config;
 pub use error::ConfigError;
 use model::Config;
 pub use model::{Applied, ApplyOptions, ConfigKind, FileConfigOptions};
-pub(crate) use turn::NotApplied;
 
 /// The generation of the configuration now live in the process's
 /// registry (0 before the first change; see

@@ -6,9 +6,9 @@ use super::build::{apply_incremental, apply_whole, incremental_levels};
 use super::dry_run;
 use super::error::ConfigError;
 use super::model::{Applied, ApplyOptions, Config, ConfigKind};
-use crate::registry::gate::Pass;
+use crate::registry::gate::{still_wanted_after, NotApplied};
 use crate::registry::Core;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Applies `config` to `core`'s registry, one configuration at a time.
 pub(crate) fn apply(core: &Core, config: Config, kind: ConfigKind) -> Result<Applied, ConfigError> {
@@ -28,27 +28,9 @@ pub(crate) fn apply_with(
     apply_in_turn(core, config, kind, options)
 }
 
-/// Why a configuration that waited for its turn was not applied.
-#[derive(Debug)]
-pub(crate) enum NotApplied {
-    /// The configuration was refused (nothing changed).
-    Config(ConfigError),
-    /// Its turn had not come by its deadline: an earlier apply ran long.
-    Overdue,
-    /// Its client had gone when its turn came: the configuration was
-    /// dropped.
-    Abandoned,
-}
-
-/// A wait for the turn after which the client is asked whether it still
-/// wants its configuration. A shorter wait is no reason to have given up,
-/// and a client that sends and closes without waiting for the reply
-/// (CPython's does) must not lose its push to a brief queue.
-pub(crate) const CHECK_AFTER: Duration = Duration::from_millis(100);
-
 /// [`apply_with`] for a configuration someone waits for: it waits for its
 /// turn (first come, first served) only until `deadline`, then, if it
-/// waited more than [`CHECK_AFTER`], is applied only if `still_wanted()`
+/// waited more than `CHECK_AFTER` (100 ms), is applied only if `still_wanted()`
 /// says so (checked with the turn held, so nothing goes live in between).
 /// Building is bounded by the same `deadline`.
 pub(crate) fn apply_when(
@@ -63,19 +45,6 @@ pub(crate) fn apply_when(
     let applied = crate::deadline::within(deadline, || apply_in_turn(core, config, kind, options));
     drop(turn);
     applied.map_err(NotApplied::Config)
-}
-
-/// The turn a push waited for (`None`: its deadline came first), unless
-/// it waited more than [`CHECK_AFTER`] and its client has gone since.
-pub(crate) fn still_wanted_after<'g>(
-    turn: Option<Pass<'g>>,
-    still_wanted: &dyn Fn() -> bool,
-) -> Result<Pass<'g>, NotApplied> {
-    let turn = turn.ok_or(NotApplied::Overdue)?;
-    if turn.waited > CHECK_AFTER && !still_wanted() {
-        return Err(NotApplied::Abandoned);
-    }
-    Ok(turn)
 }
 
 /// [`apply_with`] once the apply lock is held.

@@ -80,7 +80,7 @@ impl Progress {
             let take = bytes.len().min(4 - before);
             header[before..before + take].copy_from_slice(&bytes[..take]);
             if before + take == 4 {
-                let size = 4 + u32::from_be_bytes(*header) as usize;
+                let size = (u32::from_be_bytes(*header) as usize).saturating_add(4);
                 self.expected.store(size, Ordering::Relaxed);
             }
         }

@@ -312,7 +312,8 @@ fn a_set_or_reset_waiting_past_its_deadline_is_answered_and_never_done() {
     r.set_level_override("turn.kept", Level::ERROR, None)
         .unwrap();
     let (l, audits) = listener(&r, Duration::from_millis(300));
-    let slow = slow_push(l.port(), 1500, &starts);
+    // Long enough for the three to time out one after another, loaded.
+    let slow = slow_push(l.port(), 3000, &starts);
     let commands = [
         r#"{"loglisten": {"op": "set", "logger": "turn.set", "level": "DEBUG"}}"#,
         r#"{"loglisten": {"op": "reset", "logger": "turn.kept"}}"#,

@@ -9,6 +9,7 @@
 //! free; one that gives up leaves the queue and wakes the others, so the
 //! next in line goes.
 
+use crate::config::ConfigError;
 use crate::sync::lock;
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -111,6 +112,37 @@ impl Gate {
     pub fn waiting(&self) -> usize {
         lock(&self.queue).waiting.len()
     }
+}
+
+/// Why a configuration that waited for its turn was not applied.
+#[derive(Debug)]
+pub(crate) enum NotApplied {
+    /// The configuration was refused (nothing changed).
+    Config(ConfigError),
+    /// Its turn had not come by its deadline: an earlier apply ran long.
+    Overdue,
+    /// Its client had gone when its turn came: the configuration was
+    /// dropped.
+    Abandoned,
+}
+
+/// A wait for the turn after which the client is asked whether it still
+/// wants its configuration. A shorter wait is no reason to have given up,
+/// and a client that sends and closes without waiting for the reply
+/// (CPython's does) must not lose its push to a brief queue.
+pub(crate) const CHECK_AFTER: Duration = Duration::from_millis(100);
+
+/// The turn a push waited for (`None`: its deadline came first), unless
+/// it waited more than [`CHECK_AFTER`] and its client has gone since.
+pub(crate) fn still_wanted_after<'g>(
+    turn: Option<Pass<'g>>,
+    still_wanted: &dyn Fn() -> bool,
+) -> Result<Pass<'g>, NotApplied> {
+    let turn = turn.ok_or(NotApplied::Overdue)?;
+    if turn.waited > CHECK_AFTER && !still_wanted() {
+        return Err(NotApplied::Abandoned);
+    }
+    Ok(turn)
 }
 
 #[cfg(test)]

@@ -10,10 +10,9 @@
 //! so a disabled logging call stays one relaxed load. Expiry is the
 //! [`timer`](super::timer)'s job.
 
-use super::gate::Pass;
+use super::gate::{still_wanted_after, Pass};
 use super::timer;
 use super::Registry;
-use crate::config::turn::still_wanted_after;
 use crate::config::{ConfigError, NotApplied};
 use crate::json::Value;
 use crate::level::Level;

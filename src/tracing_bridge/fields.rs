@@ -137,7 +137,9 @@ impl __EventFields {
         }
         if self.oversized {
             self.oversized = false;
-            for slot in &mut self.slots[..self.used] {
+            // Every slot, not only this event's: an event whose collection
+            // panicked was never reset, and its slots may lie beyond.
+            for slot in &mut self.slots {
                 if let FieldValue::Str(Cow::Owned(text)) = slot.parts_mut().1 {
                     if text.capacity() > KEEP_TEXT {
                         *text = String::new();

@@ -196,6 +196,23 @@ fn huge_buffers_are_dropped_and_nested_events_get_their_own() {
     assert_eq!(kept.lock().unwrap().as_slice(), ["inner | ", "outer | "]);
 }
 
+/// A huge buffer left by an event that was never reset (its collection
+/// panicked) is dropped at the next reset, even in a slot the next event
+/// does not reach.
+#[test]
+fn a_huge_buffer_beyond_the_next_events_slots_is_dropped() {
+    let mut fields = __EventFields::new();
+    fields.sink_str("a", "x");
+    fields.sink_str("big", &"y".repeat(KEEP_TEXT + 1));
+    // No reset (as after a panic); the next event fills one slot.
+    fields.used = 0;
+    fields.sink_str("a", "x");
+    fields.reset();
+    let capacities: Vec<usize> = fields.slots.iter().map(text_capacity).collect();
+    assert!(capacities[0] >= 1, "{capacities:?}");
+    assert_eq!(capacities[1], 0, "the huge one is gone");
+}
+
 fn text_capacity(slot: &crate::fields::Field<'static>) -> usize {
     match slot.value() {
         FieldValue::Str(std::borrow::Cow::Owned(text)) => text.capacity(),
