@@ -263,5 +263,66 @@ mod tests {
                 prop_assert_eq!(format!("{:?}", Ok::<_, ()>(plain)), full(&text));
             }
         }
+
+        /// Entries of plain members only, under distinct names, take the
+        /// plain route (so the test above does exercise it).
+        #[test]
+        fn plain_entries_take_the_plain_route(
+            entries in prop::collection::vec(
+                prop::collection::vec(plain_member(), 0..4),
+                0..6,
+            ),
+        ) {
+            let loggers: Vec<String> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, members)| format!("\"app.m{i}\": {{{}}}", members.join(", ")))
+                .collect();
+            let text = config(&format!("{{{}}}", loggers.join(", ")));
+            let plain = read_plain(&text);
+            prop_assert!(plain.is_some(), "{}", text);
+            prop_assert_eq!(format!("{:?}", Ok::<_, ()>(plain.unwrap())), full(&text));
+        }
+
+        /// Any byte of a plain configuration replaced, inserted or
+        /// removed: the plain route gives the full read's result or
+        /// leaves the text to it.
+        #[test]
+        fn a_mutated_text_reads_as_the_full_read_does_or_is_left_to_it(
+            at in 0usize..400,
+            byte in prop::sample::select(b"{}[]:,\"\\ ae1.-tnu".to_vec()),
+            how in 0u8..3,
+        ) {
+            let mut text = config(
+                r#"{"a": {"level": "DEBUG", "handlers": ["h"]}, "a.b": {"propagate": false},
+                    "b": {"filters": [], "level": "INFO"}}"#,
+            )
+            .into_bytes();
+            let at = at % (text.len() + 1);
+            match how {
+                0 if at < text.len() => text[at] = byte,
+                1 => text.insert(at, byte),
+                _ if at < text.len() => { text.remove(at); }
+                _ => text.push(byte),
+            }
+            let text = String::from_utf8(text).expect("ASCII");
+            if let Some(plain) = read_plain(&text) {
+                prop_assert_eq!(format!("{:?}", Ok::<_, ()>(plain)), full(&text));
+            }
+        }
+    }
+
+    /// A plain logger entry's member.
+    fn plain_member() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            r#""level": "DEBUG""#,
+            r#""level": "INFO""#,
+            r#""propagate": true"#,
+            r#""propagate": false"#,
+            r#""handlers": []"#,
+            r#""handlers": ["h"]"#,
+            r#""handlers": ["h", "e"]"#,
+            r#""filters": []"#,
+        ])
     }
 }
