@@ -20,6 +20,25 @@ pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Waits once on `condvar` with `guard`, until `deadline` at the latest
+/// (`None`: however long it takes), recovering from poisoning as [`lock`]
+/// does. `Err` with the guard when the deadline has passed already.
+pub(crate) fn wait_until<'a, T>(
+    condvar: &Condvar,
+    guard: MutexGuard<'a, T>,
+    deadline: Option<Instant>,
+) -> Result<MutexGuard<'a, T>, MutexGuard<'a, T>> {
+    let Some(deadline) = deadline else {
+        return Ok(condvar.wait(guard).unwrap_or_else(PoisonError::into_inner));
+    };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(guard);
+    }
+    let waited = condvar.wait_timeout(guard, left);
+    Ok(waited.unwrap_or_else(PoisonError::into_inner).0)
+}
+
 /// What a caught panic said, when it said it with a string; `(no
 /// message)` otherwise.
 pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -72,19 +91,9 @@ impl Done {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut set = lock(&self.set);
         while !*set {
-            set = match deadline {
-                None => self
-                    .changed
-                    .wait(set)
-                    .unwrap_or_else(PoisonError::into_inner),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return false;
-                    }
-                    let waited = self.changed.wait_timeout(set, left);
-                    waited.unwrap_or_else(PoisonError::into_inner).0
-                }
+            set = match wait_until(&self.changed, set, deadline) {
+                Ok(set) => set,
+                Err(_) => return false,
             };
         }
         true

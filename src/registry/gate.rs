@@ -10,9 +10,9 @@
 //! next in line goes.
 
 use crate::config::ConfigError;
-use crate::sync::lock;
+use crate::sync::{lock, wait_until};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// One at a time, first come first served, with an optional deadline.
@@ -75,19 +75,11 @@ impl Gate {
                 queue.held = true;
                 return Some(self.pass(start));
             }
-            queue = match deadline {
-                None => self
-                    .turn
-                    .wait(queue)
-                    .unwrap_or_else(PoisonError::into_inner),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        self.leave(queue, ticket);
-                        return None;
-                    }
-                    let waited = self.turn.wait_timeout(queue, left);
-                    waited.unwrap_or_else(PoisonError::into_inner).0
+            queue = match wait_until(&self.turn, queue, deadline) {
+                Ok(queue) => queue,
+                Err(queue) => {
+                    self.leave(queue, ticket);
+                    return None;
                 }
             };
         }
