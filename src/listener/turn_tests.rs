@@ -340,3 +340,28 @@ fn a_set_or_reset_waiting_past_its_deadline_is_answered_and_never_done() {
         .count();
     assert_eq!(overdue, 3);
 }
+
+#[test]
+fn a_set_whose_client_has_gone_by_its_turn_is_dropped_and_audited() {
+    let (r, marks, starts) = registry();
+    let (l, audits) = listener(&r, Duration::from_secs(5));
+    let slow = slow_push(l.port(), 400, &starts);
+    let set = r#"{"loglisten": {"op": "set", "logger": "turn.gone", "level": "DEBUG"}}"#;
+    let mut gone = TcpStream::connect(("127.0.0.1", l.port())).unwrap();
+    let peer = gone.local_addr().unwrap().to_string();
+    gone.write_all(&frame(set)).unwrap();
+    until_waiting(&r, 1);
+    drop(gone);
+    let patient = push(l.port(), marked(11));
+    until_waiting(&r, 2);
+    assert!(matches!(slow.join().unwrap(), Reply::Ok { .. }));
+    assert!(matches!(patient.join().unwrap(), Reply::Ok { .. }));
+    assert_eq!(*lock(&marks), [11]);
+    assert_eq!(r.get_logger("turn.gone").effective_level(), Level::WARNING);
+    let view = r.live_view();
+    assert!(view.loggers.iter().all(|l| l.level_override.is_none()));
+    let audits = lock(&audits);
+    let dropped: Vec<&Audit> = audits.iter().filter(|a| a.peer == peer).collect();
+    assert_eq!(dropped.len(), 1);
+    assert_eq!(dropped[0].outcome, Outcome::Abandoned);
+}
