@@ -162,21 +162,8 @@ impl<'a> Record<'a> {
         args: Option<fmt::Arguments<'a>>,
     ) -> Record<'a> {
         start_time();
-        Record {
-            name: Cow::Borrowed(name),
-            level,
-            text,
-            args,
-            message: OnceCell::new(),
-            created: now(),
-            location: None,
-            error: None,
-            error_text: None,
-            thread: Thread::Shared(with_thread(Arc::clone)),
-            fields: Fields::Borrowed(&[]),
-            context: &[],
-            stack_info: None,
-        }
+        let thread = Thread::Shared(with_thread(Arc::clone));
+        Record::in_place(name, level, text, args, thread)
     }
 
     /// Runs `f` on the record of one macro call: made in place with its
@@ -194,6 +181,7 @@ impl<'a> Record<'a> {
     ) -> R {
         start_time();
         with_thread(|thread| {
+            let thread = Thread::Borrowed(thread);
             let mut record = Record::in_place(name, level, "", Some(args), thread);
             record.location = Some(*location);
             record.error = error;
@@ -215,6 +203,7 @@ impl<'a> Record<'a> {
     ) -> R {
         start_time();
         with_thread(|thread| {
+            let thread = Thread::Borrowed(thread);
             let mut record = Record::in_place(name, level, message, None, thread);
             record.location = location;
             record.fields = Fields::Borrowed(fields);
@@ -222,15 +211,15 @@ impl<'a> Record<'a> {
         })
     }
 
-    /// A record made now, borrowing `thread`'s info, with no location,
-    /// error or fields yet.
+    /// A record made now on `thread`, with no location, error or fields
+    /// yet.
     #[inline]
     fn in_place(
         name: &'a str,
         level: Level,
         text: &'a str,
         args: Option<fmt::Arguments<'a>>,
-        thread: &'a Arc<ThreadInfo>,
+        thread: Thread<'a>,
     ) -> Record<'a> {
         Record {
             name: Cow::Borrowed(name),
@@ -242,7 +231,7 @@ impl<'a> Record<'a> {
             location: None,
             error: None,
             error_text: None,
-            thread: Thread::Borrowed(thread),
+            thread,
             fields: Fields::Borrowed(&[]),
             context: &[],
             stack_info: None,
